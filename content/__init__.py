@@ -1,0 +1,1 @@
+"""Wagtail pages, blocks and site settings written by the communication team."""

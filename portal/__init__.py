@@ -1,0 +1,1 @@
+"""SIRANo project package: settings, URLs, base templates, accounts and the establishment portal."""

@@ -1,0 +1,17 @@
+"""Template context shared by every page: the site identity the DSFR templates expect."""
+
+from __future__ import annotations
+
+
+def site_identity(request) -> dict:
+    from content.models import SiteIdentity
+
+    identity = SiteIdentity.load(request_or_site=request)
+    return {
+        "SITE_CONFIG": identity,
+        "skiplinks": [
+            {"link": "#content", "label": "Contenu"},
+            {"link": "#header-navigation", "label": "Menu"},
+            {"link": "#footer", "label": "Pied de page"},
+        ],
+    }

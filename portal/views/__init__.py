@@ -1,0 +1,1 @@
+"""Establishment-facing views of the portal."""

@@ -1,0 +1,1 @@
+"""Indicators (ORM → pandas → matplotlib) and open-data file builders."""

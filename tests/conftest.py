@@ -1,0 +1,92 @@
+"""Personas and shared fixtures: a member of establishment A, a member of B, an instructing
+agent, a budget agent, an editor and an anonymous citizen."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.factories import EstablishmentFactory, ProjectFactory, UserFactory, member_of
+from workflows.models import EstablishmentType, Region
+from workflows.reference import ensure_reference_data
+from workflows.roles import Role
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Outside CI, PostgreSQL-only tests skip on SQLite; in CI they run and fail (see below)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql" or IN_CI:
+        return
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
+
+
+@pytest.fixture(autouse=True)
+def _ci_requires_postgres(request):
+    if request.node.get_closest_marker("postgres") and IN_CI:
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            pytest.fail("CI=true: this test needs PostgreSQL (DATABASE_URL) and must not skip.")
+
+
+@pytest.fixture
+def reference(db):
+    ensure_reference_data()
+
+
+@pytest.fixture
+def establishment_a(reference):
+    return EstablishmentFactory(
+        finess="690781810", name="HOSPICES CIVILS DE LYON", type=EstablishmentType.CHUR, region=Region.ARA
+    )
+
+
+@pytest.fixture
+def establishment_b(reference):
+    return EstablishmentFactory(
+        finess="750712184",
+        name="ASSISTANCE PUBLIQUE-HOPITAUX DE PARIS",
+        type=EstablishmentType.CHUR,
+        region=Region.IDF,
+    )
+
+
+@pytest.fixture
+def member_a(establishment_a):
+    return member_of(establishment_a, "alice")
+
+
+@pytest.fixture
+def member_b(establishment_b):
+    return member_of(establishment_b, "bob")
+
+
+@pytest.fixture
+def instructing_agent(reference):
+    return UserFactory(username="instructeur", roles=[Role.INSTRUCTING_AGENT])
+
+
+@pytest.fixture
+def budget_agent(reference):
+    return UserFactory(username="budget", roles=[Role.BUDGET_AGENT])
+
+
+@pytest.fixture
+def editor(reference):
+    return UserFactory(username="redaction", roles=[Role.EDITOR])
+
+
+@pytest.fixture
+def project_a(establishment_a):
+    return ProjectFactory(establishment=establishment_a, acronym="ALPHA")
+
+
+@pytest.fixture
+def project_b(establishment_b):
+    return ProjectFactory(establishment=establishment_b, acronym="BETA")

@@ -1,0 +1,11 @@
+"""Loaded with `-p` before Django starts: test-only environment defaults (never production)."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production")
+os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
+os.environ.setdefault("AXES_ENABLED", "false")
+os.environ.setdefault("SECURE_COOKIES", "false")
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+os.environ.setdefault("SIRANO_VAR_DIR", "/tmp/sirano-test-var")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API in live_server tests

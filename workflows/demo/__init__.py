@@ -1,0 +1,1 @@
+"""Deterministic demo data (never loaded outside DEBUG)."""

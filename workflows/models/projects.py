@@ -1,0 +1,274 @@
+"""Funded projects, their investigators, trial registrations and milestones."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from workflows.text import normalise_name
+from workflows.validators import REGISTRY_URLS, Registry, validate_registry_id
+
+from .catalog import Call, EvidenceType, MilestoneTemplate
+from .establishments import Establishment
+from .provenance import Sourced
+
+PUBLIC_ID_RE = re.compile(r"^(?P<call>[A-Z0-9-]+)-(?P<year>\d{4})-(?P<seq>\d{4,})$")
+
+
+class Discipline(models.Model):
+    """Controlled vocabulary the free-text disciplines of the stock are mapped to."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    label = models.CharField(_("libellé"), max_length=150)
+
+    class Meta:
+        verbose_name = _("discipline")
+        verbose_name_plural = _("disciplines")
+        ordering = ["label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Investigator(Sourced):
+    """Principal investigator (porteur); de-duplicated on normalised name + establishment."""
+
+    title = models.CharField(_("titre"), max_length=10, blank=True)
+    last_name = models.CharField(_("nom"), max_length=150)
+    first_name = models.CharField(_("prénom"), max_length=150, blank=True)
+    normalised_key = models.CharField(max_length=320, db_index=True, editable=False)
+    email = models.EmailField(_("adresse électronique (interne)"), blank=True)
+
+    class Meta:
+        verbose_name = _("porteur de projet")
+        verbose_name_plural = _("porteurs de projet")
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+    @staticmethod
+    def key_for(last_name: str, first_name: str) -> str:
+        return f"{normalise_name(last_name)}|{normalise_name(first_name)}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.normalised_key = self.key_for(self.last_name, self.first_name)
+        super().save(*args, **kwargs)
+
+
+class TrialRegistration(models.Model):
+    """A trial registry record; one trial may be funded by several projects."""
+
+    registry = models.CharField(_("registre"), max_length=20, choices=Registry.choices)
+    identifier = models.CharField(_("identifiant"), max_length=40, unique=True)
+
+    class Meta:
+        verbose_name = _("enregistrement d'essai")
+        verbose_name_plural = _("enregistrements d'essais")
+        ordering = ["identifier"]
+
+    def __str__(self) -> str:
+        return self.identifier
+
+    def clean(self) -> None:
+        validate_registry_id(self.registry, self.identifier)
+
+    @property
+    def url(self) -> str:
+        return REGISTRY_URLS[self.registry].format(id=self.identifier)
+
+
+class ProjectStatus(models.TextChoices):
+    SELECTED = "selected", _("sélectionné")
+    IN_PROGRESS = "in_progress", _("en cours")
+    COMPLETED = "completed", _("terminé")
+    ABANDONED = "abandoned", _("abandonné")
+    LAPSED = "lapsed", _("caduc")
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("publié")
+    INTERNAL = "internal", _("non publié (interne DGOS)")
+
+
+class ProjectQuerySet(models.QuerySet):
+    def public(self) -> ProjectQuerySet:
+        return self.filter(visibility=Visibility.PUBLIC)
+
+    def for_user(self, user) -> ProjectQuerySet:
+        return self.filter(establishment__memberships__user=user)
+
+    def for_establishment(self, establishment) -> ProjectQuerySet:
+        return self.filter(establishment=establishment)
+
+
+class Project(Sourced):
+    public_id = models.CharField(
+        _("identifiant"),
+        max_length=40,
+        unique=True,
+        editable=False,
+        help_text=_("Stable, de la forme APPEL-ANNÉE-NNNN ; jamais dérivé du titre."),
+    )
+    sequence = models.PositiveIntegerField(_("numéro d'ordre dans l'appel"), editable=False)
+    call = models.ForeignKey(
+        Call, verbose_name=_("appel à projets"), on_delete=models.PROTECT, related_name="projects"
+    )
+    acronym = models.CharField(_("acronyme"), max_length=100)
+    title = models.TextField(_("titre"))
+    summary = models.TextField(_("résumé"), blank=True)
+    discipline_raw = models.CharField(_("discipline (texte source)"), max_length=255, blank=True)
+    discipline = models.ForeignKey(
+        Discipline,
+        verbose_name=_("discipline"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    establishment = models.ForeignKey(
+        Establishment,
+        verbose_name=_("établissement coordonnateur"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    investigator = models.ForeignKey(
+        Investigator,
+        verbose_name=_("porteur"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    award_amount = models.DecimalField(
+        _("financement total (€)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    budget_breakdown = models.TextField(_("budget détaillé (interne)"), blank=True)
+    registrations = models.ManyToManyField(
+        TrialRegistration, verbose_name=_("registres d'essais"), blank=True, related_name="projects"
+    )
+    status = models.CharField(
+        _("statut"), max_length=12, choices=ProjectStatus.choices, default=ProjectStatus.SELECTED
+    )
+    visibility = models.CharField(
+        _("visibilité"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    selected_on = models.DateField(_("date de sélection"))
+    results_posted_on = models.DateField(_("résultats postés au registre le"), null=True, blank=True)
+    results_url = models.URLField(_("lien vers les résultats"), blank=True)
+    legacy_tranche_number = models.PositiveSmallIntegerField(
+        _("dernière tranche déléguée (historique)"),
+        null=True,
+        blank=True,
+        help_text=_("Reprise du stock : numéro de la dernière tranche déléguée avant SIRANo."),
+    )
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("projet")
+        verbose_name_plural = _("projets")
+        ordering = ["-call__year", "public_id"]
+        constraints = [models.UniqueConstraint(fields=["call", "sequence"], name="unique_project_sequence")]
+        indexes = [models.Index(fields=["status"]), models.Index(fields=["visibility"])]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} {self.acronym}"
+
+    @staticmethod
+    def build_public_id(call: Call, sequence: int) -> str:
+        return f"{call.code}-{call.year}-{sequence:04d}"
+
+    def save(self, *args, **kwargs) -> None:
+        # The public id is assigned once, from the call and a sequence, and never recomputed.
+        if not self.public_id:
+            if not self.sequence:
+                last = (
+                    Project.objects.filter(call=self.call)
+                    .order_by("-sequence")
+                    .values_list("sequence", flat=True)
+                    .first()
+                )
+                self.sequence = (last or 0) + 1
+            self.public_id = self.build_public_id(self.call, self.sequence)
+        super().save(*args, **kwargs)
+
+
+class ProjectMilestone(models.Model):
+    """A milestone copied from the call's schedule when the project was selected."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("projet"), on_delete=models.PROTECT, related_name="milestones"
+    )
+    template = models.ForeignKey(
+        MilestoneTemplate, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rank = models.PositiveSmallIntegerField(_("rang"))
+    label = models.CharField(_("jalon"), max_length=255)
+    share_percent = models.DecimalField(_("part (%)"), max_digits=5, decimal_places=2)
+    evidence_types = models.ManyToManyField(
+        EvidenceType, verbose_name=_("justificatifs exigés"), blank=True, related_name="+"
+    )
+    is_results_milestone = models.BooleanField(_("jalon de résultats"), default=False)
+    is_last = models.BooleanField(_("dernier jalon"), default=False)
+    planned_date = models.DateField(_("date prévue"))
+    declared_on = models.DateField(_("atteint le (déclaré)"), null=True, blank=True)
+    declared_at = models.DateTimeField(_("déclaré le"), null=True, blank=True)
+    declared_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    declaration_comment = models.TextField(_("commentaire de déclaration"), blank=True)
+    verified_at = models.DateTimeField(_("vérifié le"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    days_late = models.PositiveIntegerField(_("jours de retard"), default=0)
+
+    class Meta:
+        verbose_name = _("jalon du projet")
+        verbose_name_plural = _("jalons du projet")
+        ordering = ["project", "rank"]
+        constraints = [models.UniqueConstraint(fields=["project", "rank"], name="unique_project_milestone")]
+        indexes = [models.Index(fields=["planned_date", "declared_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.project.public_id} — {self.rank}. {self.label}"
+
+    @property
+    def is_declared(self) -> bool:
+        return self.declared_on is not None
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+    def is_late_on(self, day: datetime.date | None = None) -> bool:
+        day = day or timezone.localdate()
+        return self.declared_on is None and self.planned_date < day
+
+    @property
+    def is_late(self) -> bool:
+        return self.is_late_on()
+
+    @property
+    def tranche_amount(self) -> Decimal:
+        """This milestone's share of the award, to the cent."""
+        return (self.project.award_amount * self.share_percent / Decimal("100")).quantize(Decimal("0.01"))
+
+    def clean(self) -> None:
+        if self.declared_on and self.declared_on > timezone.localdate():
+            raise ValidationError(
+                {"declared_on": _("La date d'atteinte du jalon ne peut pas être dans le futur.")}
+            )

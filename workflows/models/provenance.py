@@ -1,0 +1,67 @@
+"""Where a record came from: the import run, the file and the row a spreadsheet user sees."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportRun(models.Model):
+    """One execution of the ingestion pipeline, dry run or real, with its full report."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("en cours")
+        DONE = "done", _("terminé")
+        DRY_RUN = "dry_run", _("simulation")
+        FAILED = "failed", _("échec")
+
+    file_name = models.CharField(_("fichier"), max_length=255)
+    file_sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
+    format = models.CharField(_("format"), max_length=20, blank=True)
+    dry_run = models.BooleanField(_("simulation"), default=False)
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.RUNNING)
+    created_count = models.PositiveIntegerField(_("créés"), default=0)
+    updated_count = models.PositiveIntegerField(_("mis à jour"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("inchangés"), default=0)
+    rejected_count = models.PositiveIntegerField(_("rejetés"), default=0)
+    mapping = models.JSONField(_("correspondance des colonnes"), default=dict, blank=True)
+    report = models.JSONField(_("rapport"), default=dict, blank=True)
+    run_by = models.ForeignKey(
+        "auth.User",
+        verbose_name=_("lancé par"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("début"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("fin"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.started_at:%d/%m/%Y %H:%M})"
+
+
+class Sourced(models.Model):
+    """Abstract provenance: every imported record keeps its file, row and run."""
+
+    import_run = models.ForeignKey(
+        ImportRun,
+        verbose_name=_("import d'origine"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    source_file = models.CharField(_("fichier source"), max_length=255, blank=True, editable=False)
+    source_row = models.PositiveIntegerField(_("ligne source"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,146 @@
+"""Reference data from the domain handbook: programmes, evidence types, the default funding
+schedule and the discipline vocabulary. `ensure_reference_data` is idempotent.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+
+PROGRAMMES = [
+    ("PHRCN", "Programme hospitalier de recherche clinique national", "DGOS"),
+    ("PHRCK", "PHRC national en cancérologie", "INCa"),
+    ("PHRCI", "Programme hospitalier de recherche clinique interrégional", "GIRCI"),
+    ("PRME", "Programme de recherche médico-économique", "DGOS"),
+    ("PRMEK", "Programme de recherche médico-économique en cancérologie", "INCa"),
+    ("PREPS", "Programme de recherche sur la performance du système des soins", "DGOS"),
+    ("PHRIP", "Programme hospitalier de recherche infirmière et paramédicale", "DGOS"),
+    ("PRTS", "Programme de recherche translationnelle en santé", "ANR"),
+    ("PRTK", "Programme de recherche translationnelle en cancérologie", "INCa"),
+    ("RESPIR", "Appels thématiques (ReSP-IR, ReCH-MIE, DAtAE…)", "DGOS"),
+]
+
+#: Calls whose code differs from their programme's (variants of the open data).
+CALL_PROGRAMME = {
+    "PREPS-IQ": "PREPS",
+    "PREPS-DP": "PREPS",
+    "PREPS-TSN": "PREPS",
+    "RESP-IR": "RESPIR",
+    "RECH-MIE": "RESPIR",
+    "DATAE": "RESPIR",
+}
+
+EVIDENCE_TYPES = [
+    ("registry-record", "Enregistrement au registre d'essais"),
+    ("regulatory-opinion", "Avis CPP / autorisation ANSM"),
+    ("inclusion-attestation", "Attestation de première inclusion"),
+    ("inclusion-report", "Rapport d'inclusions"),
+    ("final-report", "Rapport final"),
+    ("results-link", "Lien vers les résultats postés au registre"),
+    ("publication", "Publication"),
+]
+
+#: rank, label, evidence codes, share %, planned delay in months, results milestone
+DEFAULT_SCHEDULE = [
+    (
+        1,
+        "Sélection et enregistrement (registre, avis réglementaire)",
+        ["registry-record", "regulatory-opinion"],
+        Decimal("30"),
+        6,
+        False,
+    ),
+    (2, "Inclusion du premier participant", ["inclusion-attestation"], Decimal("20"), 12, False),
+    (3, "Moitié des inclusions prévues", ["inclusion-report"], Decimal("20"), 30, False),
+    (4, "Dernier participant inclus / fin du suivi", ["inclusion-report"], Decimal("20"), 48, False),
+    (
+        5,
+        "Rapport final et résultats postés au registre",
+        ["final-report", "results-link"],
+        Decimal("10"),
+        60,
+        True,
+    ),
+]
+
+DISCIPLINES = [
+    ("anesthesiologie-reanimation", "Anesthésiologie / réanimation"),
+    ("cancerologie", "Cancérologie"),
+    ("cardiologie", "Cardiologie"),
+    ("chirurgie", "Chirurgie"),
+    ("dermatologie", "Dermatologie"),
+    ("economie-sante", "Économie de la santé"),
+    ("endocrinologie", "Endocrinologie / diabétologie / nutrition"),
+    ("gastro-enterologie", "Gastro-entérologie / hépatologie"),
+    ("genetique", "Génétique"),
+    ("geriatrie", "Gériatrie"),
+    ("gynecologie-obstetrique", "Gynécologie / obstétrique"),
+    ("hematologie", "Hématologie"),
+    ("imagerie", "Imagerie / radiologie"),
+    ("infectiologie", "Infectiologie / hygiène"),
+    ("medecine-generale", "Médecine générale"),
+    ("medecine-interne", "Médecine interne"),
+    ("medecine-urgence", "Médecine d'urgence"),
+    ("mpr", "Médecine physique et réadaptation"),
+    ("nephrologie", "Néphrologie"),
+    ("neurologie", "Neurologie"),
+    ("odontologie", "Odontologie"),
+    ("ophtalmologie", "Ophtalmologie"),
+    ("organisation-soins", "Organisation des soins"),
+    ("orl", "ORL"),
+    ("pediatrie", "Pédiatrie / néonatalogie"),
+    ("pharmacologie", "Pharmacologie"),
+    ("pneumologie", "Pneumologie"),
+    ("psychiatrie", "Psychiatrie / addictologie"),
+    ("rhumatologie", "Rhumatologie"),
+    ("sante-publique", "Santé publique / épidémiologie"),
+    ("soins-infirmiers", "Soins infirmiers et paramédicaux"),
+    ("urologie", "Urologie"),
+    ("vasculaire", "Médecine vasculaire"),
+    ("autre", "Autre"),
+]
+
+
+@transaction.atomic
+def ensure_reference_data() -> None:
+    from workflows.models import Discipline, EvidenceType, Programme
+
+    for code, name, operator in PROGRAMMES:
+        Programme.objects.get_or_create(code=code, defaults={"name": name, "operator": operator})
+    for code, label in EVIDENCE_TYPES:
+        EvidenceType.objects.get_or_create(code=code, defaults={"label": label})
+    for code, label in DISCIPLINES:
+        Discipline.objects.get_or_create(code=code, defaults={"label": label})
+
+
+def programme_code_for_call(call_code: str) -> str:
+    return CALL_PROGRAMME.get(call_code.upper(), call_code.upper())
+
+
+@transaction.atomic
+def get_or_create_call(code: str, year: int, *, results_rule_from: int = 2024):
+    """The call and, when new, its default schedule (v1); the 2024 results rule applies from 2024."""
+    from workflows.models import Call, EvidenceType, FundingSchedule, MilestoneTemplate, Programme
+
+    code = code.upper()
+    call = Call.objects.filter(code=code, year=year).select_related("programme").first()
+    if call is not None:
+        return call
+    programme = Programme.objects.get(code=programme_code_for_call(code))
+    call = Call.objects.create(programme=programme, code=code, year=year, title=f"{programme.name} {year}")
+    schedule = FundingSchedule.objects.create(
+        call=call, version=1, results_required_for_last_tranche=year >= results_rule_from
+    )
+    evidence = {e.code: e for e in EvidenceType.objects.all()}
+    for rank, label, codes, share, delay, results in DEFAULT_SCHEDULE:
+        template = MilestoneTemplate.objects.create(
+            schedule=schedule,
+            rank=rank,
+            label=label,
+            share_percent=share,
+            planned_delay_months=delay,
+            is_results_milestone=results,
+        )
+        template.evidence_types.set([evidence[c] for c in codes if c in evidence])
+    return call

@@ -1,0 +1,127 @@
+"""Small predicates used by the state machines' `permission=` and `conditions=`.
+
+Permissions take (instance, user); conditions take the instance only. `explain` turns a failed
+condition into the French sentence the UI shows.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
+
+REVIEW_PERM = "workflows.review_trancherequest"
+DELEGATE_PERM = "workflows.delegate_trancherequest"
+
+
+# Who: permission predicates (instance, user) -> bool
+
+
+def is_member_of(user, establishment_id: int) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    cache = getattr(user, "_establishment_ids", None)
+    if cache is None:
+        cache = set(user.memberships.values_list("establishment_id", flat=True))
+        user._establishment_ids = cache
+    return establishment_id in cache
+
+
+def is_establishment_member(instance, user) -> bool:
+    """The acting user belongs to the project's coordinating establishment."""
+    return is_member_of(user, instance.milestone.project.establishment_id)
+
+
+def is_instructing_agent(instance, user) -> bool:
+    return bool(user and user.is_active and user.has_perm(REVIEW_PERM))
+
+
+def is_budget_agent(instance, user) -> bool:
+    return bool(user and user.is_active and user.has_perm(DELEGATE_PERM))
+
+
+# What: condition predicates (instance) -> bool
+
+
+def milestone_declared(request) -> bool:
+    return request.milestone.declared_on is not None
+
+
+def missing_evidence(request) -> list:
+    required = set(request.milestone.evidence_types.all())
+    attached = {doc.evidence_type for doc in request.documents.all()}
+    return sorted(required - attached, key=lambda evidence: evidence.label)
+
+
+def evidence_complete(request) -> bool:
+    return not missing_evidence(request)
+
+
+def has_comment(request) -> bool:
+    return bool((request.transition_comment or "").strip())
+
+
+def committed_amount(project, exclude_pk: int | None = None) -> Decimal:
+    from workflows.models import COMMITTED_STATES, TrancheRequest
+
+    qs = TrancheRequest.objects.filter(milestone__project=project, status__in=COMMITTED_STATES)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+
+
+def within_award(request) -> bool:
+    """Validated, delegated and paid tranches of a project never exceed its award."""
+    project = request.milestone.project
+    return committed_amount(project, exclude_pk=request.pk) + request.amount <= project.award_amount
+
+
+def results_posted_if_required(request) -> bool:
+    """Since the 2024 campaign (when the schedule says so) the last tranche needs posted results."""
+    milestone = request.milestone
+    if not milestone.is_last:
+        return True
+    template = milestone.template
+    if template is None or not template.schedule.results_required_for_last_tranche:
+        return True
+    return milestone.project.results_posted_on is not None
+
+
+def in_delegation(request) -> bool:
+    return request.delegation_id is not None
+
+
+def delegation_not_empty(delegation) -> bool:
+    return delegation.tranche_requests.exists()
+
+
+CONDITION_MESSAGES = {
+    milestone_declared: _("Le jalon doit d'abord être déclaré atteint."),
+    evidence_complete: _("Il manque des justificatifs exigés."),
+    has_comment: _("Un commentaire est obligatoire pour cette action."),
+    within_award: _("Le total des tranches validées dépasserait le financement accordé."),
+    results_posted_if_required: _(
+        "La dernière tranche exige que les résultats soient postés dans le registre d'essais."
+    ),
+    in_delegation: _("La tranche doit d'abord être ajoutée à une délégation."),
+    delegation_not_empty: _("La délégation ne contient aucune tranche."),
+}
+
+
+def unmet_conditions(instance, transition_name: str) -> list[str]:
+    """French reasons for every condition of the transition that does not hold now."""
+    method = getattr(instance, transition_name)
+    meta = method._django_fsm
+    transition = meta.get_transition(meta.field.get_state(instance))
+    if transition is None:
+        return [str(_("Cette action n'est pas possible dans l'état actuel."))]
+    reasons = []
+    for condition in transition.conditions:
+        if not condition(instance):
+            message = CONDITION_MESSAGES.get(condition, _("Condition non remplie."))
+            if condition is evidence_complete:
+                labels = ", ".join(str(e) for e in missing_evidence(instance))
+                message = _("Justificatifs manquants : %(labels)s.") % {"labels": labels}
+            reasons.append(str(message))
+    return reasons

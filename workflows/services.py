@@ -1,0 +1,471 @@
+"""Every write of the domain core. Keyword-only, typed, transactional, audited.
+
+A state changes only here: the row is locked, the actor's permission checked with
+`has_transition_perm`, the transition applied and saved, and one AuditEvent written, all in
+one transaction; notifications leave after commit.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed, has_transition_perm
+
+from workflows import notifications, rules
+from workflows.documents import InspectedUpload
+from workflows.models import (
+    AuditEvent,
+    Call,
+    Delegation,
+    EvidenceDocument,
+    EvidenceType,
+    Project,
+    ProjectMilestone,
+    TrancheRequest,
+    TrancheStatus,
+)
+
+TIMESTAMP_FIELDS = {
+    TrancheStatus.SUBMITTED: "submitted_at",
+    TrancheStatus.VALIDATED: "validated_at",
+    TrancheStatus.DELEGATED: "delegated_at",
+    TrancheStatus.PAID: "paid_at",
+}
+
+
+def _audit(*, actor, action: str, at: datetime.datetime, **fields) -> AuditEvent:
+    return AuditEvent.objects.create(actor=actor, action=action, created_at=at, **fields)
+
+
+def _lock_request(pk: int) -> TrancheRequest:
+    return (
+        TrancheRequest.objects.select_for_update()
+        .select_related("milestone__project__establishment", "milestone__template__schedule")
+        .get(pk=pk)
+    )
+
+
+def _transition_tranche_request(
+    *,
+    tranche_request: TrancheRequest | int,
+    name: str,
+    actor,
+    comment: str = "",
+    at: datetime.datetime | None = None,
+    before_apply=None,
+) -> TrancheRequest:
+    at = at or timezone.now()
+    pk = tranche_request if isinstance(tranche_request, int) else tranche_request.pk
+    with transaction.atomic():
+        request = _lock_request(pk)
+        if name == "validate":
+            # Serialise validations of one project so the award ceiling holds under concurrency.
+            Project.objects.select_for_update().filter(pk=request.milestone.project_id).first()
+        method = getattr(request, name)
+        if not has_transition_perm(method, actor):
+            raise PermissionDenied(
+                _("Vous n'êtes pas autorisé à effectuer l'action « %(action)s » sur cette demande.")
+                % {"action": name}
+            )
+        if before_apply is not None:
+            before_apply(request)
+        request.transition_comment = comment
+        if not can_proceed(method):
+            raise ValidationError(rules.unmet_conditions(request, name))
+        from_state = request.status
+        method()
+        request.status_changed_at = at
+        stamp = TIMESTAMP_FIELDS.get(request.status)
+        if stamp:
+            setattr(request, stamp, at)
+        request.save()
+        event = _audit(
+            actor=actor,
+            action=name,
+            at=at,
+            from_state=from_state,
+            to_state=request.status,
+            comment=comment,
+            evidence_sha256=request.evidence_fingerprint(),
+            project=request.milestone.project,
+            milestone=request.milestone,
+            tranche_request=request,
+        )
+        transaction.on_commit(lambda: notifications.tranche_request_changed(event_id=event.pk))
+    return request
+
+
+def submit_tranche_request(*, tranche_request, actor, comment: str = "", at=None) -> TrancheRequest:
+    """Establishment sends a complete draft for review."""
+    return _transition_tranche_request(
+        tranche_request=tranche_request, name="submit", actor=actor, comment=comment, at=at
+    )
+
+
+def start_review(*, tranche_request, actor, comment: str = "", at=None) -> TrancheRequest:
+    """An instructing agent takes a submitted request."""
+    return _transition_tranche_request(
+        tranche_request=tranche_request, name="start_review", actor=actor, comment=comment, at=at
+    )
+
+
+def request_changes(*, tranche_request, actor, comment: str, at=None) -> TrancheRequest:
+    """Agent asks for changes; the comment is mandatory and sent to the establishment."""
+    return _transition_tranche_request(
+        tranche_request=tranche_request, name="request_changes", actor=actor, comment=comment, at=at
+    )
+
+
+def resubmit_tranche_request(*, tranche_request, actor, comment: str = "", at=None) -> TrancheRequest:
+    """Establishment answers a change request."""
+    return _transition_tranche_request(
+        tranche_request=tranche_request, name="resubmit", actor=actor, comment=comment, at=at
+    )
+
+
+def validate_tranche_request(*, tranche_request, actor, comment: str = "", at=None) -> TrancheRequest:
+    """Agent validates; the milestone counts as verified by the same act."""
+    request = _transition_tranche_request(
+        tranche_request=tranche_request, name="validate", actor=actor, comment=comment, at=at
+    )
+    milestone = request.milestone
+    if milestone.verified_at is None:
+        ProjectMilestone.objects.filter(pk=milestone.pk, verified_at__isnull=True).update(
+            verified_at=request.validated_at, verified_by=actor
+        )
+    return request
+
+
+def reject_tranche_request(*, tranche_request, actor, comment: str, at=None) -> TrancheRequest:
+    """Agent rejects; the reason is mandatory."""
+    return _transition_tranche_request(
+        tranche_request=tranche_request, name="reject", actor=actor, comment=comment, at=at
+    )
+
+
+def withdraw_tranche_request(*, tranche_request, actor, comment: str = "", at=None) -> TrancheRequest:
+    """Establishment withdraws a request it no longer wants reviewed."""
+    return _transition_tranche_request(
+        tranche_request=tranche_request, name="withdraw", actor=actor, comment=comment, at=at
+    )
+
+
+def delegate_tranche_request(*, tranche_request, actor, comment: str = "", at=None) -> TrancheRequest:
+    """Budget agent marks a validated tranche of an issued delegation as delegated."""
+    return _transition_tranche_request(
+        tranche_request=tranche_request, name="delegate", actor=actor, comment=comment, at=at
+    )
+
+
+def mark_tranche_paid(*, tranche_request, actor, comment: str = "", at=None) -> TrancheRequest:
+    """Budget agent records the payment of a delegated tranche."""
+    return _transition_tranche_request(
+        tranche_request=tranche_request, name="mark_paid", actor=actor, comment=comment, at=at
+    )
+
+
+# Requests and evidence
+
+
+def create_tranche_request(
+    *, milestone: ProjectMilestone, actor, comment: str = "", at=None
+) -> TrancheRequest:
+    """Open a draft for a milestone; the amount is the milestone's share of the award."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        milestone = (
+            ProjectMilestone.objects.select_for_update()
+            .select_related("project__establishment")
+            .get(pk=milestone.pk)
+        )
+        if not rules.is_member_of(actor, milestone.project.establishment_id):
+            raise PermissionDenied(_("Seul l'établissement coordonnateur peut demander cette tranche."))
+        if milestone.tranche_requests.exclude(
+            status__in=[TrancheStatus.REJECTED, TrancheStatus.WITHDRAWN]
+        ).exists():
+            raise ValidationError(_("Une demande est déjà ouverte pour ce jalon."))
+        request = TrancheRequest(
+            milestone=milestone, amount=milestone.tranche_amount, comment=comment, created_by=actor
+        )
+        request.created_at = at
+        request.status_changed_at = at
+        request.save()
+        TrancheRequest.objects.filter(pk=request.pk).update(created_at=at)
+        _audit(
+            actor=actor,
+            action="create",
+            at=at,
+            to_state=request.status,
+            comment=comment,
+            project=milestone.project,
+            milestone=milestone,
+            tranche_request=request,
+        )
+    return request
+
+
+def attach_evidence(
+    *,
+    tranche_request: TrancheRequest,
+    actor,
+    evidence_type: EvidenceType,
+    upload: InspectedUpload,
+    at=None,
+) -> EvidenceDocument:
+    """Store one checked upload as evidence of a request the actor's establishment may edit."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        request = _lock_request(tranche_request.pk)
+        if not rules.is_establishment_member(request, actor):
+            raise PermissionDenied(_("Vous ne pouvez pas déposer de justificatif sur cette demande."))
+        if request.status not in (TrancheStatus.DRAFT, TrancheStatus.CHANGES_REQUESTED):
+            raise ValidationError(
+                _(
+                    "Les justificatifs ne peuvent être ajoutés qu'à une demande en brouillon ou en attente de compléments."
+                )
+            )
+        document = EvidenceDocument(
+            tranche_request=request,
+            evidence_type=evidence_type,
+            original_name=upload.name,
+            content_type=upload.content_type,
+            size=upload.size,
+            sha256=upload.sha256,
+            uploaded_by=actor,
+        )
+        document.file.save(upload.name, upload.file, save=False)
+        try:
+            document.save()
+            _audit(
+                actor=actor,
+                action="attach_evidence",
+                at=at,
+                comment=f"{evidence_type.label} : {upload.name}",
+                evidence_sha256=upload.sha256,
+                project=request.milestone.project,
+                milestone=request.milestone,
+                tranche_request=request,
+            )
+        except Exception:
+            document.file.delete(save=False)
+            raise
+    return document
+
+
+# Milestones
+
+
+def declare_milestone(
+    *, milestone: ProjectMilestone, actor, reached_on: datetime.date, comment: str = "", at=None
+) -> ProjectMilestone:
+    """The establishment states the milestone was reached on a date (not in the future)."""
+    at = at or timezone.now()
+    if reached_on > timezone.localdate(at):
+        raise ValidationError(
+            {"reached_on": _("La date d'atteinte du jalon ne peut pas être dans le futur.")}
+        )
+    with transaction.atomic():
+        milestone = (
+            ProjectMilestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
+        )
+        if not rules.is_member_of(actor, milestone.project.establishment_id):
+            raise PermissionDenied(_("Seul l'établissement coordonnateur peut déclarer ce jalon."))
+        if milestone.verified_at is not None:
+            raise ValidationError(_("Ce jalon a déjà été vérifié par la DGOS."))
+        milestone.declared_on = reached_on
+        milestone.declared_at = at
+        milestone.declared_by = actor
+        milestone.declaration_comment = comment
+        milestone.days_late = 0
+        milestone.save()
+        _audit(
+            actor=actor,
+            action="declare_milestone",
+            at=at,
+            comment=comment,
+            project=milestone.project,
+            milestone=milestone,
+        )
+    return milestone
+
+
+def verify_milestone(*, milestone: ProjectMilestone, actor, comment: str = "", at=None) -> ProjectMilestone:
+    """An instructing agent confirms a declared milestone."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        milestone = (
+            ProjectMilestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
+        )
+        if not actor.has_perm(rules.REVIEW_PERM):
+            raise PermissionDenied(_("Seul un agent instructeur peut vérifier un jalon."))
+        if milestone.declared_on is None:
+            raise ValidationError(_("Le jalon n'a pas été déclaré atteint."))
+        if milestone.verified_at is None:
+            milestone.verified_at = at
+            milestone.verified_by = actor
+            milestone.save(update_fields=["verified_at", "verified_by"])
+            _audit(
+                actor=actor,
+                action="verify_milestone",
+                at=at,
+                comment=comment,
+                project=milestone.project,
+                milestone=milestone,
+            )
+    return milestone
+
+
+# Projects
+
+
+def copy_schedule_to_project(*, project: Project) -> list[ProjectMilestone]:
+    """Copy the call's current schedule onto a newly selected project (once)."""
+    schedule = project.call.current_schedule()
+    if schedule is None or project.milestones.exists():
+        return list(project.milestones.all())
+    templates = list(schedule.milestone_templates.prefetch_related("evidence_types").order_by("rank"))
+    created = []
+    for index, template in enumerate(templates):
+        milestone = ProjectMilestone.objects.create(
+            project=project,
+            template=template,
+            rank=template.rank,
+            label=template.label,
+            share_percent=template.share_percent,
+            is_results_milestone=template.is_results_milestone,
+            is_last=index == len(templates) - 1,
+            planned_date=project.selected_on + relativedelta(months=template.planned_delay_months),
+        )
+        milestone.evidence_types.set(template.evidence_types.all())
+        created.append(milestone)
+    return created
+
+
+def select_project(
+    *,
+    actor,
+    call: Call,
+    acronym: str,
+    title: str,
+    establishment,
+    investigator,
+    award_amount: Decimal,
+    selected_on: datetime.date,
+    **fields,
+) -> Project:
+    """Record a newly selected project and copy its call's funding schedule onto it."""
+    with transaction.atomic():
+        project = Project(
+            call=call,
+            acronym=acronym,
+            title=title,
+            establishment=establishment,
+            investigator=investigator,
+            award_amount=award_amount,
+            selected_on=selected_on,
+            **fields,
+        )
+        project.full_clean(exclude=["public_id", "sequence"])
+        project.save()
+        copy_schedule_to_project(project=project)
+        _audit(actor=actor, action="select_project", at=timezone.now(), project=project)
+    return project
+
+
+# Delegations
+
+
+def create_delegation(*, actor, reference: str, circular_date: datetime.date) -> Delegation:
+    """A budget agent opens a delegation for one budget circular."""
+    if not actor.has_perm(rules.DELEGATE_PERM):
+        raise PermissionDenied(_("Seul un agent budgétaire peut créer une délégation."))
+    with transaction.atomic():
+        if Delegation.objects.filter(reference=reference).exists():
+            raise ValidationError({"reference": _("Une délégation porte déjà cette référence.")})
+        delegation = Delegation.objects.create(
+            reference=reference, circular_date=circular_date, created_by=actor
+        )
+        _audit(
+            actor=actor,
+            action="create_delegation",
+            at=timezone.now(),
+            delegation=delegation,
+            to_state=delegation.status,
+        )
+    return delegation
+
+
+def add_to_delegation(*, actor, delegation: Delegation, tranche_requests: Iterable[TrancheRequest]) -> int:
+    """Attach validated tranches to a delegation still in preparation."""
+    if not actor.has_perm(rules.DELEGATE_PERM):
+        raise PermissionDenied(_("Seul un agent budgétaire peut composer une délégation."))
+    with transaction.atomic():
+        delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
+        if delegation.status != "draft":
+            raise ValidationError(_("Cette délégation est déjà émise."))
+        pks = [request.pk for request in tranche_requests]
+        locked = list(TrancheRequest.objects.select_for_update().filter(pk__in=pks))
+        refused = [r for r in locked if r.status != TrancheStatus.VALIDATED or r.delegation_id]
+        if refused or len(locked) != len(set(pks)):
+            raise ValidationError(
+                _("Seules des tranches validées et non encore rattachées peuvent être ajoutées.")
+            )
+        TrancheRequest.objects.filter(pk__in=pks).update(delegation=delegation)
+        at = timezone.now()
+        for request in locked:
+            _audit(
+                actor=actor,
+                action="add_to_delegation",
+                at=at,
+                comment=delegation.reference,
+                delegation=delegation,
+                tranche_request=request,
+            )
+    return len(locked)
+
+
+def _delegation_transition(*, delegation: Delegation, name: str, actor, at=None) -> Delegation:
+    at = at or timezone.now()
+    with transaction.atomic():
+        delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
+        method = getattr(delegation, name)
+        if not has_transition_perm(method, actor):
+            raise PermissionDenied(_("Vous n'êtes pas autorisé à modifier cette délégation."))
+        if not can_proceed(method):
+            raise ValidationError(rules.unmet_conditions(delegation, name))
+        from_state = delegation.status
+        method()
+        if name == "issue":
+            delegation.issued_at = at
+        else:
+            delegation.paid_at = at
+        delegation.save()
+        _audit(
+            actor=actor,
+            action=name,
+            at=at,
+            from_state=from_state,
+            to_state=delegation.status,
+            delegation=delegation,
+        )
+        step = delegate_tranche_request if name == "issue" else mark_tranche_paid
+        for pk in delegation.tranche_requests.values_list("pk", flat=True):
+            step(tranche_request=pk, actor=actor, comment=delegation.reference, at=at)
+    return delegation
+
+
+def issue_delegation(*, delegation: Delegation, actor, at=None) -> Delegation:
+    """Issue the circular: every tranche in it becomes delegated, each with its audit event."""
+    return _delegation_transition(delegation=delegation, name="issue", actor=actor, at=at)
+
+
+def record_delegation_payment(*, delegation: Delegation, actor, at=None) -> Delegation:
+    """Record payment: every tranche of the circular becomes paid."""
+    return _delegation_transition(delegation=delegation, name="record_payment", actor=actor, at=at)

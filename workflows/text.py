@@ -1,0 +1,18 @@
+"""Text normalisation shared by matching (establishments, investigators, disciplines)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_ALNUM = re.compile(r"[^A-Z0-9]+")
+
+
+def strip_accents(value: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", value)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def normalise_name(value: str) -> str:
+    """Upper-case, accent-free, punctuation folded to single spaces."""
+    return _NON_ALNUM.sub(" ", strip_accents(value or "").upper()).strip()
