@@ -46,7 +46,7 @@ def _audit(*, actor, action: str, at: datetime.datetime, **fields) -> AuditEvent
 
 def _lock_request(pk: int) -> TrancheRequest:
     return (
-        TrancheRequest.objects.select_for_update()
+        TrancheRequest.objects.select_for_update(of=("self",))
         .select_related("milestone__project__establishment", "milestone__template__schedule")
         .get(pk=pk)
     )
@@ -67,7 +67,7 @@ def _transition_tranche_request(
         request = _lock_request(pk)
         if name == "validate":
             # Serialise validations of one project so the award ceiling holds under concurrency.
-            Project.objects.select_for_update().filter(pk=request.milestone.project_id).first()
+            Project.objects.select_for_update(of=("self",)).filter(pk=request.milestone.project_id).first()
         method = getattr(request, name)
         if not has_transition_perm(method, actor):
             raise PermissionDenied(
@@ -181,7 +181,7 @@ def create_tranche_request(
     at = at or timezone.now()
     with transaction.atomic():
         milestone = (
-            ProjectMilestone.objects.select_for_update()
+            ProjectMilestone.objects.select_for_update(of=("self",))
             .select_related("project__establishment")
             .get(pk=milestone.pk)
         )
@@ -273,7 +273,7 @@ def declare_milestone(
         )
     with transaction.atomic():
         milestone = (
-            ProjectMilestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
+            ProjectMilestone.objects.select_for_update(of=("self",)).select_related("project").get(pk=milestone.pk)
         )
         if not rules.is_member_of(actor, milestone.project.establishment_id):
             raise PermissionDenied(_("Seul l'établissement coordonnateur peut déclarer ce jalon."))
@@ -301,7 +301,7 @@ def verify_milestone(*, milestone: ProjectMilestone, actor, comment: str = "", a
     at = at or timezone.now()
     with transaction.atomic():
         milestone = (
-            ProjectMilestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
+            ProjectMilestone.objects.select_for_update(of=("self",)).select_related("project").get(pk=milestone.pk)
         )
         if not actor.has_perm(rules.REVIEW_PERM):
             raise PermissionDenied(_("Seul un agent instructeur peut vérifier un jalon."))
@@ -407,11 +407,11 @@ def add_to_delegation(*, actor, delegation: Delegation, tranche_requests: Iterab
     if not actor.has_perm(rules.DELEGATE_PERM):
         raise PermissionDenied(_("Seul un agent budgétaire peut composer une délégation."))
     with transaction.atomic():
-        delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
+        delegation = Delegation.objects.select_for_update(of=("self",)).get(pk=delegation.pk)
         if delegation.status != "draft":
             raise ValidationError(_("Cette délégation est déjà émise."))
         pks = [request.pk for request in tranche_requests]
-        locked = list(TrancheRequest.objects.select_for_update().filter(pk__in=pks))
+        locked = list(TrancheRequest.objects.select_for_update(of=("self",)).filter(pk__in=pks))
         refused = [r for r in locked if r.status != TrancheStatus.VALIDATED or r.delegation_id]
         if refused or len(locked) != len(set(pks)):
             raise ValidationError(
@@ -434,7 +434,7 @@ def add_to_delegation(*, actor, delegation: Delegation, tranche_requests: Iterab
 def _delegation_transition(*, delegation: Delegation, name: str, actor, at=None) -> Delegation:
     at = at or timezone.now()
     with transaction.atomic():
-        delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
+        delegation = Delegation.objects.select_for_update(of=("self",)).get(pk=delegation.pk)
         method = getattr(delegation, name)
         if not has_transition_perm(method, actor):
             raise PermissionDenied(_("Vous n'êtes pas autorisé à modifier cette délégation."))
