@@ -1,0 +1,1 @@
+"""Wagtail admin wiring for DGOS agents: each area registers its admin from its own module."""
