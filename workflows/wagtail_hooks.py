@@ -1,1 +1,3 @@
 """Wagtail admin wiring for DGOS agents: each area registers its admin from its own module."""
+
+from workflows import admin_snippets  # noqa: F401  (registers the portfolio and catalogue snippets)

@@ -1,0 +1,600 @@
+"""Wagtail snippets for DGOS agents: the portfolio (projects, establishments, investigators) and
+the catalogue (programmes, calls, funding schedules, evidence types, disciplines).
+
+Listings select their relations up front so a page costs the same number of queries for 50 or
+4,000 projects. Creating a project goes through `services.select_project` (milestones copied,
+audited); its lifecycle status is read-only here because only services assign states.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.utils.formats import number_format
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column
+from wagtail.log_actions import log
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import CreateView, InspectView, SnippetViewSet, SnippetViewSetGroup
+
+from workflows import services
+from workflows.models import (
+    Call,
+    Discipline,
+    Establishment,
+    EstablishmentMembership,
+    EstablishmentType,
+    EvidenceType,
+    FundingSchedule,
+    Girci,
+    Investigator,
+    Programme,
+    Project,
+    ProjectStatus,
+    Region,
+    Visibility,
+)
+from workflows.validators import normalise_finess
+
+
+def euros(value: Decimal | None) -> str:
+    """Money as French readers expect it: 450 000,00 €."""
+    if value is None:
+        return "—"
+    return f"{number_format(value, 2, use_l10n=True, force_grouping=True)} €"
+
+
+def _campaign_years() -> list[tuple[int, int]]:
+    years = Call.objects.order_by("-year").values_list("year", flat=True).distinct()
+    return [(year, str(year)) for year in years]
+
+
+# Projects
+
+
+class ProjectFilterSet(WagtailFilterSet):
+    programme = django_filters.ModelChoiceFilter(
+        label=_("Programme"), field_name="call__programme", queryset=Programme.objects.all()
+    )
+    year = django_filters.ChoiceFilter(
+        label=_("Année de sélection"), field_name="call__year", choices=_campaign_years
+    )
+    region = django_filters.ChoiceFilter(
+        label=_("Région"), field_name="establishment__region", choices=Region.choices
+    )
+    establishment_type = django_filters.ChoiceFilter(
+        label=_("Type d'établissement"), field_name="establishment__type", choices=EstablishmentType.choices
+    )
+    status = django_filters.ChoiceFilter(label=_("Statut"), choices=ProjectStatus.choices)
+    visibility = django_filters.ChoiceFilter(label=_("Visibilité"), choices=Visibility.choices)
+
+    class Meta:
+        model = Project
+        fields = ["programme", "year", "region", "establishment_type", "status", "visibility"]
+
+
+class ProjectForm(WagtailAdminModelForm):
+    """The call fixes the public id: it can be chosen once, never changed afterwards."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "call" in self.fields:
+            self.fields["call"].disabled = True
+            self.fields["call"].help_text = _("L'appel ne change plus une fois l'identifiant attribué.")
+
+
+class ProjectCreateView(CreateView):
+    """Record a selected project through the service, which copies the call's schedule."""
+
+    def save_instance(self):
+        data = self.form.cleaned_data
+        optional = {
+            name: data[name]
+            for name in (
+                "summary",
+                "discipline_raw",
+                "discipline",
+                "visibility",
+                "budget_breakdown",
+                "results_posted_on",
+                "results_url",
+                "legacy_tranche_number",
+            )
+            if name in data
+        }
+        project = services.select_project(
+            actor=self.request.user,
+            call=data["call"],
+            acronym=data["acronym"],
+            title=data["title"],
+            establishment=data["establishment"],
+            investigator=data["investigator"],
+            award_amount=data["award_amount"],
+            selected_on=data["selected_on"],
+            **optional,
+        )
+        log(instance=project, action="wagtail.create", user=self.request.user)
+        return project
+
+
+class ProjectInspectView(InspectView):
+    extra_labels = {"milestones": _("jalons"), "registrations": _("registres d'essais")}
+
+    def get_field_label(self, field_name, field):
+        if field_name in self.extra_labels:
+            return capfirst(self.extra_labels[field_name])
+        return super().get_field_label(field_name, field)
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        return "—" if value is None or value == "" else value
+
+    def get_award_amount_display_value(self):
+        return euros(self.object.award_amount)
+
+    def get_registrations_display_value(self):
+        rows = self.object.registrations.order_by("identifier")
+        html = format_html_join(
+            ", ",
+            '<a href="{}" rel="noopener">{}</a> ({})',
+            ((r.url, r.identifier, r.get_registry_display()) for r in rows),
+        )
+        return html or "—"
+
+    def get_milestones_display_value(self):
+        rows = self.object.milestones.order_by("rank")
+        items = format_html_join(
+            "",
+            "<li>{}. {} — {} % — {} {}{}</li>",
+            (
+                (
+                    m.rank,
+                    m.label,
+                    number_format(m.share_percent, use_l10n=True),
+                    _("prévu le"),
+                    m.planned_date.strftime("%d/%m/%Y"),
+                    format_html(", {} {}", _("atteint le"), m.declared_on.strftime("%d/%m/%Y"))
+                    if m.declared_on
+                    else "",
+                )
+                for m in rows
+            ),
+        )
+        return format_html("<ul>{}</ul>", items) if items else "—"
+
+
+class ProjectViewSet(SnippetViewSet):
+    model = Project
+    icon = "folder-open-inverse"
+    menu_label = _("Projets")
+    add_view_class = ProjectCreateView
+    inspect_view_class = ProjectInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    filterset_class = ProjectFilterSet
+    search_fields = [
+        "public_id",
+        "acronym",
+        "title",
+        "investigator__last_name",
+        "establishment__name",
+        "establishment__finess",
+    ]
+    search_backend_name = None
+    list_per_page = 50
+    list_display = [
+        "public_id",
+        Column("acronym", label=_("Acronyme"), sort_key="acronym"),
+        Column("call", label=_("Appel"), accessor="call"),
+        Column("establishment", label=_("Établissement coordonnateur"), accessor="establishment.name"),
+        Column("region", label=_("Région"), accessor="establishment.get_region_display"),
+        Column("investigator", label=_("Porteur"), accessor="investigator.full_name"),
+        Column(
+            "award_amount",
+            label=_("Financement"),
+            accessor=lambda p: euros(p.award_amount),
+            sort_key="award_amount",
+        ),
+        Column("status", label=_("Statut"), accessor="get_status_display", sort_key="status"),
+    ]
+    list_export = [
+        "public_id",
+        "acronym",
+        "title",
+        "call",
+        "establishment",
+        "investigator",
+        "award_amount",
+        "status",
+        "visibility",
+        "selected_on",
+    ]
+    export_headings = {
+        "public_id": _("Identifiant"),
+        "acronym": _("Acronyme"),
+        "title": _("Titre"),
+        "call": _("Appel"),
+        "establishment": _("Établissement coordonnateur"),
+        "investigator": _("Porteur"),
+        "award_amount": _("Financement total (€)"),
+        "status": _("Statut"),
+        "visibility": _("Visibilité"),
+        "selected_on": _("Date de sélection"),
+    }
+    inspect_view_fields = [
+        "public_id",
+        "call",
+        "acronym",
+        "title",
+        "summary",
+        "discipline",
+        "discipline_raw",
+        "establishment",
+        "investigator",
+        "award_amount",
+        "budget_breakdown",
+        "registrations",
+        "milestones",
+        "status",
+        "visibility",
+        "selected_on",
+        "results_posted_on",
+        "results_url",
+        "legacy_tranche_number",
+        "source_file",
+        "source_row",
+    ]
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [FieldPanel("call"), FieldPanel("acronym"), FieldPanel("title"), FieldPanel("summary")],
+                heading=_("Projet"),
+            ),
+            MultiFieldPanel(
+                [FieldPanel("establishment"), FieldPanel("investigator")],
+                heading=_("Établissement et porteur"),
+            ),
+            MultiFieldPanel(
+                [FieldPanel("discipline"), FieldPanel("discipline_raw")],
+                heading=_("Discipline"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("award_amount"), FieldPanel("selected_on")]),
+                    FieldPanel("budget_breakdown"),
+                    FieldPanel("legacy_tranche_number"),
+                ],
+                heading=_("Financement"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("status", read_only=True),
+                    FieldPanel("visibility"),
+                    FieldRowPanel([FieldPanel("results_posted_on"), FieldPanel("results_url")]),
+                ],
+                heading=_("Suivi et publication"),
+            ),
+        ],
+        base_form_class=ProjectForm,
+    )
+
+    def get_queryset(self, request):
+        return Project.objects.select_related("call__programme", "establishment", "investigator")
+
+
+# Establishments
+
+
+class EstablishmentFilterSet(WagtailFilterSet):
+    type = django_filters.ChoiceFilter(label=_("Type"), choices=EstablishmentType.choices)
+    region = django_filters.ChoiceFilter(label=_("Région"), choices=Region.choices)
+    girci = django_filters.ChoiceFilter(label=_("GIRCI"), choices=Girci.choices)
+
+    class Meta:
+        model = Establishment
+        fields = ["type", "region", "girci"]
+
+
+class EstablishmentForm(WagtailAdminModelForm):
+    def clean_finess(self) -> str:
+        """Accept what people paste (lost leading zero, spaces) and store the 9-character form."""
+        return normalise_finess(self.cleaned_data.get("finess"))
+
+
+class EstablishmentViewSet(SnippetViewSet):
+    model = Establishment
+    icon = "site"
+    menu_label = _("Établissements")
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    filterset_class = EstablishmentFilterSet
+    search_fields = ["name", "finess"]
+    search_backend_name = None
+    list_per_page = 50
+    list_display = [
+        "name",
+        Column("finess", label=_("FINESS"), sort_key="finess"),
+        Column("type", label=_("Type"), accessor="get_type_display", sort_key="type"),
+        Column("region", label=_("Région"), accessor="get_region_display", sort_key="region"),
+        Column("project_count", label=_("Projets"), sort_key="project_count"),
+    ]
+    inspect_view_fields = ["finess", "name", "type", "region", "girci", "contact_email", "source_file"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("finess"),
+            FieldPanel("name"),
+            FieldRowPanel([FieldPanel("type"), FieldPanel("region"), FieldPanel("girci")]),
+            FieldPanel("contact_email"),
+        ],
+        base_form_class=EstablishmentForm,
+    )
+
+    def get_queryset(self, request):
+        return Establishment.objects.annotate(project_count=Count("projects"))
+
+
+class InvestigatorViewSet(SnippetViewSet):
+    model = Investigator
+    icon = "user"
+    menu_label = _("Porteurs")
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    search_fields = ["last_name", "first_name"]
+    search_backend_name = None
+    list_per_page = 50
+    list_display = [
+        "last_name",
+        Column("first_name", label=_("Prénom"), sort_key="first_name"),
+        Column("title", label=_("Titre")),
+        Column("project_count", label=_("Projets"), sort_key="project_count"),
+    ]
+    panels = [
+        FieldRowPanel([FieldPanel("title"), FieldPanel("last_name"), FieldPanel("first_name")]),
+        FieldPanel("email"),
+    ]
+
+    def get_queryset(self, request):
+        return Investigator.objects.annotate(project_count=Count("projects"))
+
+
+class MembershipFilterSet(WagtailFilterSet):
+    establishment__region = django_filters.ChoiceFilter(label=_("Région"), choices=Region.choices)
+
+    class Meta:
+        model = EstablishmentMembership
+        fields = ["establishment__region"]
+
+
+class EstablishmentMembershipViewSet(SnippetViewSet):
+    model = EstablishmentMembership
+    icon = "group"
+    menu_label = _("Rattachements")
+    copy_view_enabled = False
+    filterset_class = MembershipFilterSet
+    search_fields = ["user__username", "user__last_name", "establishment__name", "establishment__finess"]
+    search_backend_name = None
+    list_display = [
+        "__str__",
+        Column("user", label=_("Utilisateur"), accessor="user.get_username"),
+        Column("establishment", label=_("Établissement"), accessor="establishment.name"),
+    ]
+    panels = [FieldPanel("user"), FieldPanel("establishment")]
+
+    def get_queryset(self, request):
+        return EstablishmentMembership.objects.select_related("user", "establishment")
+
+
+class PortfolioGroup(SnippetViewSetGroup):
+    menu_label = _("Portefeuille")
+    menu_icon = "folder-open-inverse"
+    menu_order = 200
+    items = (ProjectViewSet, EstablishmentViewSet, InvestigatorViewSet, EstablishmentMembershipViewSet)
+
+
+# Catalogue: programmes, calls and their funding schedules
+
+
+class ProgrammeViewSet(SnippetViewSet):
+    model = Programme
+    icon = "tag"
+    menu_label = _("Programmes")
+    copy_view_enabled = False
+    search_fields = ["code", "name"]
+    search_backend_name = None
+    list_display = [
+        "code",
+        Column("name", label=_("Nom"), sort_key="name"),
+        Column("operator", label=_("Opérateur")),
+    ]
+    panels = [FieldPanel("code"), FieldPanel("name"), FieldPanel("operator"), FieldPanel("description")]
+
+
+class CallFilterSet(WagtailFilterSet):
+    programme = django_filters.ModelChoiceFilter(label=_("Programme"), queryset=Programme.objects.all())
+    year = django_filters.ChoiceFilter(label=_("Année de sélection"), choices=_campaign_years)
+
+    class Meta:
+        model = Call
+        fields = ["programme", "year"]
+
+
+class CallViewSet(SnippetViewSet):
+    model = Call
+    icon = "calendar"
+    menu_label = _("Appels à projets")
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    filterset_class = CallFilterSet
+    search_fields = ["code", "title"]
+    search_backend_name = None
+    list_per_page = 50
+    list_display = [
+        "__str__",
+        Column("programme", label=_("Programme"), accessor="programme.code"),
+        Column("title", label=_("Intitulé")),
+        Column("project_count", label=_("Projets"), sort_key="project_count"),
+    ]
+    inspect_view_fields = ["programme", "code", "year", "title"]
+    panels = [
+        FieldPanel("programme"),
+        FieldRowPanel([FieldPanel("code"), FieldPanel("year")]),
+        FieldPanel("title"),
+    ]
+
+    def get_queryset(self, request):
+        return Call.objects.select_related("programme").annotate(project_count=Count("projects"))
+
+
+class FundingScheduleForm(WagtailAdminModelForm):
+    """A schedule is saved only if its milestones' shares sum to 100 % and ranks are distinct."""
+
+    def clean(self):
+        cleaned = super().clean()
+        formset = self.formsets.get("milestone_templates")
+        if formset is None or not formset.is_valid():
+            return cleaned
+        kept = [
+            form.cleaned_data
+            for form in formset.forms
+            if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
+        ]
+        try:
+            FundingSchedule.check_shares([row.get("share_percent") or Decimal("0") for row in kept])
+        except ValidationError as error:
+            self.add_error(None, error)
+        ranks = [row.get("rank") for row in kept]
+        duplicates = sorted({rank for rank in ranks if rank is not None and ranks.count(rank) > 1})
+        if duplicates:
+            self.add_error(
+                None,
+                ValidationError(
+                    _("Deux jalons ne peuvent pas avoir le même rang (%(ranks)s)."),
+                    code="duplicate_rank",
+                    params={"ranks": ", ".join(str(rank) for rank in duplicates)},
+                ),
+            )
+        return cleaned
+
+
+class FundingScheduleFilterSet(WagtailFilterSet):
+    programme = django_filters.ModelChoiceFilter(
+        label=_("Programme"), field_name="call__programme", queryset=Programme.objects.all()
+    )
+    year = django_filters.ChoiceFilter(
+        label=_("Année de sélection"), field_name="call__year", choices=_campaign_years
+    )
+    is_active = django_filters.BooleanFilter(label=_("En vigueur"))
+
+    class Meta:
+        model = FundingSchedule
+        fields = ["programme", "year", "is_active"]
+
+
+class FundingScheduleViewSet(SnippetViewSet):
+    model = FundingSchedule
+    icon = "list-ol"
+    menu_label = _("Échéanciers de financement")
+    inspect_view_enabled = True
+    filterset_class = FundingScheduleFilterSet
+    search_fields = ["call__code", "notes"]
+    search_backend_name = None
+    list_per_page = 50
+    list_display = [
+        "__str__",
+        Column("is_active", label=_("En vigueur"), accessor=lambda s: _("oui") if s.is_active else _("non")),
+        Column("milestone_count", label=_("Jalons"), sort_key="milestone_count"),
+        Column(
+            "results_required_for_last_tranche",
+            label=_("Résultats exigés"),
+            accessor=lambda s: _("oui") if s.results_required_for_last_tranche else _("non"),
+        ),
+    ]
+    inspect_view_fields = [
+        "call",
+        "version",
+        "is_active",
+        "results_required_for_last_tranche",
+        "lapse_after_months",
+        "notes",
+    ]
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("call"), FieldPanel("version"), FieldPanel("is_active")]),
+                    FieldPanel("results_required_for_last_tranche"),
+                    FieldPanel("lapse_after_months"),
+                    FieldPanel("notes"),
+                ],
+                heading=_("Échéancier"),
+            ),
+            InlinePanel(
+                "milestone_templates",
+                heading=_("Jalons et tranches"),
+                label=_("Jalon"),
+                min_num=1,
+                panels=[
+                    FieldRowPanel([FieldPanel("rank"), FieldPanel("label")]),
+                    FieldRowPanel([FieldPanel("share_percent"), FieldPanel("planned_delay_months")]),
+                    FieldPanel("evidence_types", widget=forms.CheckboxSelectMultiple),
+                    FieldPanel("is_results_milestone"),
+                ],
+            ),
+        ],
+        base_form_class=FundingScheduleForm,
+    )
+
+    def get_queryset(self, request):
+        return FundingSchedule.objects.select_related("call").annotate(
+            milestone_count=Count("milestone_templates")
+        )
+
+
+class EvidenceTypeViewSet(SnippetViewSet):
+    model = EvidenceType
+    icon = "doc-full"
+    menu_label = _("Types de justificatif")
+    copy_view_enabled = False
+    search_fields = ["code", "label"]
+    search_backend_name = None
+    list_display = ["label", Column("code", label=_("Code"), sort_key="code")]
+    panels = [FieldPanel("code"), FieldPanel("label"), FieldPanel("description")]
+
+
+class DisciplineViewSet(SnippetViewSet):
+    model = Discipline
+    icon = "tag"
+    menu_label = _("Disciplines")
+    copy_view_enabled = False
+    search_fields = ["code", "label"]
+    search_backend_name = None
+    list_display = ["label", Column("code", label=_("Code"), sort_key="code")]
+    panels = [FieldPanel("code"), FieldPanel("label")]
+
+
+class CatalogueGroup(SnippetViewSetGroup):
+    menu_label = _("Appels et échéanciers")
+    menu_icon = "calendar"
+    menu_order = 210
+    items = (
+        CallViewSet,
+        FundingScheduleViewSet,
+        ProgrammeViewSet,
+        EvidenceTypeViewSet,
+        DisciplineViewSet,
+    )
+
+
+register_snippet(PortfolioGroup)
+register_snippet(CatalogueGroup)
+
+__all__ = ["CatalogueGroup", "PortfolioGroup", "euros"]
