@@ -15,6 +15,20 @@ from workflows.roles import Role
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+def pytest_configure(config):
+    """Tests run with DEBUG off but without collectstatic: serve static names unhashed."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    # override_settings (not assignment) so the cached storages are reset by setting_changed.
+    override_settings(
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ).enable()
+
+
 def pytest_collection_modifyitems(config, items):
     """Outside CI, PostgreSQL-only tests skip on SQLite; in CI they run and fail (see below)."""
     from django.db import connection

@@ -460,26 +460,31 @@ class FundingScheduleForm(WagtailAdminModelForm):
     def clean(self):
         cleaned = super().clean()
         formset = self.formsets.get("milestone_templates")
-        if formset is None or not formset.is_valid():
+        if formset is None:
             return cleaned
+        formset.is_valid()  # cleans every row; rows with their own errors are left out below
         kept = [
-            form.cleaned_data
+            form
             for form in formset.forms
             if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
         ]
-        try:
-            FundingSchedule.check_shares([row.get("share_percent") or Decimal("0") for row in kept])
-        except ValidationError as error:
-            self.add_error(None, error)
-        ranks = [row.get("rank") for row in kept]
-        duplicates = sorted({rank for rank in ranks if rank is not None and ranks.count(rank) > 1})
+        shares = [form.cleaned_data.get("share_percent") for form in kept]
+        if None not in shares:  # a row with an invalid share already carries its own error
+            try:
+                FundingSchedule.check_shares(shares)
+            except ValidationError as error:
+                self.add_error(None, error)
+        # The formset's unique check drops duplicated ranks from cleaned_data: read what was typed.
+        ranks = [form.cleaned_data.get("rank", form["rank"].value()) for form in kept]
+        ranks = [str(rank).strip() for rank in ranks if rank not in (None, "")]
+        duplicates = sorted({rank for rank in ranks if ranks.count(rank) > 1}, key=lambda r: (len(r), r))
         if duplicates:
             self.add_error(
                 None,
                 ValidationError(
                     _("Deux jalons ne peuvent pas avoir le même rang (%(ranks)s)."),
                     code="duplicate_rank",
-                    params={"ranks": ", ".join(str(rank) for rank in duplicates)},
+                    params={"ranks": ", ".join(duplicates)},
                 ),
             )
         return cleaned

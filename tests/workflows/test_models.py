@@ -56,7 +56,10 @@ def test_default_schedule_is_copied_and_sums_to_100(reference):
     assert schedule.results_required_for_last_tranche  # the 2024 campaign rule
     assert not get_or_create_call("PHRCN", 2023).current_schedule().results_required_for_last_tranche
     first = schedule.milestone_templates.get(rank=1)
-    assert set(first.evidence_types.values_list("code", flat=True)) == {"registry-record", "regulatory-opinion"}
+    assert set(first.evidence_types.values_list("code", flat=True)) == {
+        "registry-record",
+        "regulatory-opinion",
+    }
 
 
 def test_schedule_helper_refuses_an_edited_schedule(reference):
@@ -193,7 +196,7 @@ def test_establishment_gets_its_girci_and_ars_from_its_region(reference):
 
 def test_trial_registration_checks_its_registry_format():
     TrialRegistration(registry=Registry.CLINICALTRIALS, identifier="NCT01234567").clean()
-    with pytest.raises(ValidationError, match="n'est pas un identifiant ClinicalTrials.gov valide"):
+    with pytest.raises(ValidationError, match=r"n'est pas un identifiant ClinicalTrials\.gov valide"):
         TrialRegistration(registry=Registry.CLINICALTRIALS, identifier="2019-A01234-56").clean()
 
 

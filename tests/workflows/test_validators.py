@@ -111,7 +111,10 @@ def test_invalid_registry_ids(registry, identifier):
     with pytest.raises(ValidationError) as excinfo:
         validate_registry_id(registry, identifier)
     assert excinfo.value.code == "registry_mismatch"
-    assert messages(excinfo.value) == f"« {identifier} » n'est pas un identifiant {Registry(registry).label} valide."
+    assert (
+        messages(excinfo.value)
+        == f"« {identifier} » n'est pas un identifiant {Registry(registry).label} valide."
+    )
 
 
 def test_registry_id_of_another_registry_is_refused():

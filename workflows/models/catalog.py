@@ -113,7 +113,9 @@ class FundingSchedule(ClusterableModel):
         self.check_shares([m.share_percent for m in self.milestone_templates.all()])
 
 
-class MilestoneTemplate(models.Model):
+class MilestoneTemplate(ClusterableModel):
+    """One row of a schedule; clusterable so its parental evidence types are saved with it."""
+
     schedule = ParentalKey(FundingSchedule, on_delete=models.CASCADE, related_name="milestone_templates")
     rank = models.PositiveSmallIntegerField(_("rang"), validators=[MinValueValidator(1)])
     label = models.CharField(_("jalon"), max_length=255)
