@@ -273,9 +273,7 @@ def declare_milestone(
         )
     with transaction.atomic():
         milestone = (
-            ProjectMilestone.objects.select_for_update(of=("self",))
-            .select_related("project")
-            .get(pk=milestone.pk)
+            ProjectMilestone.objects.select_for_update(of=("self",)).select_related("project").get(pk=milestone.pk)
         )
         if not rules.is_member_of(actor, milestone.project.establishment_id):
             raise PermissionDenied(_("Seul l'établissement coordonnateur peut déclarer ce jalon."))
@@ -303,9 +301,7 @@ def verify_milestone(*, milestone: ProjectMilestone, actor, comment: str = "", a
     at = at or timezone.now()
     with transaction.atomic():
         milestone = (
-            ProjectMilestone.objects.select_for_update(of=("self",))
-            .select_related("project")
-            .get(pk=milestone.pk)
+            ProjectMilestone.objects.select_for_update(of=("self",)).select_related("project").get(pk=milestone.pk)
         )
         if not actor.has_perm(rules.REVIEW_PERM):
             raise PermissionDenied(_("Seul un agent instructeur peut vérifier un jalon."))
