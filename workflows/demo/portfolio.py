@@ -230,7 +230,7 @@ def _registry_id(rng: random.Random, year: int) -> tuple[str, str]:
         return kind, f"{max(year, 2023)}-5{rng.randint(0, 99999):05d}-{rng.randint(10, 99)}-00"
     if kind == Registry.ISRCTN:
         return kind, f"ISRCTN{rng.randint(10000000, 99999999)}"
-    return kind, f"CRD42{max(year, 2011)}{rng.randint(0, 999999):06d}"
+    return kind, f"CRD42{max(year, 2011)}{rng.randint(0, 99999):05d}"
 
 
 def _award(rng: random.Random, call_code: str) -> Decimal:
