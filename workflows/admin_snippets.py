@@ -214,8 +214,8 @@ class ProjectViewSet(SnippetViewSet):
         "establishment",
         "investigator",
         "award_amount",
-        "status",
-        "visibility",
+        "get_status_display",
+        "get_visibility_display",
         "selected_on",
     ]
     export_headings = {
@@ -226,8 +226,8 @@ class ProjectViewSet(SnippetViewSet):
         "establishment": _("Établissement coordonnateur"),
         "investigator": _("Porteur"),
         "award_amount": _("Financement total (€)"),
-        "status": _("Statut"),
-        "visibility": _("Visibilité"),
+        "get_status_display": _("Statut"),
+        "get_visibility_display": _("Visibilité"),
         "selected_on": _("Date de sélection"),
     }
     inspect_view_fields = [

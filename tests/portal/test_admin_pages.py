@@ -108,3 +108,17 @@ def test_every_snippet_page_renders_for_an_administrator(client, member_a, portf
     assert (
         client.get(reverse(f"wagtailsnippets_workflows_{model}:edit", args=[instance.pk])).status_code == 200
     )
+
+
+def test_instructeur_exports_the_filtered_listing_as_csv(client, instructing_agent, portfolio):
+    client.force_login(instructing_agent)
+    phrcn = Programme.objects.get(code="PHRCN")
+    response = client.get(
+        reverse("wagtailsnippets_workflows_project:list"),
+        {"programme": phrcn.pk, "year": 2016, "export": "csv"},
+    )
+    assert response.status_code == 200
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert lines[0].startswith("Identifiant,Acronyme,Titre,Appel,Établissement coordonnateur")
+    assert [line.split(",")[0] for line in lines[1:]] == ["PHRCN-2016-0001", "PHRCN-2016-0002"]
+    assert "sélectionné" in lines[1]
