@@ -39,6 +39,7 @@ from workflows.models import (
     Investigator,
     Programme,
     Project,
+    ProjectMilestone,
     ProjectStatus,
     Region,
     Visibility,
@@ -487,7 +488,31 @@ class FundingScheduleForm(WagtailAdminModelForm):
                     params={"ranks": ", ".join(duplicates)},
                 ),
             )
+        self._refuse_removing_copied_milestones(formset)
         return cleaned
+
+    def _refuse_removing_copied_milestones(self, formset) -> None:
+        """Projects keep their copy of a milestone: a copied one is replaced by a new version."""
+        removed = [
+            form.instance.pk
+            for form in formset.forms
+            if form.instance.pk and getattr(form, "cleaned_data", None) and form.cleaned_data.get("DELETE")
+        ]
+        if not removed:
+            return
+        copies = ProjectMilestone.objects.filter(template_id__in=removed)
+        if copies.exists():
+            self.add_error(
+                None,
+                ValidationError(
+                    _(
+                        "Un jalon supprimé est déjà recopié sur %(count)s projet(s) : créez plutôt une "
+                        "nouvelle version de l'échéancier."
+                    ),
+                    code="milestone_in_use",
+                    params={"count": copies.values("project_id").distinct().count()},
+                ),
+            )
 
 
 class FundingScheduleFilterSet(WagtailFilterSet):

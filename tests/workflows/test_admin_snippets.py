@@ -201,3 +201,15 @@ def test_project_listing_runs_a_constant_number_of_queries(
     for url in urls:
         with django_assert_max_num_queries(20):
             client.get(url)
+
+
+def test_schedule_form_refuses_removing_a_milestone_copied_on_projects(admin_client, project_a):
+    schedule = project_a.call.current_schedule()
+    url = reverse("wagtailsnippets_workflows_fundingschedule:edit", args=[schedule.pk])
+    response = admin_client.post(url, schedule_post_data(schedule, ["40", "30", "30"]))
+    assert response.status_code == 200
+    assert (
+        "Un jalon supprimé est déjà recopié sur 1 projet(s) : créez plutôt une nouvelle version de "
+        "l&#x27;échéancier." in response.content.decode()
+    )
+    assert schedule.milestone_templates.count() == 5
