@@ -12,8 +12,11 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db import transaction
+from django.db.models import Count, ProtectedError
+from django.shortcuts import redirect
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
@@ -24,7 +27,13 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.admin.ui.tables import Column
 from wagtail.log_actions import log
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import CreateView, InspectView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import (
+    CreateView,
+    DeleteView,
+    InspectView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
 
 from workflows import services
 from workflows.models import (
@@ -57,6 +66,30 @@ def euros(value: Decimal | None) -> str:
 def _campaign_years() -> list[tuple[int, int]]:
     years = Call.objects.order_by("-year").values_list("year", flat=True).distinct()
     return [(year, str(year)) for year in years]
+
+
+class GuardedDeleteView(DeleteView):
+    """Records other records depend on (PROTECT) are kept, with a French explanation, not a 500."""
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except ProtectedError as error:
+            kinds = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
+            messages.error(
+                self.request,
+                _(
+                    "« %(object)s » ne peut pas être supprimé : %(count)s enregistrement(s) en "
+                    "dépendent (%(kinds)s)."
+                )
+                % {"object": self.object, "count": len(error.protected_objects), "kinds": ", ".join(kinds)},
+            )
+            return redirect(self.get_success_url())
+
+
+class AgentSnippetViewSet(SnippetViewSet):
+    delete_view_class = GuardedDeleteView
 
 
 # Projects
@@ -173,7 +206,7 @@ class ProjectInspectView(InspectView):
         return format_html("<ul>{}</ul>", items) if items else "—"
 
 
-class ProjectViewSet(SnippetViewSet):
+class ProjectViewSet(AgentSnippetViewSet):
     model = Project
     icon = "folder-open-inverse"
     menu_label = _("Projets")
@@ -311,7 +344,7 @@ class EstablishmentForm(WagtailAdminModelForm):
         return normalise_finess(self.cleaned_data.get("finess"))
 
 
-class EstablishmentViewSet(SnippetViewSet):
+class EstablishmentViewSet(AgentSnippetViewSet):
     model = Establishment
     icon = "site"
     menu_label = _("Établissements")
@@ -343,7 +376,7 @@ class EstablishmentViewSet(SnippetViewSet):
         return Establishment.objects.annotate(project_count=Count("projects"))
 
 
-class InvestigatorViewSet(SnippetViewSet):
+class InvestigatorViewSet(AgentSnippetViewSet):
     model = Investigator
     icon = "user"
     menu_label = _("Porteurs")
@@ -375,7 +408,7 @@ class MembershipFilterSet(WagtailFilterSet):
         fields = ["establishment__region"]
 
 
-class EstablishmentMembershipViewSet(SnippetViewSet):
+class EstablishmentMembershipViewSet(AgentSnippetViewSet):
     model = EstablishmentMembership
     icon = "group"
     menu_label = _("Rattachements")
@@ -404,7 +437,7 @@ class PortfolioGroup(SnippetViewSetGroup):
 # Catalogue: programmes, calls and their funding schedules
 
 
-class ProgrammeViewSet(SnippetViewSet):
+class ProgrammeViewSet(AgentSnippetViewSet):
     model = Programme
     icon = "tag"
     menu_label = _("Programmes")
@@ -428,7 +461,7 @@ class CallFilterSet(WagtailFilterSet):
         fields = ["programme", "year"]
 
 
-class CallViewSet(SnippetViewSet):
+class CallViewSet(AgentSnippetViewSet):
     model = Call
     icon = "calendar"
     menu_label = _("Appels à projets")
@@ -529,7 +562,7 @@ class FundingScheduleFilterSet(WagtailFilterSet):
         fields = ["programme", "year", "is_active"]
 
 
-class FundingScheduleViewSet(SnippetViewSet):
+class FundingScheduleViewSet(AgentSnippetViewSet):
     model = FundingSchedule
     icon = "list-ol"
     menu_label = _("Échéanciers de financement")
@@ -589,7 +622,7 @@ class FundingScheduleViewSet(SnippetViewSet):
         )
 
 
-class EvidenceTypeViewSet(SnippetViewSet):
+class EvidenceTypeViewSet(AgentSnippetViewSet):
     model = EvidenceType
     icon = "doc-full"
     menu_label = _("Types de justificatif")
@@ -600,7 +633,7 @@ class EvidenceTypeViewSet(SnippetViewSet):
     panels = [FieldPanel("code"), FieldPanel("label"), FieldPanel("description")]
 
 
-class DisciplineViewSet(SnippetViewSet):
+class DisciplineViewSet(AgentSnippetViewSet):
     model = Discipline
     icon = "tag"
     menu_label = _("Disciplines")

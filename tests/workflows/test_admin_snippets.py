@@ -213,3 +213,24 @@ def test_schedule_form_refuses_removing_a_milestone_copied_on_projects(admin_cli
         "l&#x27;échéancier." in response.content.decode()
     )
     assert schedule.milestone_templates.count() == 5
+
+
+def test_deleting_a_record_others_depend_on_is_refused_in_french(admin_client, project_a):
+    url = reverse("wagtailsnippets_workflows_project:delete", args=[project_a.pk])
+    response = admin_client.post(url, follow=True)
+    assert response.status_code == 200
+    assert Project.objects.filter(pk=project_a.pk).exists()
+    text = " ".join(str(m) for m in response.context["messages"])
+    assert (
+        f"« {project_a} » ne peut pas être supprimé : 5 enregistrement(s) en dépendent (jalons du projet)."
+        in text
+    )
+
+
+def test_deleting_an_unused_record_works(admin_client, reference):
+    from workflows.models import Discipline
+
+    unused = Discipline.objects.get(code="autre")
+    response = admin_client.post(reverse("wagtailsnippets_workflows_discipline:delete", args=[unused.pk]))
+    assert response.status_code == 302
+    assert not Discipline.objects.filter(pk=unused.pk).exists()
