@@ -63,7 +63,7 @@ def euros(value: Decimal | None) -> str:
     return f"{number_format(value, 2, use_l10n=True, force_grouping=True)} €"
 
 
-def _campaign_years() -> list[tuple[int, int]]:
+def _campaign_years() -> list[tuple[int, str]]:
     years = Call.objects.order_by("-year").values_list("year", flat=True).distinct()
     return [(year, str(year)) for year in years]
 
