@@ -6,7 +6,8 @@ from __future__ import annotations
 def site_identity(request) -> dict:
     from content.models import SiteIdentity
 
-    identity = SiteIdentity.load(request_or_site=request)
+    # BaseSiteSetting has no `load`; for_request finds the request's site (or the default one).
+    identity = SiteIdentity.for_request(request)
     return {
         "SITE_CONFIG": identity,
         "skiplinks": [
