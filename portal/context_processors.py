@@ -6,8 +6,10 @@ from __future__ import annotations
 def site_identity(request) -> dict:
     from content.models import SiteIdentity
 
-    # BaseSiteSetting has no `load`; for_request finds the request's site (or the default one).
-    identity = SiteIdentity.for_request(request)
+    try:
+        identity = SiteIdentity.for_request(request)  # a site setting: BaseSiteSetting has no .load()
+    except SiteIdentity.DoesNotExist:  # no Wagtail Site matches (fresh database): defaults
+        identity = SiteIdentity()
     return {
         "SITE_CONFIG": identity,
         "skiplinks": [

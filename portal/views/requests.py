@@ -9,6 +9,7 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
+from django_fsm import can_proceed
 
 from portal import history, selectors
 from portal.access import MemberActionMixin, PortalMixin
@@ -16,7 +17,7 @@ from portal.forms import ChangesAnswerForm, EvidenceUploadForm, SubmitForm, With
 from portal.views import form_error_from_service
 from portal.views.milestones import attach_uploads
 from workflows import rules, services
-from workflows.models import TrancheStatus
+from workflows.models import TrancheRequest, TrancheStatus
 
 EDITABLE_STATES = (TrancheStatus.DRAFT, TrancheStatus.CHANGES_REQUESTED)
 WITHDRAWABLE_STATES = (TrancheStatus.DRAFT, TrancheStatus.SUBMITTED, TrancheStatus.CHANGES_REQUESTED)
@@ -101,6 +102,23 @@ class TrancheRequestActionView(MemberActionMixin, TrancheRequestPageMixin, Templ
     def act(self, form):
         raise NotImplementedError
 
+    def ensure_possible(self, transition: str) -> None:
+        """Explain in French, before calling the service, why the transition cannot happen now.
+
+        Read-only: the service stays the authority (it locks and checks again).
+        """
+        current = TrancheRequest.objects.select_related(
+            "milestone__project", "milestone__template__schedule"
+        ).get(pk=self.tranche_request.pk)
+        if not can_proceed(getattr(current, transition), check_conditions=False):
+            raise ValidationError(
+                _("Cette action n'est plus possible : la demande est « %(state)s ».")
+                % {"state": current.get_status_display()}
+            )
+        reasons = rules.unmet_conditions(current, transition)
+        if reasons:
+            raise ValidationError(reasons)
+
 
 class EvidenceUploadView(TrancheRequestActionView):
     form_class = EvidenceUploadForm
@@ -127,6 +145,7 @@ class SubmitView(TrancheRequestActionView):
     context_form_name = "submit_form"
 
     def act(self, form):
+        self.ensure_possible("submit")
         services.submit_tranche_request(
             tranche_request=self.tranche_request,
             actor=self.request.user,
@@ -153,6 +172,7 @@ class ResubmitView(TrancheRequestActionView):
             tranche_request=self.tranche_request, actor=user, uploads=form.evidence_uploads()
         )
         try:
+            self.ensure_possible("resubmit")
             services.resubmit_tranche_request(
                 tranche_request=self.tranche_request, actor=user, comment=form.cleaned_data["comment"]
             )
@@ -175,6 +195,7 @@ class WithdrawView(TrancheRequestActionView):
         return self.render_to_response(self.get_context_data(withdraw_form=WithdrawForm()))
 
     def act(self, form):
+        self.ensure_possible("withdraw")
         services.withdraw_tranche_request(
             tranche_request=self.tranche_request,
             actor=self.request.user,
