@@ -7,8 +7,8 @@ def site_identity(request) -> dict:
     from content.models import SiteIdentity
 
     try:
-        identity = SiteIdentity.for_request(request)  # a site setting: BaseSiteSetting has no .load()
-    except SiteIdentity.DoesNotExist:  # no Wagtail Site matches (fresh database): defaults
+        identity = SiteIdentity.for_request(request)
+    except SiteIdentity.DoesNotExist:  # no Wagtail site matches: fall back to the defaults
         identity = SiteIdentity()
     return {
         "SITE_CONFIG": identity,
