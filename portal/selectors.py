@@ -139,12 +139,18 @@ def request_history(tranche_request: TrancheRequest) -> list[AuditEvent]:
 
 
 def get_tranche_request(scope, pk: int) -> TrancheRequest:
+    """The request with its documents prefetched, so the checklist and `rules` read no more rows."""
     return get_object_or_404(
-        visible_tranche_requests(scope).select_related(
+        visible_tranche_requests(scope)
+        .select_related(
             "milestone__project__establishment",
             "milestone__project__call",
             "milestone__template__schedule",
             "delegation",
+        )
+        .prefetch_related(
+            Prefetch("documents", queryset=EvidenceDocument.objects.select_related("evidence_type")),
+            "milestone__evidence_types",
         ),
         pk=pk,
     )

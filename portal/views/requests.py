@@ -37,10 +37,10 @@ class TrancheRequestPageMixin(PortalMixin):
         milestone = tranche_request.milestone
         can_act = self.scope.can_act_on(milestone.project)
         status = tranche_request.status
-        documents = list(tranche_request.documents.select_related("evidence_type"))
+        documents = list(tranche_request.documents.all())
         checklist = [
             (evidence_type, [d for d in documents if d.evidence_type_id == evidence_type.pk])
-            for evidence_type in milestone.evidence_types.order_by("label")
+            for evidence_type in sorted(milestone.evidence_types.all(), key=lambda e: e.label)
         ]
         events = selectors.request_history(tranche_request)
         change_requests = [e for e in events if e.action == "request_changes"]

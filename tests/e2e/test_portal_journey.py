@@ -70,11 +70,11 @@ def agent_acts_in_desk(
     desk_page.get_by_role("button", name="Prendre en instruction").first.click()
     if action == "validate":
         desk_page.get_by_role("button", name="Valider", exact=True).first.click()
-        screenshot_desk("desk-validee")
+        screenshot_desk("validee")
         return
     desk_page.get_by_role("link", name="Demander des compléments").first.click()
     desk_page.get_by_label("Commentaire").fill(comment)
-    screenshot_desk("desk-demande-de-complements")
+    screenshot_desk("demande-de-complements")
     desk_page.get_by_role("button", name="Demander des compléments").click()
 
 
@@ -190,4 +190,11 @@ def test_portal_journey(page, browser, live_server, screenshot, axe, tmp_path, l
     expect(page.get_by_text("La DGOS a validé la tranche du jalon 1")).to_be_visible()
     screenshot("tranche-validee")
     assert axe() == []
+
+    # 8. The same pages on a phone: nothing wider than the screen but the scrollable tables.
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.reload()
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+    screenshot("telephone-projet")
     assert tranche_request.documents.count() == 3

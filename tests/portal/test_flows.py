@@ -185,3 +185,41 @@ def test_agent_reads_but_cannot_act(client_agent, draft_a):
     )
     assert response.status_code == 403
     assert draft_a.documents.count() == 1
+
+
+@pytest.mark.django_db
+def test_project_and_request_pages_keep_their_query_count(client_a, complete_draft_a, project_a, member_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from workflows import services
+    from workflows.documents import inspect_upload
+
+    pages = [
+        reverse("portal:project_detail", args=[project_a.public_id]),
+        reverse("portal:request_detail", args=[complete_draft_a.pk]),
+    ]
+    for url in pages:
+        client_a.get(url)  # warm per-process caches
+
+    def counts():
+        result = []
+        for url in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert client_a.get(url).status_code == 200
+            result.append(len(queries))
+        return result
+
+    before = counts()
+    # More documents, another declared milestone with its own request, more history.
+    for index in range(4):
+        services.attach_evidence(
+            tranche_request=complete_draft_a,
+            actor=member_a,
+            evidence_type=evidence("registry-record"),
+            upload=inspect_upload(pdf_upload(f"complement-{index}.pdf")),
+        )
+    second = project_a.milestones.get(rank=2)
+    services.declare_milestone(milestone=second, actor=member_a, reached_on=datetime.date(2018, 1, 5))
+    services.create_tranche_request(milestone=second, actor=member_a)
+    assert counts() == before
