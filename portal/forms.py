@@ -152,7 +152,7 @@ class EvidenceFieldsMixin:
 class MilestoneDeclarationForm(EvidenceFieldsMixin, DsfrBaseForm):
     reached_on = forms.DateField(
         label=_("Date à laquelle le jalon a été atteint"),
-        help_text=_("Format : jj/mm/aaaa"),
+        help_text=_("Format : jj/mm/aaaa, ou choisissez la date dans le calendrier"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         error_messages={
