@@ -32,6 +32,12 @@ class DashboardView(PortalMixin, ListView):
             search=(filters.get("q") or "").strip(),
         )
 
+    def paginate_queryset(self, queryset, page_size):
+        """A page number out of range (after a narrower filter) shows the nearest page, not a 404."""
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter_form"] = self.get_filter_form()

@@ -142,6 +142,9 @@ def test_pagination_keeps_filters(client_a, establishment_a):
     assert "q=cohorte" in response.content.decode()
     second = client_a.get(reverse("portal:dashboard"), {"q": "cohorte", "page": 2})
     assert len(second.context["projects"]) == 5
+    # A page past the end (e.g. kept from a wider search) shows the last page.
+    beyond = client_a.get(reverse("portal:dashboard"), {"q": "cohorte", "page": 9})
+    assert beyond.status_code == 200 and beyond.context["page_obj"].number == 2
 
 
 @pytest.mark.django_db
