@@ -1,13 +1,42 @@
-"""Routes of the establishment portal, under /portail/."""
+"""Routes of the establishment portal, under /portail/ (French paths, English names)."""
 
 from django.urls import path
 
-from portal.views import accounts, dashboard
+from portal.views import accounts, dashboard, documents, milestones, projects, requests
 
 app_name = "portal"
 
 urlpatterns = [
+    # Sign-in and account (public routes: listed in tests/portal/test_authorisation.py).
     path("connexion/", accounts.LoginView.as_view(), name="login"),
     path("deconnexion/", accounts.LogoutView.as_view(), name="logout"),
+    path("mot-de-passe-oublie/", accounts.PasswordResetView.as_view(), name="password_reset"),
+    path("mot-de-passe-oublie/envoye/", accounts.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "reinitialisation/<uidb64>/<token>/",
+        accounts.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "reinitialisation/terminee/",
+        accounts.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("mot-de-passe/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path("mot-de-passe/modifie/", accounts.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("etablissement/", accounts.EstablishmentSwitchView.as_view(), name="establishment_switch"),
+    # Projects and requests.
     path("", dashboard.DashboardView.as_view(), name="dashboard"),
+    path("projets/<str:public_id>/", projects.ProjectDetailView.as_view(), name="project_detail"),
+    path(
+        "projets/<str:public_id>/jalons/<int:rank>/declarer/",
+        milestones.MilestoneDeclareView.as_view(),
+        name="milestone_declare",
+    ),
+    path("demandes/<int:pk>/", requests.TrancheRequestDetailView.as_view(), name="request_detail"),
+    path("demandes/<int:pk>/justificatifs/", requests.EvidenceUploadView.as_view(), name="request_upload"),
+    path("demandes/<int:pk>/soumettre/", requests.SubmitView.as_view(), name="request_submit"),
+    path("demandes/<int:pk>/repondre/", requests.ResubmitView.as_view(), name="request_resubmit"),
+    path("demandes/<int:pk>/retirer/", requests.WithdrawView.as_view(), name="request_withdraw"),
+    path("documents/<int:pk>/", documents.DocumentDownloadView.as_view(), name="document_download"),
 ]

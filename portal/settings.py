@@ -191,6 +191,12 @@ RELEASES_ROOT = VAR_DIR / "releases"
 MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The first handler keeps each file's name as sent, so a forged path is refused (portal/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "portal.uploads.RawNameUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 CACHES = {
     "default": {

@@ -11,6 +11,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 
@@ -29,6 +30,38 @@ ALLOWED = {
 }
 ALLOWED_LABEL = "PDF, ODT, DOCX, XLSX, PNG, JPEG"
 PDF_ACTIVE_CONTENT = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|OpenAction\s*<<[^>]*?/JS)\b")
+
+
+PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+PDF_FLATE_STREAM = re.compile(rb"/FlateDecode.*?stream\r?\n(.*?)\r?\nendstream", re.DOTALL)
+#: Inflating more than this from one upload is treated as a decompression bomb.
+PDF_INFLATE_LIMIT = 64 * 1024 * 1024
+
+
+def pdf_has_active_content(data: bytes) -> bool:
+    """Look for actions in the plain body and in Flate-compressed streams (object streams hide them).
+
+    Names written with `#xx` escapes (`/J#61vaScript`) are decoded first.
+    """
+
+    def suspicious(blob: bytes) -> bool:
+        return bool(PDF_ACTIVE_CONTENT.search(PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), blob)))
+
+    if suspicious(data):
+        return True
+    budget = PDF_INFLATE_LIMIT
+    for match in PDF_FLATE_STREAM.finditer(data):
+        inflater = zlib.decompressobj()
+        try:
+            inflated = inflater.decompress(match.group(1), budget)
+        except zlib.error:
+            continue
+        budget -= len(inflated)
+        if suspicious(inflated):
+            return True
+        if budget <= 0:
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -84,8 +117,27 @@ def sanitise_filename(raw: str, kind: str) -> str:
     return f"{stem}.{kind}"
 
 
+def check_client_name(raw: str) -> None:
+    """Refuse a name that carries a path or control characters instead of silently renaming it.
+
+    Browsers send a bare file name; a path (`../`, `C:\\`) or a control character means a forged
+    request, so the file is refused. `raw_name` is the name as the client sent it, kept by
+    `portal.uploads.RawNameUploadHandler` before Django strips the path.
+    """
+    parts = re.split(r"[/\\]", raw or "")
+    if len(parts) > 1 or ".." in parts or any(not char.isprintable() for char in raw or ""):
+        raise ValidationError(
+            _(
+                "Le nom du fichier contient un chemin ou des caractères interdits (« / », « \\ », "
+                "« .. » ou caractères de contrôle). Renommez le fichier puis déposez-le à nouveau."
+            ),
+            code="name",
+        )
+
+
 def inspect_upload(uploaded) -> InspectedUpload:
     """Validate one uploaded file; raise ValidationError (French) when it is refused."""
+    check_client_name(getattr(uploaded, "raw_name", None) or getattr(uploaded, "name", "") or "")
     size = uploaded.size or 0
     if size == 0:
         raise ValidationError(_("Le fichier est vide."), code="empty")
@@ -111,20 +163,21 @@ def inspect_upload(uploaded) -> InspectedUpload:
         )
     digest = hashlib.sha256()
     uploaded.seek(0)
-    tail = b""
+    pdf_bytes = bytearray()
     for chunk in (
         uploaded.chunks() if hasattr(uploaded, "chunks") else iter(lambda: uploaded.read(65536), b"")
     ):
         digest.update(chunk)
-        if kind == "pdf" and PDF_ACTIVE_CONTENT.search(tail + chunk):
-            raise ValidationError(
-                _(
-                    "Ce PDF contient du contenu actif (JavaScript, lancement ou fichier incorporé) "
-                    "et ne peut pas être accepté. Exportez-le à nouveau en PDF simple."
-                ),
-                code="pdf_active",
-            )
-        tail = chunk[-64:]
+        if kind == "pdf":
+            pdf_bytes += chunk
+    if kind == "pdf" and pdf_has_active_content(bytes(pdf_bytes)):
+        raise ValidationError(
+            _(
+                "Ce PDF contient du contenu actif (JavaScript, lancement ou fichier incorporé) "
+                "et ne peut pas être accepté. Exportez-le à nouveau en PDF simple."
+            ),
+            code="pdf_active",
+        )
     uploaded.seek(0)
     name = sanitise_filename(getattr(uploaded, "name", ""), kind)
     return InspectedUpload(

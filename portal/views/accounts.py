@@ -1,8 +1,24 @@
-"""Sign-in and sign-out with Django auth (throttled by django-axes)."""
+"""Sign-in, sign-out, password reset and change (Django auth, throttled by django-axes), and the
+choice of the current establishment for users who belong to several."""
 
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.generic import FormView
 
-from portal.forms import LoginForm
+from portal import access
+from portal.forms import (
+    EstablishmentSwitchForm,
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 
 
 class LoginView(auth_views.LoginView):
@@ -12,4 +28,57 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    """POST only (Django refuses GET): a link cannot sign someone out."""
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "portal/password_reset_form.html"
+    form_class = PasswordResetForm
+    email_template_name = "portal/email/password_reset_email.txt"
+    subject_template_name = "portal/email/password_reset_subject.txt"
+    success_url = reverse_lazy("portal:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "portal/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "portal/password_reset_confirm.html"
+    form_class = SetPasswordForm
+    success_url = reverse_lazy("portal:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "portal/password_reset_complete.html"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "portal/password_change_form.html"
+    form_class = PasswordChangeForm
+    success_url = reverse_lazy("portal:password_change_done")
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "portal/password_change_done.html"
+
+
+class EstablishmentSwitchView(access.PortalMixin, FormView):
+    """Choose the current establishment among the user's own (anything else is refused)."""
+
+    template_name = "portal/establishment_switch.html"
+    form_class = EstablishmentSwitchForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["establishments"] = self.scope.establishments
+        kwargs["initial"] = {"establishment": self.scope.current}
+        return kwargs
+
+    def form_valid(self, form):
+        chosen = access.switch_establishment(self.request, form.cleaned_data["establishment"].pk)
+        messages.success(self.request, _("Vous travaillez maintenant pour %(name)s.") % {"name": chosen.name})
+        target = self.request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, {self.request.get_host()}, self.request.is_secure()):
+            target = ""
+        return redirect(target or "portal:dashboard")
