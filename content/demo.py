@@ -205,12 +205,29 @@ def build_site(*, rng: random.Random, today: datetime.date, stdout=None) -> dict
                 ),
             ],
         )
+        _footer_links(home)
     if stdout is not None:
         stdout.write(
             f"Site public : accueil, annuaire, {len(programme_pages)} pages programme, "
             f"{len(stories)} actualités."
         )
     return {"home": home, "directory": directory, "programmes": programme_pages, "stories": stories}
+
+
+def _footer_links(home: HomePage) -> None:
+    from content.models import SiteIdentity
+
+    site = Site.objects.filter(root_page=home).first()
+    if site is None:
+        return
+    identity = SiteIdentity.for_site(site)
+    if not identity.footer_links:
+        identity.footer_links = [
+            ("link", {"label": "À propos", "url": "/a-propos/"}),
+            ("link", {"label": "Actualités", "url": "/actualites/"}),
+            ("link", {"label": "Les programmes", "url": "/programmes/"}),
+        ]
+        identity.save()
 
 
 def _stories(index: StoryIndexPage, *, rng: random.Random, today: datetime.date) -> list[StoryPage]:

@@ -90,3 +90,12 @@ def project_a(establishment_a):
 @pytest.fixture
 def project_b(establishment_b):
     return ProjectFactory(establishment=establishment_b, acronym="BETA")
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Tests render templates without a collectstatic manifest."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

@@ -37,3 +37,14 @@ def page_breadcrumb(page):
     ancestors = [p for p in page.get_ancestors().specific() if p.depth > 1]
     links = [{"url": p.url, "title": p.title} for p in ancestors]
     return {"links": links, "current": page.title, "id": f"breadcrumb-{page.pk}"}
+
+
+@register.filter
+def date_fr(value, fmt: str = "j F Y") -> str:
+    """Dates always in French: public pages are French whatever the browser asks (RGAA 8.7)."""
+    if not value:
+        return ""
+    from django.utils import dateformat, translation
+
+    with translation.override("fr"):
+        return dateformat.format(value, fmt)
