@@ -50,6 +50,11 @@ def _publish(page: Page) -> None:
 
 def ensure_home() -> HomePage:
     """The HomePage at the default site's root (created, or the one a migration put there)."""
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale
+
+    # A flushed database (transactional tests) has lost Wagtail's migration-made root and locale.
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant("fr"))
     root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     home = HomePage.objects.first()
@@ -121,9 +126,9 @@ def ensure_journey_project() -> Project:
 
 def build_site(*, rng: random.Random, today: datetime.date, stdout=None) -> dict:
     with transaction.atomic():
+        home = ensure_home()
         ensure_moderation()
         ensure_journey_project()
-        home = ensure_home()
         directory = _child(
             home,
             DirectoryPage,

@@ -48,6 +48,8 @@ def ensure_moderation(sender=None, using="default", **kwargs) -> None:
                 group=groups[role], permission__codename="publish_page"
             ).delete()
     collection = Collection.objects.using(using).filter(depth=1).first()
+    if collection is None:  # a flushed test database has none
+        collection = Collection.add_root(name="Root")
     if collection is not None:
         for perm in Permission.objects.using(using).filter(
             content_type__app_label="wagtailimages", codename__in=IMAGE_PERMISSIONS
