@@ -211,6 +211,9 @@ def build_site(*, rng: random.Random, today: datetime.date, stdout=None) -> dict
             ],
         )
         _footer_links(home)
+    from content.figures import clear_cache
+
+    clear_cache()  # the portfolio just changed: recompute the key figures on the next view
     if stdout is not None:
         stdout.write(
             f"Site public : accueil, annuaire, {len(programme_pages)} pages programme, "
