@@ -205,4 +205,5 @@ def test_directory_query_count_is_flat_from_50_to_4000_projects(
     small = _queries_for(client, django_assert_max_num_queries, 40)
     seed_portfolio(projects=4000, rng=random.Random(2), today=today)
     large = _queries_for(client, django_assert_max_num_queries, 40)
+    print(f"directory, every facet on, 2 requests: {small} queries at 50 projects, {large} at 4,050")
     assert small == large
