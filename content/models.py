@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.fields import RichTextField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
+from wagtail.search import index
+
+from content.blocks import BodyBlock, LiveFigureBlock
 
 
 @register_setting(icon="site")
@@ -35,6 +43,27 @@ class SiteIdentity(BaseSiteSetting):
         ),
     )
     contact_email = models.EmailField(_("adresse de contact"), default="dgos-pf4@sante.gouv.fr")
+    contact_address = models.TextField(
+        _("adresse postale"),
+        blank=True,
+        default="Direction générale de l'offre de soins\n14 avenue Duquesne\n75350 Paris 07 SP",
+    )
+    footer_links = StreamField(
+        [
+            (
+                "link",
+                blocks.StructBlock(
+                    [
+                        ("label", blocks.CharBlock(label=_("intitulé"))),
+                        ("url", blocks.CharBlock(label=_("adresse"), help_text=_("Ex. : /a-propos/"))),
+                    ],
+                    label=_("lien"),
+                ),
+            )
+        ],
+        verbose_name=_("liens du pied de page"),
+        blank=True,
+    )
     accessibility_status = models.CharField(
         _("conformité RGAA"),
         max_length=4,
@@ -61,6 +90,8 @@ class SiteIdentity(BaseSiteSetting):
                 FieldPanel("footer_brand_html"),
                 FieldPanel("footer_description"),
                 FieldPanel("contact_email"),
+                FieldPanel("contact_address"),
+                FieldPanel("footer_links"),
                 FieldPanel("accessibility_status"),
             ],
             heading=_("Pied de page"),
@@ -81,10 +112,225 @@ class SiteIdentity(BaseSiteSetting):
 
 
 class HomePage(Page):
-    intro = RichTextField(_("introduction"), blank=True)
+    """The site root: editorial intro, live key figures, featured stories, free content."""
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    intro = RichTextField(_("introduction"), blank=True)
+    figures = StreamField(
+        [("figure", LiveFigureBlock())],
+        verbose_name=_("chiffres clés"),
+        blank=True,
+        help_text=_("Vide : les chiffres clés par défaut (projets, montants attribués et délégués…)."),
+    )
+    featured_stories = StreamField(
+        [("story", blocks.PageChooserBlock(page_type="content.StoryPage", label=_("actualité")))],
+        verbose_name=_("actualités à la une"),
+        blank=True,
+        help_text=_("Vide : les trois actualités les plus récentes."),
+    )
+    body = StreamField(BodyBlock(), verbose_name=_("contenu"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("figures"),
+        FieldPanel("featured_stories"),
+        FieldPanel("body"),
+    ]
+    subpage_types = ["content.DirectoryPage", "content.StandardPage", "content.StoryIndexPage"]
     max_count = 1
 
     class Meta:
         verbose_name = _("page d'accueil")
+
+    def get_context(self, request, *args, **kwargs):
+        from content.figures import key_figures
+
+        context = super().get_context(request, *args, **kwargs)
+        if self.figures:
+            chosen = [key_figure_for(block.value) for block in self.figures]
+            context["key_figures"] = [f for f in chosen if f is not None]
+        else:
+            context["key_figures"] = key_figures()
+        stories = [
+            block.value.specific for block in self.featured_stories if block.value and block.value.live
+        ]
+        context["stories"] = stories or list(
+            StoryPage.objects.live().public().order_by("-date", "-first_published_at")[:3]
+        )
+        context["directory"] = DirectoryPage.objects.live().first()
+        return context
+
+
+def key_figure_for(value):
+    from content.figures import key_figure
+
+    return key_figure(value["figure"], value.get("programme") or None)
+
+
+class DirectoryPage(Page):
+    """Entry point of the project directory: editors write its intro; `/projets/` is served by
+    `portal.directory.views` (stable URL), which reads this page for its title and intro."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["content.HomePage"]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("annuaire des projets")
+
+    def serve(self, request, *args, **kwargs):
+        from portal.directory.views import project_list
+
+        return project_list(request, page=self)
+
+
+class StandardPage(Page):
+    """A free editorial page (about, methodology, a section listing its child pages)."""
+
+    intro = models.TextField(_("chapô"), blank=True)
+    body = StreamField(BodyBlock(), verbose_name=_("contenu"), blank=True)
+
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    subpage_types = ["content.StandardPage", "content.ProgrammePage"]
+
+    class Meta:
+        verbose_name = _("page standard")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["children"] = self.get_children().live().public().specific()
+        return context
+
+
+class ProgrammePage(Page):
+    """One per programme: editors explain it; figures and projects are live from the portfolio."""
+
+    programme = models.OneToOneField(
+        "workflows.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        related_name="page",
+    )
+    intro = models.TextField(_("chapô"), blank=True)
+    body = StreamField(BodyBlock(), verbose_name=_("explication"), blank=True)
+
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    content_panels = [*Page.content_panels, FieldPanel("programme"), FieldPanel("intro"), FieldPanel("body")]
+    parent_page_types = ["content.StandardPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("page programme")
+
+    def get_context(self, request, *args, **kwargs):
+        from content.figures import key_figures
+        from portal.directory.views import directory_queryset
+        from workflows import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        code = self.programme.code
+        context["key_figures"] = key_figures(
+            ("projects", "in_progress", "awarded", "delegated"), programme_code=code
+        )
+        projects = directory_queryset().filter(call__programme=self.programme)
+        context["by_year"] = sorted(selectors.facet_counts(projects, "call__year").items(), reverse=True)[:10]
+        context["latest_projects"] = list(projects.order_by("-call__year", "public_id")[:6])
+        context["directory_url"] = f"/projets/?programme={code}"
+        return context
+
+
+class StoryIndexPage(Page):
+    """The news section: lists its stories, newest first."""
+
+    intro = models.TextField(_("chapô"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["content.HomePage"]
+    subpage_types = ["content.StoryPage"]
+
+    class Meta:
+        verbose_name = _("index des actualités")
+
+    def get_context(self, request, *args, **kwargs):
+        from django.core.paginator import Paginator
+
+        context = super().get_context(request, *args, **kwargs)
+        stories = StoryPage.objects.child_of(self).live().public().order_by("-date", "-first_published_at")
+        context["page_obj"] = Paginator(stories, 12).get_page(request.GET.get("page"))
+        return context
+
+
+class StoryKind(models.TextChoices):
+    NEWS = "news", _("Actualité")
+    PROJECT = "project", _("Histoire de projet")
+
+
+class StoryPage(Page):
+    """News or a project story, written by the communication team and published by moderation."""
+
+    kind = models.CharField(_("type"), max_length=10, choices=StoryKind.choices, default=StoryKind.NEWS)
+    date = models.DateField(_("date"), default=datetime.date.today)
+    intro = models.TextField(
+        _("chapô"), help_text=_("Résumé affiché sur les cartes et les moteurs de recherche.")
+    )
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = StreamField(BodyBlock(), verbose_name=_("contenu"), blank=True)
+    project_ids = models.CharField(
+        _("projets liés"),
+        max_length=400,
+        blank=True,
+        help_text=_("Identifiants publics séparés par des espaces, ex. : PHRCN-2016-0001"),
+    )
+
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel([FieldPanel("kind"), FieldPanel("date")], heading=_("Publication")),
+        FieldPanel("intro"),
+        FieldPanel("image"),
+        FieldPanel("body"),
+        FieldPanel("project_ids"),
+    ]
+    parent_page_types = ["content.StoryIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("actualité")
+
+    @property
+    def public_ids(self) -> list[str]:
+        return [
+            value.strip().upper() for value in self.project_ids.replace(",", " ").split() if value.strip()
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        from workflows.models import Project
+
+        ids = self.public_ids
+        known = set(Project.objects.public().filter(public_id__in=ids).values_list("public_id", flat=True))
+        unknown = [value for value in ids if value not in known]
+        if unknown:
+            raise ValidationError(
+                {"project_ids": _("Projets inconnus ou non publiés : %(ids)s") % {"ids": ", ".join(unknown)}}
+            )
+        if self.date and self.date > timezone.localdate() + datetime.timedelta(days=365):
+            raise ValidationError({"date": _("La date est trop lointaine.")})
+
+    def get_context(self, request, *args, **kwargs):
+        from portal.directory.views import directory_queryset
+
+        context = super().get_context(request, *args, **kwargs)
+        context["projects"] = list(directory_queryset().filter(public_id__in=self.public_ids))
+        return context

@@ -8,11 +8,19 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal.directory.sitemaps import ProjectSitemap
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("portail/", include("portal.portal_urls")),
     path("documents/", include(wagtaildocs_urls)),
-    path("sitemap.xml", sitemap, {"sitemaps": {"pages": Sitemap}}, name="sitemap"),
+    path("projets/", include("portal.directory.urls")),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"pages": Sitemap, "projets": ProjectSitemap}},
+        name="sitemap",
+    ),
 ]
 
 if settings.DEBUG:

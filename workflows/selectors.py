@@ -60,3 +60,43 @@ def milestone_timeline(project: Project) -> QuerySet[ProjectMilestone]:
         .prefetch_related("evidence_types", "tranche_requests")
         .annotate(n_requests=Count("tranche_requests"))
     )
+
+
+def legacy_delegated_milestones(queryset: QuerySet[Project]) -> QuerySet[ProjectMilestone]:
+    """Milestones whose tranche was delegated before SIRANo (rank within `legacy_tranche_number`)
+    and that no SIRANo request has delegated since: the historical stock."""
+    return ProjectMilestone.objects.filter(
+        project__in=queryset, rank__lte=F("project__legacy_tranche_number")
+    ).exclude(tranche_requests__status__in=DELEGATED_STATES)
+
+
+def portfolio_totals(queryset: QuerySet[Project]) -> dict:
+    """Counts and euro totals of a set of projects, in three queries whatever its size.
+
+    Delegated = amounts of delegated/paid tranche requests + the schedule share of the award for
+    each milestone of the historical stock (the file gives only the last tranche number).
+    """
+    from django.db.models import ExpressionWrapper
+
+    totals = queryset.aggregate(
+        projects=Count("pk"),
+        awarded=Coalesce(Sum("award_amount"), _ZERO),
+        in_progress=Count("pk", filter=Q(status="in_progress")),
+        completed=Count("pk", filter=Q(status="completed")),
+        establishments=Count("establishment", distinct=True),
+    )
+    by_requests = TrancheRequest.objects.filter(
+        milestone__project__in=queryset, status__in=DELEGATED_STATES
+    ).aggregate(total=Coalesce(Sum("amount"), _ZERO))["total"]
+    share = ExpressionWrapper(
+        F("project__award_amount") * F("share_percent") / 100,
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+    legacy = legacy_delegated_milestones(queryset).aggregate(total=Coalesce(Sum(share), _ZERO))["total"]
+    totals["delegated"] = by_requests + legacy
+    return totals
+
+
+def facet_counts(queryset: QuerySet[Project], field: str) -> dict:
+    """Number of projects per value of `field` (one GROUP BY query)."""
+    return dict(queryset.order_by().values_list(field).annotate(n=Count("pk", distinct=True)))

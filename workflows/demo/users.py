@@ -15,7 +15,8 @@ DEMO_USERS = [
     ("admin", "Alice", "Administratrice", [Role.ADMINISTRATOR], [], True),
     ("instructeur", "Igor", "Instructeur", [Role.INSTRUCTING_AGENT], [], False),
     ("budget", "Bérénice", "Budget", [Role.BUDGET_AGENT], [], False),
-    ("redaction", "Rémi", "Rédacteur", [Role.EDITOR, Role.MODERATOR], [], False),
+    ("redaction", "Rémi", "Rédacteur", [Role.EDITOR], [], False),
+    ("moderation", "Mona", "Modératrice", [Role.MODERATOR], [], False),
     ("chu-lyon", "Louise", "DRCI Lyon", [Role.ESTABLISHMENT_MEMBER], ["690781810"], False),
     ("aphp", "Paul", "DRCI AP-HP", [Role.ESTABLISHMENT_MEMBER], ["750712184"], False),
 ]

@@ -1,0 +1,201 @@
+"""The directory's facets (django-filter) and full-text search; every facet counts its values
+with one GROUP BY query over the other active filters (disjunctive faceting)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from workflows import selectors
+from workflows.models import Discipline, EstablishmentType, Programme, ProjectStatus, Region
+
+#: bucket code -> (label, min inclusive, max exclusive) in euros
+AWARD_RANGES: dict[str, tuple[str, Decimal | None, Decimal | None]] = {
+    "lt100k": (_("moins de 100 000 €"), None, Decimal("100000")),
+    "100k-300k": (_("de 100 000 à 300 000 €"), Decimal("100000"), Decimal("300000")),
+    "300k-1m": (_("de 300 000 € à 1 M€"), Decimal("300000"), Decimal("1000000")),
+    "gte1m": (_("1 M€ et plus"), Decimal("1000000"), None),
+}
+
+SORTS = {
+    "-annee": (_("Année de sélection, la plus récente d'abord"), ["-call__year", "public_id"]),
+    "annee": (_("Année de sélection, la plus ancienne d'abord"), ["call__year", "public_id"]),
+    "-montant": (_("Financement, le plus élevé d'abord"), ["-award_amount", "public_id"]),
+    "montant": (_("Financement, le plus faible d'abord"), ["award_amount", "public_id"]),
+    "acronyme": (_("Acronyme (A → Z)"), ["acronym", "public_id"]),
+}
+DEFAULT_SORT = "-annee"
+
+SEARCH_FIELDS = (
+    "public_id",
+    "acronym",
+    "title",
+    "summary",
+    "investigator__last_name",
+    "investigator__first_name",
+    "establishment__name",
+    "discipline__label",
+)
+
+
+def search(queryset: QuerySet, text: str) -> QuerySet:
+    """Every word must match one of the searchable public fields (case-insensitive)."""
+    for word in text.split()[:8]:
+        condition = Q()
+        for field in SEARCH_FIELDS:
+            condition |= Q(**{f"{field}__icontains": word})
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def _award_filter(queryset, name, values):
+    condition = Q()
+    for value in values:
+        _label, low, high = AWARD_RANGES[value]
+        part = Q()
+        if low is not None:
+            part &= Q(award_amount__gte=low)
+        if high is not None:
+            part &= Q(award_amount__lt=high)
+        condition |= part
+    return queryset.filter(condition) if values else queryset
+
+
+class ProjectFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Rechercher un projet"))
+    programme = django_filters.MultipleChoiceFilter(
+        field_name="call__programme__code", label=_("Programme"), widget=forms.CheckboxSelectMultiple
+    )
+    annee = django_filters.MultipleChoiceFilter(
+        field_name="call__year", label=_("Année de sélection"), widget=forms.CheckboxSelectMultiple
+    )
+    region = django_filters.MultipleChoiceFilter(
+        field_name="establishment__region",
+        choices=Region.choices,
+        label=_("Région"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    etablissement = django_filters.MultipleChoiceFilter(
+        field_name="establishment__finess", label=_("Établissement coordonnateur")
+    )
+    type = django_filters.MultipleChoiceFilter(
+        field_name="establishment__type",
+        choices=EstablishmentType.choices,
+        label=_("Type d'établissement"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    discipline = django_filters.MultipleChoiceFilter(
+        field_name="discipline__code", label=_("Discipline"), widget=forms.CheckboxSelectMultiple
+    )
+    statut = django_filters.MultipleChoiceFilter(
+        field_name="status",
+        choices=ProjectStatus.choices,
+        label=_("Statut du projet"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    montant = django_filters.MultipleChoiceFilter(
+        choices=[(k, v[0]) for k, v in AWARD_RANGES.items()],
+        method=_award_filter,
+        label=_("Financement attribué"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    tri = django_filters.ChoiceFilter(
+        choices=[(k, v[0]) for k, v in SORTS.items()],
+        method="sort",
+        label=_("Trier par"),
+        empty_label=None,
+    )
+
+    #: facet name -> the field its counts group by
+    FACETS = {
+        "programme": "call__programme__code",
+        "annee": "call__year",
+        "region": "establishment__region",
+        "etablissement": "establishment__finess",
+        "type": "establishment__type",
+        "discipline": "discipline__code",
+        "statut": "status",
+    }
+
+    def __init__(self, data=None, queryset=None, *, choices: dict | None = None, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        choices = choices if choices is not None else facet_choices()
+        for name, values in choices.items():
+            self.filters[name].extra["choices"] = values
+
+    def filter_q(self, queryset, name, value):
+        return search(queryset, value)
+
+    def sort(self, queryset, name, value):
+        return queryset
+
+    def ordering(self) -> list[str]:
+        value = self.form.cleaned_data.get("tri") if self.form.is_valid() else None
+        return SORTS.get(value or DEFAULT_SORT, SORTS[DEFAULT_SORT])[1]
+
+
+def facet_choices() -> dict[str, list[tuple[str, str]]]:
+    """Choices that come from data (4 small queries); the others are TextChoices."""
+    from workflows.models import Call, Establishment
+
+    return {
+        "programme": [(p.code, p.code) for p in Programme.objects.order_by("code")],
+        "annee": [
+            (str(y), str(y)) for y in Call.objects.order_by("-year").values_list("year", flat=True).distinct()
+        ],
+        "etablissement": list(
+            Establishment.objects.filter(projects__isnull=False)
+            .distinct()
+            .order_by("name")
+            .values_list("finess", "name")
+        ),
+        "discipline": list(Discipline.objects.order_by("label").values_list("code", "label")),
+    }
+
+
+def facets(data, base_queryset: QuerySet, choices: dict) -> dict[str, list[dict]]:
+    """For each facet: its values with the count of projects matching every OTHER active filter."""
+    result = {}
+    for name in [*ProjectFilter.FACETS, "montant"]:
+        others = data.copy()
+        others.pop(name, None)
+        others.pop("page", None)
+        queryset = ProjectFilter(others, base_queryset, choices=choices).qs
+        selected = set(data.getlist(name))
+        if name == "montant":
+            counts = _award_counts(queryset)
+            options = [(k, v[0]) for k, v in AWARD_RANGES.items()]
+        else:
+            counts = {
+                str(k): v for k, v in selectors.facet_counts(queryset, ProjectFilter.FACETS[name]).items()
+            }
+            options = choices.get(name) or ProjectFilter.base_filters[name].extra["choices"]
+        result[name] = [
+            {
+                "value": str(value),
+                "label": label,
+                "count": counts.get(str(value), 0),
+                "selected": str(value) in selected,
+            }
+            for value, label in options
+            if counts.get(str(value)) or str(value) in selected
+        ]
+    return result
+
+
+def _award_counts(queryset: QuerySet) -> dict[str, int]:
+    from django.db.models import Count
+
+    aggregates = {}
+    for key, (_label, low, high) in AWARD_RANGES.items():
+        condition = Q()
+        if low is not None:
+            condition &= Q(award_amount__gte=low)
+        if high is not None:
+            condition &= Q(award_amount__lt=high)
+        aggregates[key] = Count("pk", filter=condition)
+    return queryset.aggregate(**aggregates)
