@@ -6,7 +6,7 @@ from __future__ import annotations
 def site_identity(request) -> dict:
     from content.models import SiteIdentity
 
-    identity = SiteIdentity.load(request_or_site=request)
+    identity = SiteIdentity.for_request(request)
     return {
         "SITE_CONFIG": identity,
         "skiplinks": [

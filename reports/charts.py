@@ -8,9 +8,9 @@ import datetime
 import io
 
 import pandas as pd
+from django.utils.html import escape
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from django.utils.html import escape
 from matplotlib.ticker import FuncFormatter
 
 from . import formatting as fmt

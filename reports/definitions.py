@@ -41,7 +41,9 @@ def _delegated_by_project(snap: Snapshot) -> pd.Series:
     return done.groupby("project_id")["amount"].sum()
 
 
-def _awards_by(snap: Snapshot, column: str, labels: dict | None = None, sort: str = "awarded") -> pd.DataFrame:
+def _awards_by(
+    snap: Snapshot, column: str, labels: dict | None = None, sort: str = "awarded"
+) -> pd.DataFrame:
     projects = snap.projects.assign(delegated=_delegated_by_project(snap)).fillna({"delegated": 0.0})
     grouped = projects.groupby(column).agg(
         projects=("id", "size"), awarded=("award", "sum"), delegated=("delegated", "sum")
@@ -128,7 +130,7 @@ def milestone_delays(snap: Snapshot) -> pd.DataFrame:
                     "programme": programme,
                     "segment": key,
                     "segment_label": label,
-                    "n": int(len(group)),
+                    "n": len(group),
                     "median_days": float(group["days"].median()),
                     "p90_days": float(group["days"].quantile(0.9)),
                 }
@@ -198,7 +200,8 @@ def tranche_forecast(snap: Snapshot) -> pd.DataFrame:
         tranches["request_id"].notna() & ~tranches["state"].isin([*DELEGATED_STATES, "rejected", "withdrawn"])
     ].set_index("milestone_id")
     pending = milestones[
-        ~milestones["milestone_id"].isin(done["milestone_id"]) & ~milestones["status"].isin(ACTIVE_PROJECT_EXCLUDED)
+        ~milestones["milestone_id"].isin(done["milestone_id"])
+        & ~milestones["status"].isin(ACTIVE_PROJECT_EXCLUDED)
     ].copy()
     pending["amount"] = pending["milestone_id"].map(open_requests["amount"]).fillna(pending["tranche_amount"])
     validated_on = pending["milestone_id"].map(open_requests["validated_on"])

@@ -80,7 +80,9 @@ def _table_figure(ind: Indicator, df: pd.DataFrame, as_of: datetime.date, max_ro
     chart_ax.set_axis_off()
     table_ax = fig.add_axes((0.05, 0.04, 0.9, 0.44))
     table_ax.set_axis_off()
-    cells = [[fmt.cell(row[c.name], c.kind) for c in ind.columns] for row in df.head(max_rows).to_dict("records")]
+    cells = [
+        [fmt.cell(row[c.name], c.kind) for c in ind.columns] for row in df.head(max_rows).to_dict("records")
+    ]
     if cells:
         table = table_ax.table(
             cellText=cells, colLabels=[c.label for c in ind.columns], loc="upper center", cellLoc="left"
@@ -88,14 +90,18 @@ def _table_figure(ind: Indicator, df: pd.DataFrame, as_of: datetime.date, max_ro
         table.auto_set_font_size(False)
         table.set_fontsize(7)
         table.scale(1, 1.2)
-    note = f"{len(df)} lignes" + (f" ({max_rows} premières affichées ; toutes dans le classeur XLSX)" if len(df) > max_rows else "")
+    note = f"{len(df)} lignes" + (
+        f" ({max_rows} premières affichées ; toutes dans le classeur XLSX)" if len(df) > max_rows else ""
+    )
     fig.text(0.05, 0.015, note, fontsize=7, color="#666666")
     return fig
 
 
 def write_pdf(frames: dict[str, pd.DataFrame], as_of: datetime.date, path: Path) -> None:
     """Title page then one page per indicator: its chart and its table."""
-    with PdfPages(path, metadata={"Title": f"Indicateurs SIRANo au {fmt.date(as_of)}", "Creator": "SIRANo"}) as pdf:
+    with PdfPages(
+        path, metadata={"Title": f"Indicateurs SIRANo au {fmt.date(as_of)}", "Creator": "SIRANo"}
+    ) as pdf:
         cover = Figure(figsize=(8.27, 11.69))
         FigureCanvasPdf(cover)
         cover.text(0.1, 0.7, "SIRANo — indicateurs", fontsize=26, color="#000091", fontweight="bold")

@@ -104,7 +104,9 @@ def get(key: str, as_of=None, filters: Filters | None = None, **raw_filters) -> 
     return frame.copy()
 
 
-def build_all(as_of=None, filters: Filters | None = None, keys=None, **raw_filters) -> dict[str, pd.DataFrame]:
+def build_all(
+    as_of=None, filters: Filters | None = None, keys=None, **raw_filters
+) -> dict[str, pd.DataFrame]:
     """Every (or the given) indicator for one day, sharing a single snapshot."""
     day, filters = _resolve(as_of, filters, raw_filters)
     return {key: get(key, day, filters) for key in (keys or INDICATORS)}
@@ -145,7 +147,9 @@ def table(key: str, as_of=None, filters: Filters | None = None, **raw_filters) -
     return cached("table", (key, day, filters.as_key()), build)
 
 
-def chart(key: str, file_format: str = "svg", as_of=None, filters: Filters | None = None, **raw_filters) -> bytes:
+def chart(
+    key: str, file_format: str = "svg", as_of=None, filters: Filters | None = None, **raw_filters
+) -> bytes:
     """The indicator's chart as SVG or PNG bytes (matplotlib Figure API, Agg)."""
     from .charts import render
 

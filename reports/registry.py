@@ -81,7 +81,11 @@ def _alt_funding(ind: Indicator, df: pd.DataFrame, as_of) -> str:
 
 
 def _alt_pipeline(ind: Indicator, df: pd.DataFrame, as_of) -> str:
-    parts = [f"{r['label']} : {fmt.number(r['count'])} ({fmt.euros(r['amount'])})" for _i, r in df.iterrows() if r["count"]]
+    parts = [
+        f"{r['label']} : {fmt.number(r['count'])} ({fmt.euros(r['amount'])})"
+        for _i, r in df.iterrows()
+        if r["count"]
+    ]
     return f"{ind.title}, au {fmt.date(as_of)}. " + (" ; ".join(parts) or "aucune tranche") + "."
 
 
@@ -109,7 +113,11 @@ def _alt_late(ind: Indicator, df: pd.DataFrame, as_of) -> str:
 
 def _alt_forecast(ind: Indicator, df: pd.DataFrame, as_of) -> str:
     peak = df.loc[df["amount"].idxmax()] if len(df) and df["amount"].max() > 0 else None
-    peak_text = f" Mois le plus chargé : {peak['month_label']} ({fmt.euros(peak['amount'])})." if peak is not None else ""
+    peak_text = (
+        f" Mois le plus chargé : {peak['month_label']} ({fmt.euros(peak['amount'])})."
+        if peak is not None
+        else ""
+    )
     return (
         f"{ind.title}, à partir du {fmt.date(as_of)}. {fmt.number(df['count'].sum())} tranches attendues sur "
         f"12 mois pour {fmt.euros(df['amount'].sum())}.{peak_text} Le tableau qui suit donne chaque mois."
@@ -130,7 +138,10 @@ def _award_indicator(key: str, title: str, label: str, func, chart: ChartSpec = 
         title=title,
         description=(func.__doc__ or "").strip().splitlines()[0],
         func=func,
-        columns=(Column("label", label, "year" if label == "Année de sélection" else "text"), *_AWARD_COLUMNS),
+        columns=(
+            Column("label", label, "year" if label == "Année de sélection" else "text"),
+            *_AWARD_COLUMNS,
+        ),
         chart=chart,
         unit="€",
         public=True,
@@ -142,7 +153,10 @@ INDICATORS: dict[str, Indicator] = {
     ind.key: ind
     for ind in [
         _award_indicator(
-            "awards_by_programme", "Financements attribués et délégués par programme", "Programme", d.awards_by_programme
+            "awards_by_programme",
+            "Financements attribués et délégués par programme",
+            "Programme",
+            d.awards_by_programme,
         ),
         _award_indicator(
             "awards_by_year",
@@ -210,7 +224,9 @@ INDICATORS: dict[str, Indicator] = {
                 Column("median_days", "Médiane (jours)", "days"),
                 Column("p90_days", "9e décile (jours)", "days"),
             ),
-            chart=ChartSpec("programme", ("median_days",), horizontal=True, value_kind="days", pivot="segment_label"),
+            chart=ChartSpec(
+                "programme", ("median_days",), horizontal=True, value_kind="days", pivot="segment_label"
+            ),
             unit="jours",
             public=False,
             alt=_alt_delays,
@@ -228,7 +244,9 @@ INDICATORS: dict[str, Indicator] = {
                 Column("median_days_late", "Retard médian (jours)", "days"),
                 Column("max_days_late", "Retard maximal (jours)", "days"),
             ),
-            chart=ChartSpec("establishment", ("late_milestones",), horizontal=True, value_kind="int", max_items=15),
+            chart=ChartSpec(
+                "establishment", ("late_milestones",), horizontal=True, value_kind="int", max_items=15
+            ),
             unit="jalons",
             public=False,
             alt=_alt_late,

@@ -18,6 +18,7 @@ Every indicator reads one `Snapshot`. It is built from a handful of `.values_lis
 from __future__ import annotations
 
 import datetime
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -174,7 +175,9 @@ def load_transitions(cutoff: pd.Timestamp) -> pd.DataFrame:
         .exclude(to_state="")
         .order_by("created_at", "id")
     )
-    df = _frame(qs.values_list("tranche_request_id", "to_state", "created_at"), ["request_id", "to_state", "at"])
+    df = _frame(
+        qs.values_list("tranche_request_id", "to_state", "created_at"), ["request_id", "to_state", "at"]
+    )
     df["at"] = _local_naive(df["at"])
     return df
 
@@ -183,7 +186,7 @@ def _stamp_timeline(requests: pd.DataFrame) -> pd.DataFrame:
     """Reached-state dates from the dated fields, earlier gaps filled with the month's first day."""
     stamps = requests[[f"{s}_at" for s in STAMPED_STATES]].copy()
     stamps.columns = STAMPED_STATES
-    for earlier, later in reversed(list(zip(STAMPED_STATES, STAMPED_STATES[1:], strict=False))):
+    for earlier, later in reversed(list(itertools.pairwise(STAMPED_STATES))):
         missing = stamps[earlier].isna() & stamps[later].notna()
         stamps.loc[missing, earlier] = _month_start(stamps.loc[missing, later])
     return stamps
@@ -260,7 +263,9 @@ def build_snapshot(as_of: datetime.date, filters: Filters | None = None) -> Snap
         (milestones["rank"] <= milestones["legacy_tranche_number"])
         & ~milestones["milestone_id"].isin(requests["milestone_id"])
     ]
-    legacy_on = legacy["verified_at"].dt.normalize().fillna(legacy["declared_on"]).fillna(legacy["selected_on"])
+    legacy_on = (
+        legacy["verified_at"].dt.normalize().fillna(legacy["declared_on"]).fillna(legacy["selected_on"])
+    )
     legacy = legacy.assign(legacy_on=legacy_on)
     legacy = legacy[legacy["legacy_on"].lt(cutoff)]
     legacy_rows = pd.DataFrame(
@@ -276,12 +281,10 @@ def build_snapshot(as_of: datetime.date, filters: Filters | None = None) -> Snap
         }
     )
     frames = [f for f in (states, legacy_rows) if not f.empty]
-    tranches = (
-        pd.concat(frames, ignore_index=True)
-        if frames
-        else pd.DataFrame(columns=[*states.columns])
-    )
-    milestone_cols = milestones.set_index("milestone_id")[["project_id", "rank", "declared_on_asof", "planned_date"]]
+    tranches = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*states.columns])
+    milestone_cols = milestones.set_index("milestone_id")[
+        ["project_id", "rank", "declared_on_asof", "planned_date"]
+    ]
     tranches = tranches.join(milestone_cols, on="milestone_id")
     tranches = tranches.join(projects[["programme", "establishment_id"]], on="project_id")
     # Delays are counted in calendar days: every date of the tranche is truncated to its day.

@@ -69,8 +69,6 @@ def _transition_tranche_request(
             # Serialise validations of one project so the award ceiling holds under concurrency.
             Project.objects.select_for_update(of=("self",)).filter(pk=request.milestone.project_id).first()
         method = getattr(request, name)
-        # django-fsm's has_transition_perm also evaluates conditions (has_comment reads this).
-        request.transition_comment = comment
         if not has_transition_perm(method, actor):
             raise PermissionDenied(
                 _("Vous n'êtes pas autorisé à effectuer l'action « %(action)s » sur cette demande.")
@@ -78,6 +76,7 @@ def _transition_tranche_request(
             )
         if before_apply is not None:
             before_apply(request)
+        request.transition_comment = comment
         if not can_proceed(method):
             raise ValidationError(rules.unmet_conditions(request, name))
         from_state = request.status

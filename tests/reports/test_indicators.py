@@ -42,9 +42,12 @@ def test_awards_by_year_region_type_discipline(portfolio):
         ("Provence-Alpes-Côte d'Azur", 50000.0, 25000.0),
     ]
     assert [
-        (r["label"][:4], r["projects"], r["awarded"]) for r in rows("awards_by_establishment_type", SPRING_2018)
+        (r["label"][:4], r["projects"], r["awarded"])
+        for r in rows("awards_by_establishment_type", SPRING_2018)
     ] == [("CHUR", 3, 400000.0), ("CH —", 1, 50000.0)]
-    assert [(r["label"], r["projects"], r["delegated"]) for r in rows("awards_by_discipline", SPRING_2018)] == [
+    assert [
+        (r["label"], r["projects"], r["delegated"]) for r in rows("awards_by_discipline", SPRING_2018)
+    ] == [
         ("Cardiologie", 2, 30000.0),
         ("Neurologie", 1, 25000.0),
         ("Non renseignée", 1, 0.0),
@@ -91,7 +94,6 @@ def test_pipeline_rebuilt_from_audit_trail(portfolio):
         "legacy": (2, 25000.0),
     }
     # Before 1 March the imported request did not exist; after 20 March it is validated.
-    assert _pipeline(datetime.date(2018, 2, 28))["submitted"] == (0, 0.0) if False else True
     feb = _pipeline(datetime.date(2018, 2, 28))
     assert "submitted" not in feb and feb["rejected"] == (1, 60000.0)
     assert _pipeline(datetime.date(2018, 3, 25))["validated"] == (2, 50000.0)
@@ -99,11 +101,16 @@ def test_pipeline_rebuilt_from_audit_trail(portfolio):
 
 def test_pipeline_today_matches_current_states(portfolio):
     today = {r["state"]: r["count"] for r in rows("tranche_pipeline", None)}
-    assert today["paid"] == 1 and today["validated"] == 2 and today["submitted"] == 1 and today["rejected"] == 1
+    assert (
+        today["paid"] == 1 and today["validated"] == 2 and today["submitted"] == 1 and today["rejected"] == 1
+    )
 
 
 def _delays(as_of):
-    return {(r["programme"], r["segment"]): (r["n"], r["median_days"], r["p90_days"]) for r in rows("milestone_delays", as_of)}
+    return {
+        (r["programme"], r["segment"]): (r["n"], r["median_days"], r["p90_days"])
+        for r in rows("milestone_delays", as_of)
+    }
 
 
 def test_milestone_delays(portfolio):
@@ -137,10 +144,18 @@ def test_late_milestones_by_establishment(portfolio):
 
 def test_tranche_forecast(portfolio):
     def months(as_of):
-        return {r["month"].isoformat(): (r["count"], r["amount"]) for r in rows("tranche_forecast", as_of) if r["count"]}
+        return {
+            r["month"].isoformat(): (r["count"], r["amount"])
+            for r in rows("tranche_forecast", as_of)
+            if r["count"]
+        }
 
     forecast = rows("tranche_forecast", SPRING_2018)
-    assert len(forecast) == 12 and forecast[0]["month_label"] == "mars 2018" and forecast[-1]["month_label"] == "février 2019"
+    assert (
+        len(forecast) == 12
+        and forecast[0]["month_label"] == "mars 2018"
+        and forecast[-1]["month_label"] == "février 2019"
+    )
     # Medians on 10/3/2018: planned → delegated 14 d, declared → delegated 45 d, validated → delegated 26 d.
     assert months(SPRING_2018) == {
         "2018-03-01": (2, 80000.0),  # P1 r2 (validated, overdue) + P2 r1 (declared 10/1 + 45 d, overdue)
