@@ -68,6 +68,8 @@ def build_figure(ind: Indicator, df: pd.DataFrame, as_of: datetime.date) -> Figu
             ax.bar(offsets, values, width=width, label=name, color=colour)
     value_axis, category_axis = (ax.xaxis, ax.yaxis) if spec.horizontal else (ax.yaxis, ax.xaxis)
     value_axis.set_major_formatter(_formatter(spec.value_kind))
+    if spec.axis_label:
+        value_axis.set_label_text(spec.axis_label, color=TEXT)
     category_axis.set_ticks(list(positions))
     category_axis.set_ticklabels(categories, fontsize=9)
     if spec.horizontal:

@@ -31,6 +31,7 @@ class ChartSpec:
     max_items: int | None = None
     #: long tables (delays): pivot `values[0]` by this column to draw grouped bars
     pivot: str | None = None
+    axis_label: str = ""
 
 
 @dataclass(frozen=True)

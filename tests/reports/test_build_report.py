@@ -18,7 +18,12 @@ def test_workbook_and_pdf(portfolio, tmp_path):
     sheet = book[book.sheetnames[0]]
     assert sheet["A1"].value == INDICATORS["awards_by_programme"].title
     assert sheet["A2"].value.startswith("Au 10 mars 2018")
-    assert [c.value for c in sheet[4]] == ["Programme", "Projets", "Montant attribué (€)", "Montant délégué (€)"]
+    assert [c.value for c in sheet[4]] == [
+        "Programme",
+        "Projets",
+        "Montant attribué (€)",
+        "Montant délégué (€)",
+    ]
     assert [c.value for c in sheet[6]] == ["PHRCN", 2, 150000, 55000]
     pdf = PdfReader(tmp_path / "rapport.pdf")
     assert len(pdf.pages) == 1 + len(INDICATORS)

@@ -75,3 +75,24 @@ def test_public_figures_leave_out_unpublished_projects(client, page, portfolio):
     rows = soup.find(id="awards_by_programme").find("tbody").find_all("tr")
     assert rows[0].find("th").get_text() == "PHRCN"  # PHRCI now has P4 only: 100 000 €
     assert rows[1].find_all("td")[0].get_text() == "1"
+
+
+def test_demo_step_is_idempotent(page):
+    from content.models import IndicatorsPage
+
+    again = create_indicators_page()
+    assert IndicatorsPage.objects.count() == 1 and again.pk == page.pk and again.live
+    assert again.indicator_notes.count() == len(NOTES)
+    assert again.url == "/indicateurs/"
+
+
+def test_indicator_chart_block(page):
+    from content.indicator_blocks import IndicatorChartBlock
+
+    block = IndicatorChartBlock()
+    value = block.to_python({"indicator": "funding_by_year", "note": "<p>Source : circulaires.</p>"})
+    soup = BeautifulSoup(block.render(value), "html.parser")
+    assert soup.find("h3").get_text() == "Montants délégués et versés par année"
+    assert soup.find("img")["src"] == "/indicateurs/funding_by_year/svg/"
+    assert [th.get_text() for th in soup.select("tbody th")] == ["2016", "2017"]
+    assert "Source : circulaires." in soup.get_text()

@@ -19,7 +19,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--as-of", dest="as_of", default=None, help="Date de situation AAAA-MM-JJ (défaut : aujourd'hui).")
+        parser.add_argument(
+            "--as-of", dest="as_of", default=None, help="Date de situation AAAA-MM-JJ (défaut : aujourd'hui)."
+        )
         parser.add_argument("--out", required=True, help="Chemin du classeur à écrire, terminé par .xlsx.")
         parser.add_argument("--programme", default="", help="Code de programme (PHRCN…), facultatif.")
         parser.add_argument("--region", default="", help="Code de région (ARA, IDF…), facultatif.")
@@ -35,7 +37,9 @@ class Command(BaseCommand):
         if path.suffix.lower() != ".xlsx":
             raise CommandError(f"Le fichier de sortie doit se terminer par .xlsx (reçu : « {out} »).")
         if not path.parent.is_dir():
-            raise CommandError(f"Le dossier « {path.parent} » n'existe pas : créez-le ou choisissez un autre chemin.")
+            raise CommandError(
+                f"Le dossier « {path.parent} » n'existe pas : créez-le ou choisissez un autre chemin."
+            )
         if path.exists() and path.is_dir():
             raise CommandError(f"« {out} » est un dossier, pas un fichier.")
         frames = indicators.build_all(day, filters)
