@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from django.conf import settings
-from django.db.models import Q
+from django.db import connections
+from django.db.models import CharField, FloatField, Q
+from django.db.models.functions import Cast
 
 from workflows.models import AuditEvent, Project, ProjectMilestone, TrancheRequest, TrancheStatus
 
@@ -77,22 +79,42 @@ class Snapshot:
     extra: dict = field(default_factory=dict)
 
 
-def _local_naive(series: pd.Series) -> pd.Series:
-    """Aware datetimes → naive local (Europe/Paris) datetimes, so days match the calendar."""
-    values = pd.to_datetime(series, utc=True)
+def _text(field_name: str) -> Cast:
+    # Dates, timestamps and decimals travel as text/float: parsing 300,000 timestamps one by one
+    # in the driver costs seconds, pandas parses the same strings vectorised in milliseconds.
+    return Cast(field_name, output_field=CharField())
+
+
+def _float(field_name: str) -> Cast:
+    return Cast(field_name, output_field=FloatField())
+
+
+def _timestamps(series: pd.Series) -> pd.Series:
+    """Timestamps (text, UTC or with offset) → naive local (Europe/Paris) datetimes."""
+    values = pd.to_datetime(series, utc=True, format="ISO8601")
     return values.dt.tz_convert(settings.TIME_ZONE).dt.tz_localize(None)
 
 
-def _as_datetime(series: pd.Series) -> pd.Series:
-    return pd.to_datetime(series)
+def _dates(series: pd.Series) -> pd.Series:
+    return pd.to_datetime(series, format="ISO8601")
 
 
 def _month_start(series: pd.Series) -> pd.Series:
     return series.dt.to_period("M").dt.to_timestamp()
 
 
-def _frame(rows, columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame.from_records(list(rows), columns=columns)
+def _frame(queryset, columns: dict) -> pd.DataFrame:
+    """The `.values_list()` of the queryset as a DataFrame, read straight from the cursor.
+
+    The SQL is Django's own; only the per-value Python converters are skipped (every column is
+    an integer, a string or a float here), which saves about a second per 200,000 rows.
+    """
+    query = queryset.values_list(*columns.values()).query
+    sql, params = query.get_compiler(using=queryset.db).as_sql()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return pd.DataFrame.from_records(rows, columns=list(columns))
 
 
 PROJECT_COLUMNS = {
@@ -105,8 +127,8 @@ PROJECT_COLUMNS = {
     "region": "establishment__region",
     "establishment_type": "establishment__type",
     "discipline": "discipline__label",
-    "award": "award_amount",
-    "selected_on": "selected_on",
+    "award": _float("award_amount"),
+    "selected_on": _text("selected_on"),
     "status": "status",
     "legacy_tranche_number": "legacy_tranche_number",
 }
@@ -114,56 +136,56 @@ MILESTONE_COLUMNS = {
     "milestone_id": "id",
     "project_id": "project_id",
     "rank": "rank",
-    "share": "share_percent",
-    "planned_date": "planned_date",
-    "declared_on": "declared_on",
-    "declared_at": "declared_at",
-    "verified_at": "verified_at",
+    "share": _float("share_percent"),
+    "planned_date": _text("planned_date"),
+    "declared_on": _text("declared_on"),
+    "declared_at": _text("declared_at"),
+    "verified_at": _text("verified_at"),
 }
 REQUEST_COLUMNS = {
     "request_id": "id",
     "milestone_id": "milestone_id",
-    "amount": "amount",
+    "amount": _float("amount"),
     "status": "status",
-    "created_at": "created_at",
-    "status_changed_at": "status_changed_at",
-    "submitted_at": "submitted_at",
-    "validated_at": "validated_at",
-    "delegated_at": "delegated_at",
-    "paid_at": "paid_at",
+    "created_at": _text("created_at"),
+    "status_changed_at": _text("status_changed_at"),
+    "submitted_at": _text("submitted_at"),
+    "validated_at": _text("validated_at"),
+    "delegated_at": _text("delegated_at"),
+    "paid_at": _text("paid_at"),
 }
 
 
 def load_projects(as_of: datetime.date, filters: Filters) -> pd.DataFrame:
     qs = Project.objects.filter(filters.project_q(), selected_on__lte=as_of).order_by()
-    df = _frame(qs.values_list(*PROJECT_COLUMNS.values()), list(PROJECT_COLUMNS))
+    df = _frame(qs, PROJECT_COLUMNS)
     df["award"] = df["award"].astype(float)
-    df["selected_on"] = _as_datetime(df["selected_on"])
+    df["selected_on"] = _dates(df["selected_on"])
     df["discipline"] = df["discipline"].fillna("Non renseignée")
     df["legacy_tranche_number"] = df["legacy_tranche_number"].fillna(0).astype(int)
     return df.set_index("id", drop=False)
 
 
-def load_milestones(as_of: datetime.date, filters: Filters) -> pd.DataFrame:
-    qs = ProjectMilestone.objects.filter(
-        filters.project_q("project__"), project__selected_on__lte=as_of
-    ).order_by()
-    df = _frame(qs.values_list(*MILESTONE_COLUMNS.values()), list(MILESTONE_COLUMNS))
+def load_milestones(project_ids: pd.Index, filters: Filters) -> pd.DataFrame:
+    """Milestones of the given projects (the date filter is applied in pandas: no join in SQL)."""
+    qs = ProjectMilestone.objects.filter(filters.project_q("project__")).order_by()
+    df = _frame(qs, MILESTONE_COLUMNS)
+    df = df[df["project_id"].isin(project_ids)].reset_index(drop=True)
     df["share"] = df["share"].astype(float)
-    df["planned_date"] = _as_datetime(df["planned_date"])
-    df["declared_on"] = _as_datetime(df["declared_on"])
-    df["declared_at"] = _local_naive(df["declared_at"])
-    df["verified_at"] = _local_naive(df["verified_at"])
+    df["planned_date"] = _dates(df["planned_date"])
+    df["declared_on"] = _dates(df["declared_on"])
+    df["declared_at"] = _timestamps(df["declared_at"])
+    df["verified_at"] = _timestamps(df["verified_at"])
     return df
 
 
 def load_requests(filters: Filters) -> pd.DataFrame:
     """Every request (any date): a request created later still says its milestone is not legacy."""
     qs = TrancheRequest.objects.filter(filters.project_q("milestone__project__")).order_by()
-    df = _frame(qs.values_list(*REQUEST_COLUMNS.values()), list(REQUEST_COLUMNS))
+    df = _frame(qs, REQUEST_COLUMNS)
     df["amount"] = df["amount"].astype(float)
     for column in ("created_at", "status_changed_at", *(f"{s}_at" for s in STAMPED_STATES)):
-        df[column] = _local_naive(df[column])
+        df[column] = _timestamps(df[column])
     return df
 
 
@@ -175,10 +197,8 @@ def load_transitions(cutoff: pd.Timestamp) -> pd.DataFrame:
         .exclude(to_state="")
         .order_by("created_at", "id")
     )
-    df = _frame(
-        qs.values_list("tranche_request_id", "to_state", "created_at"), ["request_id", "to_state", "at"]
-    )
-    df["at"] = _local_naive(df["at"])
+    df = _frame(qs, {"request_id": "tranche_request_id", "to_state": "to_state", "at": _text("created_at")})
+    df["at"] = _timestamps(df["at"])
     return df
 
 
@@ -243,7 +263,7 @@ def build_snapshot(as_of: datetime.date, filters: Filters | None = None) -> Snap
     filters = filters or Filters()
     cutoff = pd.Timestamp(as_of) + pd.Timedelta(days=1)
     projects = load_projects(as_of, filters)
-    milestones = load_milestones(as_of, filters)
+    milestones = load_milestones(projects.index, filters)
     requests = load_requests(filters)
     events = load_transitions(cutoff)
 
