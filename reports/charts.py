@@ -46,12 +46,12 @@ def build_figure(ind: Indicator, df: pd.DataFrame, as_of: datetime.date) -> Figu
     """One bar chart (grouped when several series) with title, legend and French axis ticks."""
     categories, series = _series(ind, df)
     spec = ind.chart
-    height = max(3.6, 0.42 * len(categories) * max(1, len(series) / 1.5) + 1.6) if spec.horizontal else 4.6
-    fig = Figure(figsize=(9, min(height, 14)), dpi=100, layout="constrained")
+    height = max(3.8, 0.45 * len(categories) * max(1, len(series) / 1.5) + 1.6) if spec.horizontal else 4.6
+    fig = Figure(figsize=(8, min(height, 14)), dpi=100, layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     title = f"{ind.title}\nau {fmt.date(as_of)}"
-    ax.set_title(title, loc="left", fontsize=12, color=TEXT, fontweight="bold")
+    ax.set_title(title, loc="left", fontsize=14, color=TEXT, fontweight="bold")
     if not categories:
         ax.text(0.5, 0.5, "Aucune donnée à cette date", ha="center", va="center", color=GREY)
         ax.set_axis_off()
@@ -71,7 +71,7 @@ def build_figure(ind: Indicator, df: pd.DataFrame, as_of: datetime.date) -> Figu
     if spec.axis_label:
         value_axis.set_label_text(spec.axis_label, color=TEXT)
     category_axis.set_ticks(list(positions))
-    category_axis.set_ticklabels(categories, fontsize=9)
+    category_axis.set_ticklabels(categories, fontsize=11)
     if spec.horizontal:
         ax.invert_yaxis()
         ax.grid(axis="x", color="#DDDDDD")
@@ -85,8 +85,8 @@ def build_figure(ind: Indicator, df: pd.DataFrame, as_of: datetime.date) -> Figu
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     if count > 1:
-        ax.legend(frameon=False, fontsize=9)
-    ax.tick_params(colors=TEXT)
+        ax.legend(frameon=False, fontsize=11)
+    ax.tick_params(colors=TEXT, labelsize=11)
     return fig
 
 

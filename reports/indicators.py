@@ -124,6 +124,10 @@ class Table:
     alt: str
 
     @property
+    def as_of_label(self) -> str:
+        return fmt.date(self.as_of)
+
+    @property
     def caption(self) -> str:
         return f"{self.indicator.title} — au {fmt.date(self.as_of)}"
 

@@ -133,11 +133,16 @@ _AWARD_COLUMNS = (
 _AWARD_CHART = ChartSpec("label", ("awarded", "delegated"), horizontal=True, max_items=20)
 
 
-def _award_indicator(key: str, title: str, label: str, func, chart: ChartSpec = _AWARD_CHART) -> Indicator:
+def _award_indicator(
+    key: str, title: str, label: str, func, chart: ChartSpec = _AWARD_CHART, by: str = ""
+) -> Indicator:
     return Indicator(
         key=key,
         title=title,
-        description=(func.__doc__ or "").strip().splitlines()[0],
+        description=(
+            f"Nombre de projets sélectionnés, montant total attribué et montant délégué (tranches déléguées "
+            f"ou versées, reprise de l'historique comprise), {by}."
+        ),
         func=func,
         columns=(
             Column("label", label, "year" if label == "Année de sélection" else "text"),
@@ -158,6 +163,7 @@ INDICATORS: dict[str, Indicator] = {
             "Financements attribués et délégués par programme",
             "Programme",
             d.awards_by_programme,
+            by="par programme",
         ),
         _award_indicator(
             "awards_by_year",
@@ -165,21 +171,28 @@ INDICATORS: dict[str, Indicator] = {
             "Année de sélection",
             d.awards_by_year,
             ChartSpec("label", ("awarded", "delegated")),
+            by="par année de sélection (campagne de l'appel à projets)",
         ),
         _award_indicator(
-            "awards_by_region", "Financements attribués et délégués par région", "Région", d.awards_by_region
+            "awards_by_region",
+            "Financements attribués et délégués par région",
+            "Région",
+            d.awards_by_region,
+            by="par région de l'établissement coordonnateur",
         ),
         _award_indicator(
             "awards_by_establishment_type",
             "Financements attribués et délégués par type d'établissement",
             "Type d'établissement",
             d.awards_by_establishment_type,
+            by="par type d'établissement coordonnateur",
         ),
         _award_indicator(
             "awards_by_discipline",
             "Projets et financements par discipline",
             "Discipline",
             d.awards_by_discipline,
+            by="par discipline principale",
         ),
         Indicator(
             key="funding_by_year",

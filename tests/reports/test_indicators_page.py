@@ -29,7 +29,7 @@ def test_page_renders_every_public_chart_with_table_and_links(client, page):
         img = section.find("img")
         assert img["src"] == f"/indicateurs/{ind.key}/svg/" and len(img["alt"]) > 40
         assert section.find("table").find("caption").get_text(strip=True).endswith(ind.title)
-        hrefs = {a["href"] for a in section.select("a.fr-btn")}
+        hrefs = {a["href"] for a in section.select("a.fr-link--download")}
         assert hrefs == {f"/indicateurs/{ind.key}/{fmt}/" for fmt in ("csv", "xlsx", "svg", "png")}
         if ind.key in NOTES:
             assert "Note de méthode" in section.get_text()
