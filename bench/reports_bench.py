@@ -2,7 +2,11 @@
 the warm `/indicateurs/` page. Prints figures; it is not a test.
 
     DATABASE_URL=postgres://sirano:sirano@127.0.0.1:5432/sirano_reports \\
-        .venv/bin/python bench/reports_bench.py
+        .venv/bin/python bench/reports_bench.py [--reset]
+
+`--reset` empties the database first (drops its `public` schema; refused unless the database
+name contains "reports" or "bench"), so that both sizes are measured; without it, a size the
+database already exceeds is skipped.
 
 The database is migrated and filled as needed (idempotent): `seed_portfolio` projects, then
 tranche requests in every state with their audit events, written with bulk inserts, for each
@@ -168,7 +172,18 @@ def warm_page(runs: int = 30) -> tuple[float, float, float]:
     return first, statistics.median(timings), timings[int(0.95 * (runs - 1))]
 
 
+def reset_database() -> None:
+    name = connection.settings_dict["NAME"]
+    if connection.vendor != "postgresql" or not ("reports" in name or "bench" in name):
+        raise SystemExit(f"--reset refused on database {name!r} (PostgreSQL *reports* or *bench* only).")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    print(f"  database {name} emptied")
+
+
 def main() -> None:
+    if "--reset" in sys.argv[1:]:
+        reset_database()
     call_command("migrate", verbosity=0)
     ensure_reference_data()
     today = timezone.localdate()
@@ -180,6 +195,9 @@ def main() -> None:
         }
     ):
         for size in (4000, 40000):
+            if Project.objects.count() > size:
+                print(f"{size:>6} projects: skipped, the database already holds more (use --reset)")
+                continue
             fill(size, today)
             projects = Project.objects.count()
             requests = TrancheRequest.objects.count()

@@ -1,19 +1,24 @@
 """Indicator definitions: one small function per indicator, Snapshot → DataFrame.
 
 Each function reads only the `Snapshot` of one day (see `reports.snapshot`), so every indicator
-answers "as of any date". Columns are English identifiers; `reports.registry` gives the French
-headers, units and charts. Amounts are euros (float, 2 decimals), delays are days.
+answers "as of any date": call it with a snapshot, or with `as_of=` (and `filters=`) to build
+one (uncached; `reports.indicators.get` is the cached entry point). Columns are English
+identifiers; `reports.registry` gives the French headers, units and charts. Amounts are euros
+(float, 2 decimals), delays are days.
 """
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
+from django.utils import timezone
 
 from workflows.models import EstablishmentType, Region, TrancheStatus
 
 from . import formatting as fmt
-from .snapshot import ACTIVE_PROJECT_EXCLUDED, LEGACY_STATE, Snapshot
+from .snapshot import ACTIVE_PROJECT_EXCLUDED, LEGACY_STATE, Filters, Snapshot, build_snapshot
 
 #: Tranche states whose money has left DGOS on the day (delegated, paid, or historical stock).
 DELEGATED_STATES = (TrancheStatus.DELEGATED.value, TrancheStatus.PAID.value, LEGACY_STATE)
@@ -29,6 +34,18 @@ DELAY_SEGMENTS = [
     ("declared_to_paid", "Déclaration → versement", "declared_on_asof", "paid_on"),
 ]
 FORECAST_MONTHS = 12
+
+
+def indicator(func):
+    """Let a definition take either a Snapshot or `as_of=` (a date; default today) and `filters=`."""
+
+    @functools.wraps(func)
+    def wrapper(snap: Snapshot | None = None, *, as_of=None, filters: Filters | None = None) -> pd.DataFrame:
+        if snap is None:
+            snap = build_snapshot(as_of or timezone.localdate(), filters or Filters())
+        return func(snap)
+
+    return wrapper
 
 
 def month_label(timestamp: pd.Timestamp) -> str:
@@ -58,32 +75,38 @@ def _awards_by(
     return grouped.reset_index(drop=True).astype({"projects": int})
 
 
+@indicator
 def awards_by_programme(snap: Snapshot) -> pd.DataFrame:
     """Projects selected by the day, amount awarded and amount delegated, per programme."""
     return _awards_by(snap, "programme")
 
 
+@indicator
 def awards_by_year(snap: Snapshot) -> pd.DataFrame:
     """Same figures per campaign year (année de sélection), oldest first."""
     return _awards_by(snap, "year", sort="label")
 
 
+@indicator
 def awards_by_region(snap: Snapshot) -> pd.DataFrame:
     """Same figures per region of the coordinating establishment."""
     return _awards_by(snap, "region", labels=dict(Region.choices))
 
 
+@indicator
 def awards_by_establishment_type(snap: Snapshot) -> pd.DataFrame:
     """Same figures per establishment type (CHUR, CH, CLCC, …)."""
     labels = {code: f"{code} — {label}" for code, label in EstablishmentType.choices}
     return _awards_by(snap, "establishment_type", labels=labels)
 
 
+@indicator
 def awards_by_discipline(snap: Snapshot) -> pd.DataFrame:
     """Same figures per discipline (controlled vocabulary); the number of projects per theme."""
     return _awards_by(snap, "discipline", sort="projects")
 
 
+@indicator
 def funding_by_year(snap: Snapshot) -> pd.DataFrame:
     """Amounts delegated and paid per calendar year, up to the day (historical stock included)."""
     tranches = snap.tranches
@@ -100,6 +123,7 @@ def funding_by_year(snap: Snapshot) -> pd.DataFrame:
     return out.astype({"year": int})
 
 
+@indicator
 def tranche_pipeline(snap: Snapshot) -> pd.DataFrame:
     """Tranches per state on the day: how many and for how much (every state listed)."""
     grouped = snap.tranches.groupby("state")["amount"].agg(["size", "sum"])
@@ -110,6 +134,7 @@ def tranche_pipeline(snap: Snapshot) -> pd.DataFrame:
     return out
 
 
+@indicator
 def milestone_delays(snap: Snapshot) -> pd.DataFrame:
     """Days between the steps of a tranche, median and 90th percentile per programme.
 
@@ -152,6 +177,7 @@ def _late_milestones(snap: Snapshot) -> pd.DataFrame:
     return late.assign(days_late=(day - late["planned_date"]).dt.days)
 
 
+@indicator
 def late_milestones_by_establishment(snap: Snapshot) -> pd.DataFrame:
     """Milestones past their planned date and not declared on the day, per establishment.
 
@@ -178,6 +204,7 @@ def _median_days(frame: pd.DataFrame, start: str, end: str) -> tuple[pd.Series, 
     return valid.groupby("programme")["days"].median(), overall
 
 
+@indicator
 def tranche_forecast(snap: Snapshot) -> pd.DataFrame:
     """Tranches expected to be delegated in each of the next 12 months, and their amount.
 

@@ -3,6 +3,7 @@
     from reports import indicators
     df = indicators.get("awards_by_programme", as_of=date(2025, 3, 1), programme="PHRCN")
     svg = indicators.chart("awards_by_programme", "svg")
+    total = indicators.value("funding_by_year", "delegated")   # one number for a live figure
     table = indicators.table("awards_by_programme")   # French headers and formatted cells
 
 Results are cached (see `reports.cache`); one snapshot of the day feeds every indicator.
@@ -35,6 +36,7 @@ __all__ = [
     "parse_filters",
     "public_indicators",
     "table",
+    "value",
 ]
 
 
@@ -110,6 +112,14 @@ def build_all(
     """Every (or the given) indicator for one day, sharing a single snapshot."""
     day, filters = _resolve(as_of, filters, raw_filters)
     return {key: get(key, day, filters) for key in (keys or INDICATORS)}
+
+
+def value(key: str, column: str, as_of=None, filters: Filters | None = None, **raw_filters) -> float:
+    """One number for a "live figure": the sum of a column of an indicator (e.g. amount delegated)."""
+    frame = get(key, as_of, filters, **raw_filters)
+    if column not in frame.columns:
+        raise ValidationError(f"Colonne inconnue pour « {key} » : « {column} ».", code="bad_column")
+    return float(frame[column].sum())
 
 
 @dataclass

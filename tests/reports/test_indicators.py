@@ -178,3 +178,12 @@ def test_unknown_indicator_and_bad_filters(portfolio):
         indicators.get("awards_by_programme", as_of="2018-13-45")
     with pytest.raises(ValidationError, match="dans le futur"):
         indicators.get("awards_by_programme", as_of=datetime.date.today() + datetime.timedelta(days=3))
+
+
+def test_definitions_take_as_of_and_value_sums_a_column(portfolio):
+    from reports import definitions
+
+    direct = definitions.funding_by_year(as_of=SPRING_2018).to_dict("records")
+    assert direct == rows("funding_by_year", SPRING_2018)
+    assert indicators.value("funding_by_year", "delegated", as_of=SPRING_2018) == 55000.0
+    assert indicators.value("awards_by_programme", "projects", as_of=SPRING_2018, programme="PHRCI") == 2
