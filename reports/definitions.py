@@ -230,8 +230,13 @@ def tranche_forecast(snap: Snapshot) -> pd.DataFrame:
         ~milestones["milestone_id"].isin(done["milestone_id"])
         & ~milestones["status"].isin(ACTIVE_PROJECT_EXCLUDED)
     ].copy()
-    pending["amount"] = pending["milestone_id"].map(open_requests["amount"]).fillna(pending["tranche_amount"])
-    validated_on = pending["milestone_id"].map(open_requests["validated_on"])
+    # reindex, not map: it keeps working when there is no open request at all (empty index).
+    open_amount = open_requests["amount"].astype(float).reindex(pending["milestone_id"]).to_numpy()
+    pending["amount"] = pd.Series(open_amount, index=pending.index).fillna(pending["tranche_amount"])
+    validated_on = pd.Series(
+        pd.to_datetime(open_requests["validated_on"]).reindex(pending["milestone_id"]).to_numpy(),
+        index=pending.index,
+    )
 
     def shift(dates: pd.Series, medians: pd.Series, overall: float) -> pd.Series:
         days = pending["programme"].map(medians).fillna(overall)
@@ -241,7 +246,7 @@ def tranche_forecast(snap: Snapshot) -> pd.DataFrame:
     declared = pending["declared"]
     expected[declared] = shift(pending["declared_on_asof"], decl, decl_all)[declared]
     is_validated = validated_on.notna()
-    expected[is_validated] = shift(pd.to_datetime(validated_on), val, val_all)[is_validated]
+    expected[is_validated] = shift(validated_on, val, val_all)[is_validated]
     pending["expected"] = expected
     overdue_declared = declared & (expected <= day)
     pending.loc[overdue_declared, "expected"] = day + pd.Timedelta(days=1)

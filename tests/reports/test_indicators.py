@@ -187,3 +187,16 @@ def test_definitions_take_as_of_and_value_sums_a_column(portfolio):
     assert direct == rows("funding_by_year", SPRING_2018)
     assert indicators.value("funding_by_year", "delegated", as_of=SPRING_2018) == 55000.0
     assert indicators.value("awards_by_programme", "projects", as_of=SPRING_2018, programme="PHRCI") == 2
+
+
+def test_empty_portfolio_gives_empty_tables_and_charts(reference):
+    frames = indicators.build_all()
+    assert set(frames) == set(indicators.INDICATORS)
+    assert all(frames[key].empty for key in frames if key not in ("tranche_pipeline", "tranche_forecast"))
+    assert frames["tranche_pipeline"]["count"].sum() == 0 and len(frames["tranche_forecast"]) == 12
+    for key in frames:
+        assert b"Aucune donn" in indicators.chart(key, "svg") or key in (
+            "tranche_pipeline",
+            "tranche_forecast",
+        )
+        assert indicators.table(key).alt
