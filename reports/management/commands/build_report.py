@@ -1,0 +1,58 @@
+"""Write every indicator table on a date to one XLSX workbook, plus a PDF summary next to it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from reports import formatting as fmt
+from reports import indicators
+from reports.exports import frames_to_xlsx, write_pdf
+
+
+class Command(BaseCommand):
+    help = (
+        "Écrit les tableaux de tous les indicateurs à une date dans un classeur XLSX (une feuille par "
+        "indicateur) et un résumé PDF (graphique et tableau de chaque indicateur) à côté."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--as-of", dest="as_of", default=None, help="Date de situation AAAA-MM-JJ (défaut : aujourd'hui)."
+        )
+        parser.add_argument("--out", required=True, help="Chemin du classeur à écrire, terminé par .xlsx.")
+        parser.add_argument("--programme", default="", help="Code de programme (PHRCN…), facultatif.")
+        parser.add_argument("--region", default="", help="Code de région (ARA, IDF…), facultatif.")
+        parser.add_argument("--year", default=None, help="Année de sélection, facultative.")
+
+    def handle(self, *args, as_of, out, programme, region, year, **options):
+        try:
+            day = indicators.parse_as_of(as_of)
+            filters = indicators.parse_filters(programme=programme, region=region, year=year)
+        except ValidationError as error:
+            raise CommandError(error.messages[0])
+        path = Path(out)
+        if path.suffix.lower() != ".xlsx":
+            raise CommandError(f"Le fichier de sortie doit se terminer par .xlsx (reçu : « {out} »).")
+        if not path.parent.is_dir():
+            raise CommandError(
+                f"Le dossier « {path.parent} » n'existe pas : créez-le ou choisissez un autre chemin."
+            )
+        if path.exists() and path.is_dir():
+            raise CommandError(f"« {out} » est un dossier, pas un fichier.")
+        frames = indicators.build_all(day, filters)
+        pdf_path = path.with_suffix(".pdf")
+        try:
+            with open(path, "wb") as handle:
+                frames_to_xlsx(frames, day, target=handle)
+            write_pdf(frames, day, pdf_path)
+        except OSError as error:
+            raise CommandError(f"Écriture impossible dans « {out} » : {error.strerror}.")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{len(frames)} indicateurs au {fmt.date(day)} : {path} (XLSX, une feuille par indicateur) "
+                f"et {pdf_path} (résumé PDF)."
+            )
+        )
