@@ -6,7 +6,10 @@ from __future__ import annotations
 def site_identity(request) -> dict:
     from content.models import SiteIdentity
 
-    identity = SiteIdentity.load(request_or_site=request)
+    try:
+        identity = SiteIdentity.for_request(request)  # a site setting: BaseSiteSetting has no .load()
+    except SiteIdentity.DoesNotExist:  # no Wagtail Site matches (fresh database): defaults
+        identity = SiteIdentity()
     return {
         "SITE_CONFIG": identity,
         "skiplinks": [

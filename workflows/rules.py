@@ -43,6 +43,19 @@ def is_budget_agent(instance, user) -> bool:
     return bool(user and user.is_active and user.has_perm(DELEGATE_PERM))
 
 
+def user_may_fire(bound_method, user) -> bool:
+    """The transition exists from the current state and its `permission=` accepts `user`.
+
+    django-fsm's module-level `has_transition_perm` also requires the conditions, which would turn
+    « comment missing » or « over the award » into « not allowed »; the FSM meta's
+    `has_transition_perm` checks the permission alone, so refusals can be explained precisely.
+    """
+    meta = bound_method._django_fsm
+    instance = bound_method.__self__
+    state = meta.field.get_state(instance)
+    return meta.has_transition(state) and meta.has_transition_perm(instance, state, user)
+
+
 # What: condition predicates (instance) -> bool
 
 

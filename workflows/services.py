@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
+from django_fsm import ConcurrentTransition, can_proceed
 
 from workflows import notifications, rules
 from workflows.documents import InspectedUpload
@@ -101,7 +101,7 @@ def _transition_tranche_request(
                 _("L'action « %(action)s » n'est pas possible dans l'état « %(state)s ».")
                 % {"action": ACTION_LABELS.get(name, name), "state": request.get_status_display()}
             )
-        if not has_transition_perm(method, actor):
+        if not rules.user_may_fire(method, actor):
             raise PermissionDenied(
                 _("Vous n'êtes pas autorisé à effectuer l'action « %(action)s » sur cette demande.")
                 % {"action": ACTION_LABELS.get(name, name)}
@@ -510,7 +510,7 @@ def _delegation_transition(*, delegation: Delegation, name: str, actor, at=None)
                 _("L'action « %(action)s » n'est pas possible pour une délégation « %(state)s ».")
                 % {"action": ACTION_LABELS[name], "state": delegation.get_status_display()}
             )
-        if not has_transition_perm(method, actor):
+        if not rules.user_may_fire(method, actor):
             raise PermissionDenied(_("Vous n'êtes pas autorisé à modifier cette délégation."))
         if not can_proceed(method):
             raise ValidationError(rules.unmet_conditions(delegation, name))
