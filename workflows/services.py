@@ -366,6 +366,42 @@ def verify_milestone(*, milestone: ProjectMilestone, actor, comment: str = "", a
     return milestone
 
 
+def mark_late_milestones(*, today: datetime.date) -> dict[str, int]:
+    """Set `days_late` = days past the planned date on undeclared milestones of active projects,
+    and reset it to 0 on the others. Idempotent for a given day; returns counts."""
+    from workflows.selectors import ACTIVE_PROJECT_STATES
+
+    with transaction.atomic():
+        late = ProjectMilestone.objects.select_for_update().filter(
+            declared_on__isnull=True, planned_date__lt=today, project__status__in=ACTIVE_PROJECT_STATES
+        )
+        changed, newly_late = [], 0
+        rows = list(late.only("pk", "planned_date", "days_late").order_by("pk"))
+        for milestone in rows:
+            days = (today - milestone.planned_date).days
+            if milestone.days_late != days:
+                newly_late += milestone.days_late == 0
+                milestone.days_late = days
+                changed.append(milestone)
+        ProjectMilestone.objects.bulk_update(changed, ["days_late"], batch_size=1000)
+        cleared = (
+            ProjectMilestone.objects.filter(days_late__gt=0)
+            .exclude(pk__in=[m.pk for m in rows])
+            .update(days_late=0)
+        )
+    return {"late": len(rows), "newly_late": newly_late, "updated": len(changed), "cleared": cleared}
+
+
+def record_digest_sent(*, today: datetime.date, comment: str) -> AuditEvent:
+    """Remember that today's late-milestone digests left, so a re-run does not send them twice."""
+    return _audit(
+        actor=None, action=DIGEST_ACTION, at=timezone.now(), comment=f"{today.isoformat()} {comment}"
+    )
+
+
+DIGEST_ACTION = "late_milestones_digest"
+
+
 # Projects
 
 
