@@ -143,4 +143,5 @@ def get_or_create_call(code: str, year: int, *, results_rule_from: int = 2024):
             is_results_milestone=results,
         )
         template.evidence_types.set([evidence[c] for c in codes if c in evidence])
+        template.evidence_types.commit()  # a ParentalManyToManyField writes only on commit()
     return call
