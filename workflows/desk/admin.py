@@ -143,6 +143,16 @@ class DelegationButtonHelper(ButtonHelper):
         ]
 
 
+class NoButtonHelper(ButtonHelper):
+    """Late milestones are read here; the establishment acts on them from its portal."""
+
+    def get_primary_button(self, obj):
+        return None
+
+    def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
+        return []
+
+
 class QueueIndexView(IndexView):
     """Attaches each row's allowed actions (computed once, for this user) to the page's objects."""
 
@@ -277,6 +287,7 @@ class LateMilestoneAdmin(ModelAdmin):
     menu_icon = "warning"
     menu_order = 400
     permission_helper_class = ReadOnlyPermissionHelper
+    button_helper_class = NoButtonHelper
     inspect_view_enabled = False
     list_per_page = 50
     list_display = (

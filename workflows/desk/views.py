@@ -84,7 +84,9 @@ def transition(request, pk: int, action: str):
         raise Http404
     tranche_request = _get_request(pk)
     inspect_url = reverse("workflows_desk:request_inspect", args=[pk])
-    form = TransitionForm(request.POST or None, needs_comment=spec.needs_comment)
+    form = TransitionForm(
+        request.POST if request.method == "POST" else None, needs_comment=spec.needs_comment
+    )
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -176,7 +178,7 @@ def document_download(request, pk: int):
 
 def delegation_create(request):
     _require(request.user, DELEGATE_PERM)
-    form = DelegationForm(request.POST or None)
+    form = DelegationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             delegation = services.create_delegation(actor=request.user, **form.cleaned_data)
