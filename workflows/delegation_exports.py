@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -86,7 +87,7 @@ def to_xlsx(rows, *, delegation: Delegation, region: str) -> bytes:
 def export_delegation(*, delegation: Delegation, region: str, fmt: str) -> tuple[bytes, str, str]:
     """(content, content type, file name) of one ARS table."""
     rows = delegation_rows(delegation=delegation, region=region)
-    stem = f"delegation-{delegation.reference}-{region}".replace("/", "-").replace(" ", "_")
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"delegation-{delegation.reference}-{region}")
     if fmt == "csv":
         return to_csv(rows), "text/csv; charset=utf-8", f"{stem}.csv"
     return to_xlsx(rows, delegation=delegation, region=region), XLSX_TYPE, f"{stem}.xlsx"

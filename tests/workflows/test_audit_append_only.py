@@ -51,9 +51,12 @@ def test_model_refuses_delete(event):
     ],
 )
 def test_database_trigger_refuses_raw_sql(event, sql):
-    with pytest.raises(DatabaseError, match="append-only"):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql, [event.pk])
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, [event.pk])
     event.refresh_from_db()
     assert event.comment == ""
     assert event.created_at < timezone.now() + datetime.timedelta(seconds=1)

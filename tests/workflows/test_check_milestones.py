@@ -24,9 +24,7 @@ def run(today: str, *args) -> str:
 def test_late_milestones_and_digests(project_a, project_b, member_a, member_b, settings):
     ProjectFactory(establishment=project_a.establishment, acronym="GAMMA")
     # project_a: milestone 1 reached on time, so it is never late.
-    ProjectMilestone.objects.filter(project=project_a, rank=1).update(
-        declared_on=datetime.date(2016, 12, 1)
-    )
+    ProjectMilestone.objects.filter(project=project_a, rank=1).update(declared_on=datetime.date(2016, 12, 1))
     ProjectMilestone.objects.filter(project=project_b, rank=1).update(days_late=99)  # stale value
     planned = {m.rank: m.planned_date for m in project_b.milestones.all()}
     today = planned[2] + datetime.timedelta(days=10)

@@ -36,15 +36,12 @@ def test_submit_mails_after_commit_only(
 
 
 @pytest.mark.django_db
-def test_no_mail_when_the_transaction_rolls_back(
-    project_a, member_a, django_capture_on_commit_callbacks
-):
+def test_no_mail_when_the_transaction_rolls_back(project_a, member_a, django_capture_on_commit_callbacks):
     request = draft_request(project_a.milestones.get(rank=1), member_a)
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with transaction.atomic():
-            services.submit_tranche_request(tranche_request=request, actor=member_a)
-            transaction.set_rollback(True)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        services.submit_tranche_request(tranche_request=request, actor=member_a)
+        transaction.set_rollback(True)
     assert callbacks == []
     assert mail.outbox == []
     request.refresh_from_db()
