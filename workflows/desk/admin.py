@@ -9,6 +9,7 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
@@ -66,9 +67,9 @@ def render_action_buttons(obj, actions, csrf_token: str, next_url: str):
         elif action.needs_comment:
             parts.append(
                 format_html(
-                    '<a class="button button-small button-secondary" href="{}?next={}">{}</a>',
+                    '<a class="button button-small button-secondary" href="{}?{}">{}</a>',
                     url,
-                    next_url,
+                    urlencode({"next": next_url}),
                     action.label,
                 )
             )
