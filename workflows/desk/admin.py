@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from django.middleware.csrf import get_token
 from django.urls import reverse
-from django.utils.formats import localize
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
-from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
@@ -19,6 +18,7 @@ from wagtail_modeladmin.views import IndexView
 from workflows import selectors
 from workflows.desk.actions import actions_for
 from workflows.desk.filters import AgeFilter, DaysLateFilter
+from workflows.desk.formatting import euros
 from workflows.models import (
     Delegation,
     LateMilestone,
@@ -30,10 +30,6 @@ from workflows.models import (
 from workflows.rules import REVIEW_PERM
 
 VIEW_REQUESTS_PERM = "workflows.view_trancherequest"
-
-
-def euros(amount) -> str:
-    return f"{localize(amount)} €"
 
 
 def admin_column(label):
@@ -116,7 +112,7 @@ class DelegationPermissionHelper(ReadOnlyPermissionHelper):
 
 class RequestButtonHelper(ButtonHelper):
     def get_primary_button(self, obj):
-        return self.get_buttons_for_obj(obj)[0]
+        return None  # the first cell holds a checkbox, which must not sit inside a link
 
     def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
         return [
@@ -186,7 +182,6 @@ class RequestQueueAdmin(ModelAdmin):
     list_per_page = 50
     ordering = ("status_changed_at", "pk")
     list_display = (
-        "select_box",
         "request_label",
         "establishment",
         "region",
@@ -212,21 +207,20 @@ class RequestQueueAdmin(ModelAdmin):
     def get_queryset(self, request):
         return selectors.tranche_requests_for_desk(self.statuses).order_by(*self.ordering)
 
-    @admin_column(_("Sélection"))
-    def select_box(self, obj):
-        if not getattr(obj, "desk_selectable", False):
-            return ""
-        return format_html(
-            '<input type="checkbox" name="pk" value="{}" form="desk-bulk-validate" aria-label="{}">',
-            obj.pk,
-            _("Sélectionner %(request)s") % {"request": obj},
-        )
-
     @admin_column(_("Demande"))
     def request_label(self, obj):
+        """The bulk-validate checkbox (requests under review) sits before the label."""
         project = obj.milestone.project
+        box = ""
+        if getattr(obj, "desk_selectable", False):
+            box = format_html(
+                '<input type="checkbox" name="pk" value="{}" form="desk-bulk-validate" aria-label="{}"> ',
+                obj.pk,
+                _("Sélectionner %(request)s") % {"request": obj},
+            )
         return format_html(
-            "<strong>{}</strong> {}<br>{} {} — {}",
+            "{}<strong>{}</strong> {}<br>{} {} — {}",
+            box,
             project.public_id,
             project.acronym,
             _("tranche"),
@@ -253,7 +247,10 @@ class RequestQueueAdmin(ModelAdmin):
 
     @admin_column(_("Dans cet état depuis"))
     def age(self, obj):
-        return timesince(obj.status_changed_at)
+        days = (timezone.now() - obj.status_changed_at).days
+        return format_html(
+            "{}<br><small>{} j</small>", timezone.localtime(obj.status_changed_at).strftime("%d/%m/%Y"), days
+        )
 
     @admin_column(_("Actions"))
     def actions(self, obj):
@@ -328,6 +325,14 @@ class LateMilestoneAdmin(ModelAdmin):
     def milestone_label(self, obj):
         return f"{obj.rank}. {obj.label}"
 
+    @admin_column(_("Date prévue"))
+    def planned(self, obj):
+        return obj.planned_date.strftime("%d/%m/%Y")
+
+    @admin_column(_("Jours de retard"))
+    def late(self, obj):
+        return obj.days_late
+
 
 class DelegationAdmin(ModelAdmin):
     model = Delegation
@@ -338,12 +343,16 @@ class DelegationAdmin(ModelAdmin):
     button_helper_class = DelegationButtonHelper
     index_template_name = "workflows/desk/delegation_index.html"
     inspect_view_enabled = False
-    list_display = ("reference", "circular_date", "status", "tranche_count", "total")
+    list_display = ("reference", "circular", "status", "tranche_count", "total")
     list_filter = ("status",)
     search_fields = ("reference",)
 
     def get_queryset(self, request):
         return selectors.delegations_with_totals()
+
+    @admin_column(_("Date de la circulaire"))
+    def circular(self, obj):
+        return obj.circular_date.strftime("%d/%m/%Y")
 
     @admin_column(_("Tranches"))
     def tranche_count(self, obj):
