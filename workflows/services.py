@@ -372,7 +372,7 @@ def mark_late_milestones(*, today: datetime.date) -> dict[str, int]:
     from workflows.selectors import ACTIVE_PROJECT_STATES
 
     with transaction.atomic():
-        late = ProjectMilestone.objects.select_for_update().filter(
+        late = ProjectMilestone.objects.select_for_update(of=("self",)).filter(
             declared_on__isnull=True, planned_date__lt=today, project__status__in=ACTIVE_PROJECT_STATES
         )
         changed, newly_late = [], 0
