@@ -7,6 +7,7 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.utils import translation
 
 logger = logging.getLogger(__name__)
 
@@ -16,13 +17,18 @@ def _send(*, template: str, recipients: list[str], context: dict) -> int:
     if not recipients:
         return 0
     context = {"site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"workflows/email/{template}_subject.txt", context).strip()
-    body = render_to_string(f"workflows/email/{template}.txt", context)
+    with translation.override("fr"):  # mails are French whatever the request's language
+        subject = " ".join(render_to_string(f"workflows/email/{template}_subject.txt", context).split())
+        body = render_to_string(f"workflows/email/{template}.txt", context)
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
 
 
 def establishment_recipients(establishment) -> list[str]:
-    emails = [m.user.email for m in establishment.memberships.select_related("user") if m.user.is_active]
+    """Active members' addresses plus the establishment's contact address."""
+    memberships = establishment.memberships.all()
+    if "memberships" not in getattr(establishment, "_prefetched_objects_cache", {}):
+        memberships = memberships.select_related("user")
+    emails = [m.user.email for m in memberships if m.user.is_active]
     return emails + ([establishment.contact_email] if establishment.contact_email else [])
 
 
@@ -49,3 +55,46 @@ def tranche_request_changed(*, event_id: int) -> None:
     )
     if event.to_state == TrancheStatus.SUBMITTED:
         _send(template="tranche_submitted", recipients=[settings.DGOS_AGENTS_EMAIL], context=context)
+
+
+def late_milestone_digests(*, today) -> dict[str, int]:
+    """One digest per establishment with late milestones (to its members and contact address),
+    and one to the agents' mailbox. Returns how many mails left."""
+    from django.db.models import Prefetch
+
+    from workflows.models import EstablishmentMembership
+    from workflows.selectors import late_milestones
+
+    milestones = list(
+        late_milestones()
+        .select_related("project__establishment")
+        .prefetch_related(
+            Prefetch(
+                "project__establishment__memberships",
+                queryset=EstablishmentMembership.objects.select_related("user"),
+            )
+        )
+        .order_by("project__establishment__name", "-days_late", "project__public_id", "rank")
+    )
+    by_establishment: dict[int, list] = {}
+    for milestone in milestones:
+        by_establishment.setdefault(milestone.project.establishment_id, []).append(milestone)
+    sent = 0
+    summary = []
+    for items in by_establishment.values():
+        establishment = items[0].project.establishment
+        summary.append((establishment, len(items), max(m.days_late for m in items)))
+        sent += _send(
+            template="late_milestones_establishment",
+            recipients=establishment_recipients(establishment),
+            context={"establishment": establishment, "milestones": items, "today": today},
+        )
+    agents = 0
+    if milestones:
+        summary.sort(key=lambda row: (-row[1], row[0].name))
+        agents = _send(
+            template="late_milestones_agents",
+            recipients=[settings.DGOS_AGENTS_EMAIL],
+            context={"summary": summary, "total": len(milestones), "today": today},
+        )
+    return {"establishments": sent, "agents": agents, "late": len(milestones)}

@@ -34,11 +34,26 @@ def is_establishment_member(instance, user) -> bool:
 
 
 def is_instructing_agent(instance, user) -> bool:
+    """A DGOS instructing agent (permission `review_trancherequest`)."""
     return bool(user and user.is_active and user.has_perm(REVIEW_PERM))
 
 
 def is_budget_agent(instance, user) -> bool:
+    """A DGOS budget agent (permission `delegate_trancherequest`)."""
     return bool(user and user.is_active and user.has_perm(DELEGATE_PERM))
+
+
+def user_may_fire(bound_method, user) -> bool:
+    """The transition exists from the current state and its `permission=` accepts `user`.
+
+    django-fsm's module-level `has_transition_perm` also requires the conditions, which would turn
+    « comment missing » or « over the award » into « not allowed »; the FSM meta's
+    `has_transition_perm` checks the permission alone, so refusals can be explained precisely.
+    """
+    meta = bound_method._django_fsm
+    instance = bound_method.__self__
+    state = meta.field.get_state(instance)
+    return meta.has_transition(state) and meta.has_transition_perm(instance, state, user)
 
 
 # What: condition predicates (instance) -> bool
@@ -72,9 +87,16 @@ def committed_amount(project, exclude_pk: int | None = None) -> Decimal:
 
 
 def within_award(request) -> bool:
-    """Validated, delegated and paid tranches of a project never exceed its award."""
+    """Validated, delegated and paid tranches of a project never exceed its award.
+
+    Lists may annotate `committed_elsewhere` (one subquery for the page); services never do, so
+    the decision that counts is taken on fresh data under the project lock.
+    """
     project = request.milestone.project
-    return committed_amount(project, exclude_pk=request.pk) + request.amount <= project.award_amount
+    committed = getattr(request, "committed_elsewhere", None)
+    if committed is None:
+        committed = committed_amount(project, exclude_pk=request.pk)
+    return committed + request.amount <= project.award_amount
 
 
 def results_posted_if_required(request) -> bool:
@@ -109,8 +131,11 @@ CONDITION_MESSAGES = {
 }
 
 
-def unmet_conditions(instance, transition_name: str) -> list[str]:
-    """French reasons for every condition of the transition that does not hold now."""
+def unmet_conditions(instance, transition_name: str, ignore: tuple = ()) -> list[str]:
+    """French reasons for every condition of the transition that does not hold now.
+
+    `ignore` skips conditions a form will satisfy (e.g. `has_comment` before the comment is typed).
+    """
     method = getattr(instance, transition_name)
     meta = method._django_fsm
     transition = meta.get_transition(meta.field.get_state(instance))
@@ -118,6 +143,8 @@ def unmet_conditions(instance, transition_name: str) -> list[str]:
         return [str(_("Cette action n'est pas possible dans l'état actuel."))]
     reasons = []
     for condition in transition.conditions:
+        if condition in ignore:
+            continue
         if not condition(instance):
             message = CONDITION_MESSAGES.get(condition, _("Condition non remplie."))
             if condition is evidence_complete:

@@ -2,19 +2,38 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, DecimalField, F, Max, Prefetch, Q, QuerySet, Sum, Value
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, Greatest
 
 from workflows.models import (
+    COMMITTED_STATES,
+    AuditEvent,
+    Delegation,
     Establishment,
     Project,
     ProjectMilestone,
+    ProjectStatus,
     TrancheRequest,
     TrancheStatus,
     TrialRegistration,
 )
 
 DELEGATED_STATES = (TrancheStatus.DELEGATED, TrancheStatus.PAID)
+ACTIVE_PROJECT_STATES = (ProjectStatus.SELECTED, ProjectStatus.IN_PROGRESS)
 _ZERO = Value(0, output_field=DecimalField(max_digits=12, decimal_places=2))
 
 
@@ -100,3 +119,101 @@ def portfolio_totals(queryset: QuerySet[Project]) -> dict:
 def facet_counts(queryset: QuerySet[Project], field: str) -> dict:
     """Number of projects per value of `field` (one GROUP BY query)."""
     return dict(queryset.order_by().values_list(field).annotate(n=Count("pk", distinct=True)))
+
+
+# Agents' desk and delegations
+
+_DESK_RELATED = (
+    "milestone__project__establishment",
+    "milestone__project__call__programme",
+    "milestone__template__schedule",
+    "delegation",
+)
+
+
+def tranche_requests_for_desk(statuses) -> QuerySet[TrancheRequest]:
+    """Requests in `statuses` with what a queue row needs, in a fixed number of queries.
+
+    `committed_elsewhere` (the project's other committed tranches) lets `rules.within_award`
+    decide the « Valider » button without one query per row.
+    """
+    committed = (
+        TrancheRequest.objects.filter(
+            milestone__project=OuterRef("milestone__project"), status__in=COMMITTED_STATES
+        )
+        .exclude(pk=OuterRef("pk"))
+        .order_by()
+        .values("milestone__project")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return (
+        TrancheRequest.objects.filter(status__in=list(statuses))
+        .select_related(*_DESK_RELATED)
+        .annotate(committed_elsewhere=Coalesce(Subquery(committed), _ZERO))
+    )
+
+
+def late_milestones() -> QuerySet[ProjectMilestone]:
+    """Undeclared milestones that `check_milestones` found past their planned date."""
+    return ProjectMilestone.objects.filter(
+        declared_on__isnull=True, days_late__gt=0, project__status__in=ACTIVE_PROJECT_STATES
+    ).select_related("project__establishment", "project__call__programme")
+
+
+def audit_timeline(tranche_request: TrancheRequest) -> QuerySet[AuditEvent]:
+    """Everything that happened to a request and to its milestone, oldest first."""
+    return (
+        AuditEvent.objects.filter(
+            Q(tranche_request=tranche_request)
+            | Q(milestone_id=tranche_request.milestone_id, tranche_request__isnull=True)
+        )
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+
+
+def _by_region(queryset: QuerySet[TrancheRequest]) -> QuerySet[TrancheRequest]:
+    return queryset.select_related("milestone__project__establishment", "milestone__project__call").order_by(
+        "milestone__project__establishment__region",
+        "milestone__project__establishment__name",
+        "milestone__project__public_id",
+        "milestone__rank",
+    )
+
+
+def delegation_lines(delegation: Delegation, region: str | None = None) -> QuerySet[TrancheRequest]:
+    """Tranches of a delegation ordered by region (ARS), establishment, project, rank."""
+    queryset = delegation.tranche_requests.all()
+    if region:
+        queryset = queryset.filter(milestone__project__establishment__region=region)
+    return _by_region(queryset)
+
+
+def delegation_candidates() -> QuerySet[TrancheRequest]:
+    """Validated tranches not yet attached to any delegation, ordered by region (ARS)."""
+    return _by_region(TrancheRequest.objects.filter(status=TrancheStatus.VALIDATED, delegation__isnull=True))
+
+
+def group_by_region(lines) -> list[tuple[str, str, list, Decimal]]:
+    """(region code, ARS label, lines, total) for lines already ordered by region."""
+    groups: dict[str, list] = {}
+    for line in lines:
+        groups.setdefault(line.milestone.project.establishment.region, []).append(line)
+    return [
+        (
+            code,
+            items[0].milestone.project.establishment.ars,
+            items,
+            sum((i.amount for i in items), Decimal(0)),
+        )
+        for code, items in groups.items()
+    ]
+
+
+def delegations_with_totals() -> QuerySet[Delegation]:
+    """Delegations with their number of tranches and total amount (one query)."""
+    return Delegation.objects.annotate(
+        n_tranches=Count("tranche_requests"),
+        total_amount=Coalesce(Sum("tranche_requests__amount"), _ZERO),
+    )

@@ -16,7 +16,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed, has_transition_perm
+from django.utils.translation import gettext_lazy as _lazy
+from django_fsm import ConcurrentTransition, can_proceed
 
 from workflows import notifications, rules
 from workflows.documents import InspectedUpload
@@ -24,6 +25,7 @@ from workflows.models import (
     AuditEvent,
     Call,
     Delegation,
+    DelegationStatus,
     EvidenceDocument,
     EvidenceType,
     Project,
@@ -31,6 +33,21 @@ from workflows.models import (
     TrancheRequest,
     TrancheStatus,
 )
+
+#: French names of the actions, for messages and buttons.
+ACTION_LABELS = {
+    "submit": _lazy("Soumettre"),
+    "start_review": _lazy("Prendre en instruction"),
+    "request_changes": _lazy("Demander des compléments"),
+    "resubmit": _lazy("Soumettre à nouveau"),
+    "validate": _lazy("Valider"),
+    "reject": _lazy("Rejeter"),
+    "delegate": _lazy("Déléguer"),
+    "mark_paid": _lazy("Marquer versée"),
+    "withdraw": _lazy("Retirer"),
+    "issue": _lazy("Émettre"),
+    "record_payment": _lazy("Enregistrer le versement"),
+}
 
 TIMESTAMP_FIELDS = {
     TrancheStatus.SUBMITTED: "submitted_at",
@@ -45,11 +62,21 @@ def _audit(*, actor, action: str, at: datetime.datetime, **fields) -> AuditEvent
 
 
 def _lock_request(pk: int) -> TrancheRequest:
+    """Row lock on the request: concurrent transitions of one request run one after another."""
     return (
         TrancheRequest.objects.select_for_update(of=("self",))
         .select_related("milestone__project__establishment", "milestone__template__schedule")
         .get(pk=pk)
     )
+
+
+def _lock_project(pk: int) -> None:
+    """Row lock on the project: validations of one project are serialised (award ceiling)."""
+    Project.objects.select_for_update(of=("self",)).filter(pk=pk).first()
+
+
+#: Transitions whose conditions read sibling requests of the same project.
+PROJECT_LOCKING_TRANSITIONS = frozenset({"validate"})
 
 
 def _transition_tranche_request(
@@ -59,23 +86,26 @@ def _transition_tranche_request(
     actor,
     comment: str = "",
     at: datetime.datetime | None = None,
-    before_apply=None,
+    after_apply=None,
 ) -> TrancheRequest:
+    """Lock, check state then permission then conditions, apply, save, audit; mail after commit."""
     at = at or timezone.now()
     pk = tranche_request if isinstance(tranche_request, int) else tranche_request.pk
     with transaction.atomic():
         request = _lock_request(pk)
-        if name == "validate":
-            # Serialise validations of one project so the award ceiling holds under concurrency.
-            Project.objects.select_for_update(of=("self",)).filter(pk=request.milestone.project_id).first()
+        if name in PROJECT_LOCKING_TRANSITIONS:
+            _lock_project(request.milestone.project_id)
         method = getattr(request, name)
-        if not has_transition_perm(method, actor):
+        if not can_proceed(method, check_conditions=False):
+            raise ValidationError(
+                _("L'action « %(action)s » n'est pas possible dans l'état « %(state)s ».")
+                % {"action": ACTION_LABELS.get(name, name), "state": request.get_status_display()}
+            )
+        if not rules.user_may_fire(method, actor):
             raise PermissionDenied(
                 _("Vous n'êtes pas autorisé à effectuer l'action « %(action)s » sur cette demande.")
-                % {"action": name}
+                % {"action": ACTION_LABELS.get(name, name)}
             )
-        if before_apply is not None:
-            before_apply(request)
         request.transition_comment = comment
         if not can_proceed(method):
             raise ValidationError(rules.unmet_conditions(request, name))
@@ -85,7 +115,12 @@ def _transition_tranche_request(
         stamp = TIMESTAMP_FIELDS.get(request.status)
         if stamp:
             setattr(request, stamp, at)
-        request.save()
+        try:
+            request.save()
+        except ConcurrentTransition:
+            raise ValidationError(_("La demande a changé entre-temps ; rechargez la page et recommencez."))
+        if after_apply is not None:
+            after_apply(request)
         event = _audit(
             actor=actor,
             action=name,
@@ -131,16 +166,21 @@ def resubmit_tranche_request(*, tranche_request, actor, comment: str = "", at=No
 
 
 def validate_tranche_request(*, tranche_request, actor, comment: str = "", at=None) -> TrancheRequest:
-    """Agent validates; the milestone counts as verified by the same act."""
-    request = _transition_tranche_request(
-        tranche_request=tranche_request, name="validate", actor=actor, comment=comment, at=at
-    )
-    milestone = request.milestone
-    if milestone.verified_at is None:
-        ProjectMilestone.objects.filter(pk=milestone.pk, verified_at__isnull=True).update(
+    """Agent validates; the milestone counts as verified by the same act (same transaction)."""
+
+    def verify(request: TrancheRequest) -> None:
+        ProjectMilestone.objects.filter(pk=request.milestone_id, verified_at__isnull=True).update(
             verified_at=request.validated_at, verified_by=actor
         )
-    return request
+
+    return _transition_tranche_request(
+        tranche_request=tranche_request,
+        name="validate",
+        actor=actor,
+        comment=comment,
+        at=at,
+        after_apply=verify,
+    )
 
 
 def reject_tranche_request(*, tranche_request, actor, comment: str, at=None) -> TrancheRequest:
@@ -273,7 +313,9 @@ def declare_milestone(
         )
     with transaction.atomic():
         milestone = (
-            ProjectMilestone.objects.select_for_update(of=("self",)).select_related("project").get(pk=milestone.pk)
+            ProjectMilestone.objects.select_for_update(of=("self",))
+            .select_related("project")
+            .get(pk=milestone.pk)
         )
         if not rules.is_member_of(actor, milestone.project.establishment_id):
             raise PermissionDenied(_("Seul l'établissement coordonnateur peut déclarer ce jalon."))
@@ -301,7 +343,9 @@ def verify_milestone(*, milestone: ProjectMilestone, actor, comment: str = "", a
     at = at or timezone.now()
     with transaction.atomic():
         milestone = (
-            ProjectMilestone.objects.select_for_update(of=("self",)).select_related("project").get(pk=milestone.pk)
+            ProjectMilestone.objects.select_for_update(of=("self",))
+            .select_related("project")
+            .get(pk=milestone.pk)
         )
         if not actor.has_perm(rules.REVIEW_PERM):
             raise PermissionDenied(_("Seul un agent instructeur peut vérifier un jalon."))
@@ -320,6 +364,42 @@ def verify_milestone(*, milestone: ProjectMilestone, actor, comment: str = "", a
                 milestone=milestone,
             )
     return milestone
+
+
+def mark_late_milestones(*, today: datetime.date) -> dict[str, int]:
+    """Set `days_late` = days past the planned date on undeclared milestones of active projects,
+    and reset it to 0 on the others. Idempotent for a given day; returns counts."""
+    from workflows.selectors import ACTIVE_PROJECT_STATES
+
+    with transaction.atomic():
+        late = ProjectMilestone.objects.select_for_update(of=("self",)).filter(
+            declared_on__isnull=True, planned_date__lt=today, project__status__in=ACTIVE_PROJECT_STATES
+        )
+        changed, newly_late = [], 0
+        rows = list(late.only("pk", "planned_date", "days_late").order_by("pk"))
+        for milestone in rows:
+            days = (today - milestone.planned_date).days
+            if milestone.days_late != days:
+                newly_late += milestone.days_late == 0
+                milestone.days_late = days
+                changed.append(milestone)
+        ProjectMilestone.objects.bulk_update(changed, ["days_late"], batch_size=1000)
+        cleared = (
+            ProjectMilestone.objects.filter(days_late__gt=0)
+            .exclude(pk__in=[m.pk for m in rows])
+            .update(days_late=0)
+        )
+    return {"late": len(rows), "newly_late": newly_late, "updated": len(changed), "cleared": cleared}
+
+
+def record_digest_sent(*, today: datetime.date, comment: str) -> AuditEvent:
+    """Remember that today's late-milestone digests left, so a re-run does not send them twice."""
+    return _audit(
+        actor=None, action=DIGEST_ACTION, at=timezone.now(), comment=f"{today.isoformat()} {comment}"
+    )
+
+
+DIGEST_ACTION = "late_milestones_digest"
 
 
 # Projects
@@ -382,52 +462,77 @@ def select_project(
 # Delegations
 
 
-def create_delegation(*, actor, reference: str, circular_date: datetime.date) -> Delegation:
-    """A budget agent opens a delegation for one budget circular."""
-    if not actor.has_perm(rules.DELEGATE_PERM):
+def create_delegation(
+    *, actor, reference: str, circular_date: datetime.date, at: datetime.datetime | None = None
+) -> Delegation:
+    """A budget agent opens a delegation for one budget circular (reference unique)."""
+    at = at or timezone.now()
+    if not rules.is_budget_agent(None, actor):
         raise PermissionDenied(_("Seul un agent budgétaire peut créer une délégation."))
+    reference = (reference or "").strip()
+    if not reference:
+        raise ValidationError({"reference": _("La référence de la circulaire est obligatoire.")})
     with transaction.atomic():
         if Delegation.objects.filter(reference=reference).exists():
             raise ValidationError({"reference": _("Une délégation porte déjà cette référence.")})
         delegation = Delegation.objects.create(
             reference=reference, circular_date=circular_date, created_by=actor
         )
+        Delegation.objects.filter(pk=delegation.pk).update(created_at=at)
         _audit(
             actor=actor,
             action="create_delegation",
-            at=timezone.now(),
+            at=at,
+            comment=reference,
             delegation=delegation,
             to_state=delegation.status,
         )
     return delegation
 
 
-def add_to_delegation(*, actor, delegation: Delegation, tranche_requests: Iterable[TrancheRequest]) -> int:
-    """Attach validated tranches to a delegation still in preparation."""
-    if not actor.has_perm(rules.DELEGATE_PERM):
+def add_to_delegation(
+    *,
+    actor,
+    delegation: Delegation,
+    tranche_requests: Iterable[TrancheRequest | int],
+    at: datetime.datetime | None = None,
+) -> int:
+    """Attach validated, unattached tranches to a delegation still in preparation (all or none)."""
+    at = at or timezone.now()
+    if not rules.is_budget_agent(None, actor):
         raise PermissionDenied(_("Seul un agent budgétaire peut composer une délégation."))
+    pks = {r if isinstance(r, int) else r.pk for r in tranche_requests}
+    if not pks:
+        raise ValidationError(_("Sélectionnez au moins une tranche validée."))
     with transaction.atomic():
         delegation = Delegation.objects.select_for_update(of=("self",)).get(pk=delegation.pk)
-        if delegation.status != "draft":
+        if delegation.status != DelegationStatus.DRAFT:
             raise ValidationError(_("Cette délégation est déjà émise."))
-        pks = [request.pk for request in tranche_requests]
-        locked = list(TrancheRequest.objects.select_for_update(of=("self",)).filter(pk__in=pks))
+        locked = list(
+            TrancheRequest.objects.select_for_update(of=("self",))
+            .select_related("milestone")
+            .filter(pk__in=pks)
+            .order_by("pk")
+        )
         refused = [r for r in locked if r.status != TrancheStatus.VALIDATED or r.delegation_id]
-        if refused or len(locked) != len(set(pks)):
+        if refused or len(locked) != len(pks):
             raise ValidationError(
                 _("Seules des tranches validées et non encore rattachées peuvent être ajoutées.")
             )
         TrancheRequest.objects.filter(pk__in=pks).update(delegation=delegation)
-        at = timezone.now()
-        for request in locked:
-            _audit(
+        AuditEvent.objects.bulk_create(
+            AuditEvent(
                 actor=actor,
                 action="add_to_delegation",
-                at=at,
+                created_at=at,
                 comment=delegation.reference,
                 delegation=delegation,
                 tranche_request=request,
+                project_id=request.milestone.project_id,
+                milestone_id=request.milestone_id,
             )
+            for request in locked
+        )
     return len(locked)
 
 
@@ -436,7 +541,12 @@ def _delegation_transition(*, delegation: Delegation, name: str, actor, at=None)
     with transaction.atomic():
         delegation = Delegation.objects.select_for_update(of=("self",)).get(pk=delegation.pk)
         method = getattr(delegation, name)
-        if not has_transition_perm(method, actor):
+        if not can_proceed(method, check_conditions=False):
+            raise ValidationError(
+                _("L'action « %(action)s » n'est pas possible pour une délégation « %(state)s ».")
+                % {"action": ACTION_LABELS[name], "state": delegation.get_status_display()}
+            )
+        if not rules.user_may_fire(method, actor):
             raise PermissionDenied(_("Vous n'êtes pas autorisé à modifier cette délégation."))
         if not can_proceed(method):
             raise ValidationError(rules.unmet_conditions(delegation, name))
@@ -453,10 +563,16 @@ def _delegation_transition(*, delegation: Delegation, name: str, actor, at=None)
             at=at,
             from_state=from_state,
             to_state=delegation.status,
+            comment=delegation.reference,
             delegation=delegation,
         )
-        step = delegate_tranche_request if name == "issue" else mark_tranche_paid
-        for pk in delegation.tranche_requests.values_list("pk", flat=True):
+        step, source = (
+            (delegate_tranche_request, TrancheStatus.VALIDATED)
+            if name == "issue"
+            else (mark_tranche_paid, TrancheStatus.DELEGATED)
+        )
+        pks = delegation.tranche_requests.filter(status=source).order_by("pk").values_list("pk", flat=True)
+        for pk in list(pks):
             step(tranche_request=pk, actor=actor, comment=delegation.reference, at=at)
     return delegation
 
@@ -467,5 +583,5 @@ def issue_delegation(*, delegation: Delegation, actor, at=None) -> Delegation:
 
 
 def record_delegation_payment(*, delegation: Delegation, actor, at=None) -> Delegation:
-    """Record payment: every tranche of the circular becomes paid."""
+    """Record payment: every delegated tranche of the circular becomes paid."""
     return _delegation_transition(delegation=delegation, name="record_payment", actor=actor, at=at)

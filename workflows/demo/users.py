@@ -39,3 +39,23 @@ def ensure_demo_users() -> dict[str, User]:
             EstablishmentMembership.objects.get_or_create(user=user, establishment=establishment)
         users[username] = user
     return users
+
+
+def establishment_member(establishment: Establishment, known: dict[str, User] | None = None) -> User:
+    """A demo DRCI account for an establishment: the documented one (chu-lyon, aphp) when it
+    exists, else a `drci-<FINESS>` account without a usable password (it only acts in the demo)."""
+    for username, *_rest, finess_list, _superuser in DEMO_USERS:
+        if establishment.finess in finess_list:
+            user = (known or {}).get(username) or User.objects.filter(username=username).first()
+            if user is not None:
+                return user
+    user, created = User.objects.get_or_create(
+        username=f"drci-{establishment.finess}",
+        defaults={"email": f"drci-{establishment.finess}@demo.sirano.fr", "last_name": "DRCI"},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        user.groups.add(*Group.objects.filter(name=Role.ESTABLISHMENT_MEMBER.value))
+    EstablishmentMembership.objects.get_or_create(user=user, establishment=establishment)
+    return user

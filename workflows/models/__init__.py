@@ -19,6 +19,7 @@ from .projects import (
     Visibility,
 )
 from .provenance import ImportRun
+from .queues import LateMilestone, RequestAwaitingChanges, RequestToDelegate, RequestToReview
 from .tranches import (
     COMMITTED_STATES,
     Delegation,
@@ -45,12 +46,16 @@ __all__ = [
     "Girci",
     "ImportRun",
     "Investigator",
+    "LateMilestone",
     "MilestoneTemplate",
     "Programme",
     "Project",
     "ProjectMilestone",
     "ProjectStatus",
     "Region",
+    "RequestAwaitingChanges",
+    "RequestToDelegate",
+    "RequestToReview",
     "TrancheRequest",
     "TrancheStatus",
     "TrialRegistration",

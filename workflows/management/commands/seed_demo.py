@@ -21,6 +21,7 @@ from workflows.reference import ensure_reference_data
 #: Each area adds its step: a callable (*, rng, today, stdout) run after the portfolio exists.
 STEPS: list[str] = [
     "content.demo.build_site",
+    "workflows.demo.requests.seed_requests",
     "reports.demo.create_indicators_page",
 ]
 

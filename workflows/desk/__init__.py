@@ -1,0 +1,1 @@
+"""The DGOS agents' desk in the Wagtail admin: queues, inspect view, actions, delegations."""
