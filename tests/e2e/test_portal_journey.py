@@ -4,9 +4,8 @@
 `chu-lyon` answers and resubmits; `instructeur` validates; `chu-lyon` sees the tranche validated.
 Screenshots of each step go to test-artifacts/<test name>/.
 
-The agent steps drive the Wagtail desk (workflows/desk, URLs in docs/workflow.md) when its routes
-are installed; on a branch without the desk they fall back to `agent_acts_through_services`, which
-calls the same services the desk calls (the lead removes the fallback once the desk is merged).
+The agent steps drive the Wagtail desk (workflows/desk, URLs in docs/workflow.md) in a second
+browser context, as an instructing agent would.
 """
 
 from __future__ import annotations
@@ -15,11 +14,10 @@ import datetime
 
 import pytest
 from django.core.files.storage import FileSystemStorage
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.factories import ProjectFactory
-from workflows import services
 from workflows.demo.users import DEMO_PASSWORD, ensure_demo_users
 from workflows.models import EvidenceDocument, TrancheRequest
 
@@ -35,32 +33,6 @@ def _portal_test_storage(settings, tmp_path, monkeypatch):
     monkeypatch.setattr(
         EvidenceDocument._meta.get_field("file"), "storage", FileSystemStorage(location=tmp_path / "private")
     )
-
-
-def desk_available() -> bool:
-    try:
-        reverse("workflows_desk:request_inspect", args=[1])
-    except NoReverseMatch:
-        return False
-    return True
-
-
-def agent_acts_through_services(
-    tranche_request: TrancheRequest, agent, *, action: str, comment: str = ""
-) -> None:
-    """Fallback for branches without the desk: the services the desk's buttons call, in order."""
-    services.start_review(tranche_request=tranche_request, actor=agent)
-    if action == "validate":
-        services.validate_tranche_request(tranche_request=tranche_request, actor=agent, comment=comment)
-        return
-    # The foundation's service checks permission (and with it the comment condition) before it
-    # stores the comment; a class-level comment satisfies that check until the workflow fix lands.
-    previous = TrancheRequest.transition_comment
-    TrancheRequest.transition_comment = comment
-    try:
-        services.request_changes(tranche_request=tranche_request, actor=agent, comment=comment)
-    finally:
-        TrancheRequest.transition_comment = previous
 
 
 def agent_acts_in_desk(
@@ -80,16 +52,15 @@ def agent_acts_in_desk(
 
 @pytest.fixture
 def lyon_project(reference, establishment_a):
-    users = ensure_demo_users()
-    project = ProjectFactory(
+    ensure_demo_users()
+    return ProjectFactory(
         establishment=establishment_a, acronym="LYON-E2E", title="Essai de parcours de soins lyonnais"
     )
-    return project, users
 
 
 @pytest.mark.django_db(transaction=True)
 def test_portal_journey(page, browser, live_server, screenshot, axe, tmp_path, lyon_project):
-    project, users = lyon_project
+    project = lyon_project
     registry = tmp_path / "enregistrement-registre.pdf"
     registry.write_bytes(PDF)
     opinion = tmp_path / "avis-cpp.pdf"
@@ -136,26 +107,18 @@ def test_portal_journey(page, browser, live_server, screenshot, axe, tmp_path, l
 
     # 4. instructeur asks for changes.
     comment = "Merci de joindre l'avis CPP signé."
-    if desk_available():
-        context = browser.new_context(base_url=live_server.url, locale="fr-FR")
-        desk_page = context.new_page()
-        desk_page.goto("/admin/login/")
-        desk_page.fill("#id_username", "instructeur")
-        desk_page.fill("#id_password", DEMO_PASSWORD)
-        desk_page.locator("form button[type=submit]").first.click()
-        desk_page.wait_for_url("**/admin/**")
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR")
+    desk_page = context.new_page()
+    desk_page.goto("/admin/login/")
+    desk_page.fill("#id_username", "instructeur")
+    desk_page.fill("#id_password", DEMO_PASSWORD)
+    desk_page.locator("form button[type=submit]").first.click()
+    desk_page.wait_for_url("**/admin/**")
 
-        def screenshot_desk(label):
-            desk_page.screenshot(path=str(artefacts / f"desk-{label}.png"), full_page=True)
+    def screenshot_desk(label):
+        desk_page.screenshot(path=str(artefacts / f"desk-{label}.png"), full_page=True)
 
-        agent_acts_in_desk(
-            desk_page, screenshot_desk, tranche_request, action="request_changes", comment=comment
-        )
-    else:
-        context = None
-        agent_acts_through_services(
-            tranche_request, users["instructeur"], action="request_changes", comment=comment
-        )
+    agent_acts_in_desk(desk_page, screenshot_desk, tranche_request, action="request_changes", comment=comment)
     tranche_request.refresh_from_db()
     assert tranche_request.status == "changes_requested"
 
@@ -172,11 +135,8 @@ def test_portal_journey(page, browser, live_server, screenshot, axe, tmp_path, l
     screenshot("renvoyee")
 
     # 6. instructeur validates.
-    if context is not None:
-        agent_acts_in_desk(desk_page, screenshot_desk, tranche_request, action="validate")
-        context.close()
-    else:
-        agent_acts_through_services(tranche_request, users["instructeur"], action="validate")
+    agent_acts_in_desk(desk_page, screenshot_desk, tranche_request, action="validate")
+    context.close()
     tranche_request.refresh_from_db()
     assert tranche_request.status == "validated"
 
