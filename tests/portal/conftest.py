@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from workflows import services
 from workflows.documents import inspect_upload
-from workflows.models import EvidenceDocument, EvidenceType, TrancheRequest
+from workflows.models import EvidenceDocument, EvidenceType
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -71,26 +71,11 @@ def complete_draft_a(draft_a, member_a):
     return draft_a
 
 
-def agent_requests_changes(*, tranche_request, actor, comment: str) -> None:
-    """Call `services.request_changes`, working around the foundation's check order.
-
-    On this branch the service checks `has_transition_perm` (which also evaluates the `has_comment`
-    condition) before it sets the comment, so the agent is refused; the workflow branch fixes the
-    order. Until it is merged, a class-level comment lets the check see one. Test setup only.
-    """
-    previous = TrancheRequest.transition_comment
-    TrancheRequest.transition_comment = comment
-    try:
-        services.request_changes(tranche_request=tranche_request, actor=actor, comment=comment)
-    finally:
-        TrancheRequest.transition_comment = previous
-
-
 @pytest.fixture
 def changes_requested_a(complete_draft_a, member_a, instructing_agent):
     services.submit_tranche_request(tranche_request=complete_draft_a, actor=member_a)
     services.start_review(tranche_request=complete_draft_a, actor=instructing_agent)
-    agent_requests_changes(
+    services.request_changes(
         tranche_request=complete_draft_a, actor=instructing_agent, comment="Joindre l'avis CPP signé."
     )
     complete_draft_a.refresh_from_db()

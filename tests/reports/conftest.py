@@ -89,20 +89,8 @@ def _clear_cache():
     cache.clear()
 
 
-def _permission_only(method, user) -> bool:
-    meta = method._django_fsm
-    state = meta.field.get_state(method.__self__)
-    return bool(meta.has_transition(state) and meta.has_transition_perm(method.__self__, state, user))
-
-
 @pytest.fixture
-def portfolio(
-    monkeypatch, establishment_a, establishment_b, member_a, member_b, instructing_agent, budget_agent
-):
-    # Known foundation bug: django-fsm's has_transition_perm also evaluates conditions, and the
-    # service sets the comment `has_comment` reads only afterwards, so request_changes/reject
-    # always refuse. Check the permission alone here; the service still checks the conditions.
-    monkeypatch.setattr(services, "has_transition_perm", _permission_only)
+def portfolio(establishment_a, establishment_b, member_a, member_b, instructing_agent, budget_agent):
     cardio = Discipline.objects.get(code="cardiologie")
     neuro = Discipline.objects.get(code="neurologie")
     establishment_c = EstablishmentFactory(
