@@ -1,0 +1,507 @@
+"""The ingestion service: every write of an import, in one transaction per run.
+
+`import_projects_file` reads, plans and writes; a failure anywhere rolls the whole run back
+(the database stays as it was; a `failed` ImportRun records what happened). A dry run performs
+the very same writes and rolls them back, so what it shows is exactly what a real run will do.
+Writes are batched (bulk inserts) so 40,000 rows stay well under a minute.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workflows.models import (
+    AuditEvent,
+    Call,
+    Discipline,
+    Establishment,
+    ImportRun,
+    Investigator,
+    Project,
+    ProjectMilestone,
+    TrialRegistration,
+)
+from workflows.reference import ensure_reference_data, get_or_create_call
+from workflows.text import normalise_name
+
+from .headers import load_override
+from .normalise import EstablishmentIndex, NewEstablishment
+from .pipeline import PlannedRow, RowParser, detect_format, open_plans, where
+from .readers import open_source
+
+BATCH_SIZE = 500
+
+#: field compared on re-import → label shown in the dry run and the report
+DIFF_LABELS = {
+    "title": "titre",
+    "discipline_raw": "discipline",
+    "award_amount": "financement total",
+    "legacy_tranche_number": "numéro de tranche",
+    "selected_on": "date de sélection",
+    "registrations": "registres d'essais",
+}
+
+
+@dataclass
+class Outcome:
+    """Counts and report of one run, as stored on ImportRun.report and written by `--report`."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[dict] = field(default_factory=list)
+    updates: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    new_establishments: list[dict] = field(default_factory=list)
+    mapping: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    format: str = ""
+    source: dict = field(default_factory=dict)
+    error: str = ""
+
+    def summary(self) -> str:
+        return (
+            f"created={self.created} updated={self.updated} "
+            f"unchanged={self.unchanged} rejected={len(self.rejected)}"
+        )
+
+    def as_report(self, run: ImportRun | None) -> dict:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "run_id": run.pk if run else None,
+            "dry_run": bool(run and run.dry_run),
+            "file": run.file_name if run else "",
+            "format": self.format,
+            "source": self.source,
+            "mapping": self.mapping,
+            "updates": self.updates,
+            "new_establishments": self.new_establishments,
+            "warnings": self.warnings,
+            "notes": self.notes,
+            **({"error": self.error} if self.error else {}),
+        }
+
+
+class _DryRunDone(Exception):
+    """Raised at the end of a dry run to roll every write back."""
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def import_projects_file(
+    *,
+    path: str | Path,
+    actor=None,
+    fmt: str = "auto",
+    mapping_path: str | Path | None = None,
+    dry_run: bool = False,
+    file_name: str = "",
+    progress: Callable[[int, int | None], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> tuple[ImportRun, Outcome]:
+    """Import one open-data or legacy file; returns the ImportRun and its outcome.
+
+    Raises `UnreadableFile` / `MappingError` (French message) when the file or the mapping
+    cannot be read at all; nothing is written then.
+    """
+    path = Path(path)
+    file_name = file_name or path.name
+    override = load_override(mapping_path)
+    source = open_source(path)
+    sha = file_sha256(path)
+    outcome = Outcome(source=source.describe())
+    ensure_reference_data()
+    run_fields = {"file_name": file_name[:255], "file_sha256": sha, "dry_run": dry_run, "run_by": actor}
+    try:
+        with transaction.atomic():
+            run = ImportRun.objects.create(status=ImportRun.Status.RUNNING, **run_fields)
+            _run(run, source, outcome, override=override, fmt=fmt, progress=progress, batch_size=batch_size)
+            if dry_run:
+                raise _DryRunDone
+            _finish(run, outcome, ImportRun.Status.DONE)
+            AuditEvent.objects.create(
+                actor=actor, action="import_projects", created_at=timezone.now(), comment=outcome.summary()
+            )
+    except _DryRunDone:
+        run = ImportRun.objects.create(status=ImportRun.Status.DRY_RUN, **run_fields)
+        _finish(run, outcome, ImportRun.Status.DRY_RUN)
+    except Exception as error:
+        outcome.error = str(error)
+        run = ImportRun.objects.create(status=ImportRun.Status.FAILED, **run_fields)
+        _finish(run, outcome, ImportRun.Status.FAILED)
+        raise
+    finally:
+        source.release()
+    return run, outcome
+
+
+def _finish(run: ImportRun, outcome: Outcome, status: str) -> None:
+    run.status = status
+    run.format = outcome.format
+    run.created_count = outcome.created
+    run.updated_count = outcome.updated
+    run.unchanged_count = outcome.unchanged
+    run.rejected_count = len(outcome.rejected)
+    run.mapping = outcome.mapping
+    run.report = outcome.as_report(run)
+    run.finished_at = timezone.now()
+    run.save()
+
+
+def _run(run, source, outcome: Outcome, *, override, fmt, progress, batch_size) -> None:
+    plans, outcome.notes = open_plans(source, override=override, fmt=fmt)
+    outcome.format = detect_format(plans) if fmt == "auto" else fmt
+    establishments = EstablishmentIndex()
+    writer = Writer(run=run, outcome=outcome, establishments=establishments, batch_size=batch_size)
+    total = sum(plan.sheet.total or 0 for plan in plans) or None
+    seen: dict[int, str] = {}
+    done = 0
+    for plan in plans:
+        outcome.mapping[plan.sheet.name or "csv"] = {
+            "header_row": plan.header_row,
+            **plan.mapping.as_report(),
+        }
+        parser = RowParser(plan.mapping, plan.sheet.name, establishments)
+        for number, cells in plan.rows:
+            done += 1
+            if progress is not None:
+                progress(done, total)
+            if all(value is None or not str(value).strip() for value in cells):
+                continue
+            planned, errors, warnings = parser.parse(number, cells)
+            outcome.warnings.extend(warnings)
+            if planned is not None:
+                errors = _check_lengths(planned, parser) or _check_duplicate(planned, parser, seen)
+            if errors:
+                entry = {"row": number, "errors": errors}
+                if plan.sheet.name:
+                    entry["sheet"] = plan.sheet.name
+                outcome.rejected.append(entry)
+                continue
+            writer.add(planned)
+    writer.flush()
+    if progress is not None:
+        progress(total or done, total or done)
+
+
+_LIMITS = {
+    "acronym": ("acronym", 100),
+    "discipline": ("discipline_raw", 255),
+    "pi_last_name": ("person.last_name", 150),
+    "pi_first_name": ("person.first_name", 150),
+}
+
+
+def _check_lengths(planned: PlannedRow, parser: RowParser) -> list[str]:
+    errors = []
+    for name, (attribute, limit) in _LIMITS.items():
+        value = planned
+        for part in attribute.split("."):
+            value = getattr(value, part)
+        if len(value) > limit:
+            column = parser.mapping.label_of(name if name in parser.present else "pi_full_name")
+            errors.append(
+                _("%(where)s, colonne « %(column)s » : « %(value)s… » dépasse %(limit)s caractères.")
+                % {
+                    "where": where(planned.row, planned.sheet),
+                    "column": column,
+                    "value": value[:40],
+                    "limit": limit,
+                }
+            )
+    return errors
+
+
+def _check_duplicate(planned: PlannedRow, parser: RowParser, seen: dict[int, str]) -> list[str]:
+    """A second row with the same natural key in one file is rejected, naming the first."""
+    digest = int.from_bytes(hashlib.blake2b(repr(planned.natural_key()).encode(), digest_size=8).digest())
+    first = seen.get(digest)
+    if first is None:
+        seen[digest] = where(planned.row, planned.sheet)
+        return []
+    return [
+        _(
+            "%(where)s, colonne « %(column)s » : projet « %(value)s » en double — %(first)s porte déjà "
+            "le même appel, la même année, le même porteur et le même établissement."
+        )
+        % {
+            "where": where(planned.row, planned.sheet),
+            "column": parser.mapping.label_of("acronym"),
+            "value": planned.acronym,
+            "first": first.lower() if first.startswith("Ligne") else first,
+        }
+    ]
+
+
+class Writer:
+    """Batched writes of planned rows: calls, establishments, investigators, projects, milestones."""
+
+    def __init__(
+        self, *, run: ImportRun, outcome: Outcome, establishments: EstablishmentIndex, batch_size: int
+    ):
+        self.run = run
+        self.outcome = outcome
+        self.establishments = establishments
+        self.batch_size = batch_size
+        self.pending: list[PlannedRow] = []
+        self.calls: dict[tuple[str, int], Call] = {}
+        self.sequences: dict[int, int] = {}
+        self.templates: dict[int, list] = {}
+        self.disciplines = dict(Discipline.objects.values_list("code", "pk"))
+
+    def provenance(self, planned: PlannedRow) -> dict:
+        return {"import_run": self.run, "source_file": self.run.file_name, "source_row": planned.row}
+
+    def add(self, planned: PlannedRow) -> None:
+        if isinstance(planned.establishment, NewEstablishment):
+            planned.establishment = self._create_establishment(planned)
+        self.pending.append(planned)
+        if len(self.pending) >= self.batch_size:
+            self.flush()
+
+    def _create_establishment(self, planned: PlannedRow) -> Establishment:
+        spec = planned.establishment
+        establishment = Establishment(
+            finess=spec.finess, name=spec.name, type=spec.type, region=spec.region, **self.provenance(planned)
+        )
+        establishment.full_clean(exclude=["girci", "normalised_name"])
+        establishment.save()
+        self.establishments.add(establishment)
+        self.outcome.new_establishments.append(
+            {
+                "row": planned.row,
+                "finess": spec.finess,
+                "name": spec.name,
+                "type": spec.type,
+                "region": spec.region,
+            }
+        )
+        return establishment
+
+    def call(self, code: str, year: int) -> Call:
+        key = (code, year)
+        if key not in self.calls:
+            self.calls[key] = get_or_create_call(code, year)
+        return self.calls[key]
+
+    # One batch
+
+    def flush(self) -> None:
+        rows, self.pending = self.pending, []
+        if not rows:
+            return
+        calls = [self.call(row.call_code, row.year) for row in rows]
+        investigators = self._investigators(rows)
+        existing = self._existing_projects(calls, investigators)
+        new_projects: list[tuple[Project, PlannedRow]] = []
+        for row, call in zip(rows, calls, strict=True):
+            investigator = investigators[row.investigator_key]
+            key = (call.pk, normalise_name(row.acronym), investigator.pk, row.establishment.pk)
+            project = existing.get(key)
+            if project is None:
+                new_projects.append((self._new_project(row, call, investigator), row))
+            else:
+                self._update(project, row)
+        self._create_projects(new_projects)
+
+    def _investigators(self, rows: list[PlannedRow]) -> dict[str, Investigator]:
+        keys = {row.investigator_key for row in rows}
+        found: dict[str, Investigator] = {}
+        for investigator in Investigator.objects.filter(normalised_key__in=keys).order_by("pk"):
+            found.setdefault(investigator.normalised_key, investigator)
+        new = []
+        for row in rows:
+            key = row.investigator_key
+            if key not in found:
+                found[key] = Investigator(
+                    last_name=row.person.last_name,
+                    first_name=row.person.first_name,
+                    title=row.person.title,
+                    normalised_key=key,
+                    **self.provenance(row),
+                )
+                new.append(found[key])
+        Investigator.objects.bulk_create(new, batch_size=self.batch_size)
+        return found
+
+    def _existing_projects(self, calls: list[Call], investigators: dict[str, Investigator]) -> dict:
+        projects = Project.objects.filter(
+            call__in={call.pk for call in calls}, investigator__in=[i.pk for i in investigators.values()]
+        ).prefetch_related("registrations")
+        return {
+            (p.call_id, normalise_name(p.acronym), p.investigator_id, p.establishment_id): p for p in projects
+        }
+
+    def _new_project(self, row: PlannedRow, call: Call, investigator: Investigator) -> Project:
+        if call.pk not in self.sequences:
+            last = (
+                Project.objects.filter(call=call)
+                .order_by("-sequence")
+                .values_list("sequence", flat=True)
+                .first()
+            )
+            self.sequences[call.pk] = last or 0
+        self.sequences[call.pk] += 1
+        sequence = self.sequences[call.pk]
+        return Project(
+            call=call,
+            sequence=sequence,
+            public_id=Project.build_public_id(call, sequence),
+            acronym=row.acronym,
+            title=row.title,
+            discipline_raw=row.discipline_raw,
+            discipline_id=self.disciplines.get(row.discipline_code) if row.discipline_code else None,
+            establishment=row.establishment,
+            investigator=investigator,
+            award_amount=row.amount,
+            selected_on=row.selected_on,
+            legacy_tranche_number=row.tranche,
+            **self.provenance(row),
+        )
+
+    def _create_projects(self, pairs: list[tuple[Project, PlannedRow]]) -> None:
+        if not pairs:
+            return
+        projects = Project.objects.bulk_create(
+            [project for project, _row in pairs], batch_size=self.batch_size
+        )
+        self._copy_schedules(projects)
+        links = []
+        registry_ids = self._registrations([row for _project, row in pairs])
+        for project, (_same, row) in zip(projects, pairs, strict=True):
+            links.extend(
+                Project.registrations.through(
+                    project_id=project.pk, trialregistration_id=registry_ids[identifier]
+                )
+                for _registry, identifier in row.registries
+            )
+        Project.registrations.through.objects.bulk_create(links, batch_size=self.batch_size)
+        self.outcome.created += len(projects)
+
+    def _registrations(self, rows: list[PlannedRow]) -> dict[str, int]:
+        wanted = {identifier: registry for row in rows for registry, identifier in row.registries}
+        if not wanted:
+            return {}
+        known = dict(TrialRegistration.objects.filter(identifier__in=wanted).values_list("identifier", "pk"))
+        new = [TrialRegistration(registry=wanted[i], identifier=i) for i in wanted if i not in known]
+        for registration in TrialRegistration.objects.bulk_create(new, batch_size=self.batch_size):
+            known[registration.identifier] = registration.pk
+        return known
+
+    def _copy_schedules(self, projects: list[Project]) -> None:
+        """Batched `services.copy_schedule_to_project`: same milestones, a few queries per batch."""
+        milestones, owners = [], []
+        for project in projects:
+            templates = self._templates_for(project.call)
+            for index, (template, _evidence) in enumerate(templates):
+                milestones.append(
+                    ProjectMilestone(
+                        project=project,
+                        template=template,
+                        rank=template.rank,
+                        label=template.label,
+                        share_percent=template.share_percent,
+                        is_results_milestone=template.is_results_milestone,
+                        is_last=index == len(templates) - 1,
+                        planned_date=project.selected_on + _months(template.planned_delay_months),
+                    )
+                )
+                owners.append(_evidence)
+        created = ProjectMilestone.objects.bulk_create(milestones, batch_size=self.batch_size)
+        through = ProjectMilestone.evidence_types.through
+        through.objects.bulk_create(
+            [
+                through(projectmilestone_id=milestone.pk, evidencetype_id=evidence_id)
+                for milestone, evidence_ids in zip(created, owners, strict=True)
+                for evidence_id in evidence_ids
+            ],
+            batch_size=self.batch_size,
+        )
+
+    def _templates_for(self, call: Call) -> list:
+        if call.pk not in self.templates:
+            schedule = call.current_schedule()
+            templates = (
+                list(schedule.milestone_templates.prefetch_related("evidence_types").order_by("rank"))
+                if schedule
+                else []
+            )
+            self.templates[call.pk] = [(t, [e.pk for e in t.evidence_types.all()]) for t in templates]
+        return self.templates[call.pk]
+
+    def _update(self, project: Project, row: PlannedRow) -> None:
+        """Compare the columns the file has; a change is an update that records old → new."""
+        wanted = {"title": row.title, "award_amount": row.amount}
+        if "discipline" in row.present:
+            wanted["discipline_raw"] = row.discipline_raw
+        if "tranche" in row.present:
+            wanted["legacy_tranche_number"] = row.tranche
+        if "selected_on" in row.present:
+            wanted["selected_on"] = row.selected_on
+        changes = {
+            name: (getattr(project, name), value)
+            for name, value in wanted.items()
+            if getattr(project, name) != value
+        }
+        current = {r.identifier for r in project.registrations.all()}
+        added = [identifier for _registry, identifier in row.registries if identifier not in current]
+        if added:
+            changes["registrations"] = (", ".join(sorted(current)), ", ".join(sorted(current | set(added))))
+        if not changes:
+            self.outcome.unchanged += 1
+            return
+        fields = [name for name in changes if name != "registrations"]
+        for name in fields:
+            setattr(project, name, wanted[name])
+        if "discipline_raw" in changes:
+            project.discipline_id = self.disciplines.get(row.discipline_code) if row.discipline_code else None
+            fields.append("discipline")
+        for name, value in self.provenance(row).items():
+            setattr(project, name, value)
+        project.save(update_fields=[*fields, "import_run", "source_file", "source_row", "updated_at"])
+        if added:
+            project.registrations.add(*self._registrations([row]).values())
+        self.outcome.updated += 1
+        entry = {
+            "row": row.row,
+            "public_id": project.public_id,
+            "acronym": project.acronym,
+            "changes": {
+                DIFF_LABELS[name]: [_display(old), _display(new)] for name, (old, new) in changes.items()
+            },
+        }
+        if row.sheet:
+            entry["sheet"] = row.sheet
+        self.outcome.updates.append(entry)
+
+
+def _display(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "quantize"):
+        return f"{value:.2f}".replace(".", ",")
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _months(count: int):
+    from dateutil.relativedelta import relativedelta
+
+    return relativedelta(months=count)
