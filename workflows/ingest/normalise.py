@@ -142,7 +142,8 @@ class EstablishmentIndex:
     ) -> tuple[Establishment | NewEstablishment | None, dict[str, str]]:
         """Match by FINESS, then by normalised name; else describe the one to create.
 
-        Returns (establishment, errors by field); errors are French and quote the value.
+        Returns (establishment, errors by field); errors are French and quote the value. A lone
+        `warning` entry means the row is valid but matched by name despite another FINESS.
         """
         errors: dict[str, str] = {}
         normalised = ""
@@ -155,6 +156,10 @@ class EstablishmentIndex:
             if normalised in self.by_finess:
                 return self.by_finess[normalised], errors
         if name and (found := self.by_name.get(establishment_key(name))):
+            if normalised:
+                errors["warning"] = _(
+                    "FINESS « %(value)s » inconnu : rattaché par son nom à %(name)s (FINESS %(finess)s)"
+                ) % {"value": normalised, "name": found.name, "finess": found.finess}
             return found, errors
         if not normalised:
             errors["finess" if not name else "establishment_name"] = (

@@ -140,7 +140,7 @@ class RowParser:
         def fail(name: str, message: str) -> None:
             errors.append(
                 _("%(where)s, colonne « %(column)s » : %(message)s.")
-                % {"where": prefix, "column": self.mapping.label_of(name), "message": message}
+                % {"where": prefix, "column": self.mapping.label_of(name), "message": message.rstrip(".")}
             )
 
         def get(name: str) -> object:
@@ -183,6 +183,11 @@ class RowParser:
             type_label=values.text(get("establishment_type")),
             region_label=values.text(get("region")),
         )
+        if warning := problems.pop("warning", ""):
+            warnings.append(
+                _("%(where)s, colonne « %(column)s » : %(message)s.")
+                % {"where": prefix, "column": self.mapping.label_of("finess"), "message": warning}
+            )
         for name, message in problems.items():
             fail(name, message)
         registries: list[tuple[str, str]] = []
@@ -258,7 +263,10 @@ def open_plans(source: Source, *, override: dict, fmt: str) -> tuple[list[SheetP
         if missing:
             label = _("Feuille « %(sheet)s »") % {"sheet": sheet.name} if sheet.name else _("Le fichier")
             raise UnreadableFile(
-                _("%(label)s : colonnes obligatoires introuvables (%(missing)s). En-têtes lus : %(seen)s.")
+                _(
+                    "%(label)s : colonnes obligatoires introuvables (%(missing)s). En-têtes reconnus : "
+                    "%(seen)s. Un fichier de correspondance --mapping peut les désigner."
+                )
                 % {
                     "label": label,
                     "missing": ", ".join(FIELDS[name] for name in missing),

@@ -191,16 +191,18 @@ CALL_CODES.update(
         "RESPIR": "RESPIR",
     }
 )
+_CANONICAL = {code for code, _name, _op in PROGRAMMES} | set(CALL_PROGRAMME)
 
 
 def parse_call_code(value: object) -> str:
     """`PHRC-N`, `PHRC N`, `phrcn` → `PHRCN`; `PREPS IQ` → `PREPS-IQ`; unknown → CellError."""
     raw = text(value)
-    code = CALL_CODES.get(_compact(raw))
+    exact = strip_accents(raw).upper()
+    code = exact if exact in _CANONICAL else CALL_CODES.get(_compact(raw))
     if code is None:
         raise CellError(
             _("programme « %(value)s » inconnu (attendu : %(known)s)")
-            % {"value": raw, "known": ", ".join(sorted(set(CALL_CODES.values())))}
+            % {"value": raw, "known": ", ".join(sorted(_CANONICAL))}
         )
     return code
 
