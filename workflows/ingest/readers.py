@@ -149,10 +149,14 @@ def _open_csv(path: Path) -> Source:
 
 def _open_xlsx(path: Path) -> Source:
     import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
 
+    # A file object, not the path: openpyxl judges paths by their extension, uploads have none.
+    handle = path.open("rb")
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+        handle.close()
         raise UnreadableFile(
             _("Classeur « %(name)s » illisible : %(error)s") % {"name": path.name, "error": error}
         )
@@ -161,5 +165,9 @@ def _open_xlsx(path: Path) -> Source:
         for number, row in enumerate(worksheet.iter_rows(values_only=True), start=1):
             yield number, list(row)
 
+    def close() -> None:
+        workbook.close()
+        handle.close()
+
     sheets = [Sheet(name=ws.title, rows=rows(ws), total=ws.max_row) for ws in workbook.worksheets]
-    return Source(kind="xlsx", sheets=sheets, close=workbook.close)
+    return Source(kind="xlsx", sheets=sheets, close=close)

@@ -9,14 +9,18 @@ from pathlib import Path
 import openpyxl
 
 
-def write_csv(path: Path, rows: list[list[object]], *, encoding: str = "cp1252", separator: str = ";") -> Path:
+def write_csv(
+    path: Path, rows: list[list[object]], *, encoding: str = "cp1252", separator: str = ";"
+) -> Path:
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=separator, lineterminator="\r\n").writerows(rows)
     path.write_bytes(buffer.getvalue().encode(encoding))
     return path
 
 
-def write_xlsx(path: Path, sheets: dict[str, list[list[object]]], merges: dict[str, list[str]] | None = None) -> Path:
+def write_xlsx(
+    path: Path, sheets: dict[str, list[list[object]]], merges: dict[str, list[str]] | None = None
+) -> Path:
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     for name, rows in sheets.items():

@@ -30,14 +30,25 @@ def legacy_rows():
 
 @pytest.mark.parametrize(
     ("encoding", "separator"),
-    [("cp1252", ";"), ("utf-8", ";"), ("utf-8-sig", ";"), ("utf-8", ","), ("utf-8-sig", ","), ("cp1252", "\t")],
+    [
+        ("cp1252", ";"),
+        ("utf-8", ";"),
+        ("utf-8-sig", ";"),
+        ("utf-8", ","),
+        ("utf-8-sig", ","),
+        ("cp1252", "\t"),
+    ],
 )
 def test_encodings_and_separators(tmp_path, establishment_a, establishment_b, encoding, separator):
     path = write_csv(tmp_path / "stock.csv", legacy_rows(), encoding=encoding, separator=separator)
     _run, outcome = import_projects_file(path=path)
 
     assert (outcome.created, outcome.rejected) == (2, [])
-    assert outcome.source == {"type": "csv", "encoding": encoding if encoding != "utf-8" else "utf-8", "separator": separator}
+    assert outcome.source == {
+        "type": "csv",
+        "encoding": encoding if encoding != "utf-8" else "utf-8",
+        "separator": separator,
+    }
     assert outcome.mapping["csv"]["header_row"] == 3
     assert outcome.mapping["csv"]["columns"] == {
         "Appel à projets": "call",
@@ -64,13 +75,36 @@ def test_encodings_and_separators(tmp_path, establishment_a, establishment_b, en
 
 
 def test_opendata_format_detected_with_comma_separator(tmp_path, reference):
-    path = write_csv(tmp_path / "od.csv", [OPENDATA_HEADER, opendata_row(finess="10780054", nom_etablissement="CH DE BOURG", region="Auvergne-Rhône-Alpes", type_etablissement="CH")], encoding="utf-8-sig", separator=",")
+    path = write_csv(
+        tmp_path / "od.csv",
+        [
+            OPENDATA_HEADER,
+            opendata_row(
+                finess="10780054",
+                nom_etablissement="CH DE BOURG",
+                region="Auvergne-Rhône-Alpes",
+                type_etablissement="CH",
+            ),
+        ],
+        encoding="utf-8-sig",
+        separator=",",
+    )
     _run, outcome = import_projects_file(path=path)
     assert outcome.format == "opendata" and outcome.created == 1
     assert Establishment.objects.get().finess == "010780054"
 
 
-BAD_HEADER = ["AAP", "Année", "Acronyme", "Titre", "Nom PI", "Prénom PI", "FINESS", "Établissement", "Montant"]
+BAD_HEADER = [
+    "AAP",
+    "Année",
+    "Acronyme",
+    "Titre",
+    "Nom PI",
+    "Prénom PI",
+    "FINESS",
+    "Établissement",
+    "Montant",
+]
 
 
 def test_bad_rows_are_rejected_with_precise_reasons(tmp_path, establishment_a):
@@ -83,8 +117,28 @@ def test_bad_rows_are_rejected_with_precise_reasons(tmp_path, establishment_a):
         ["PHRCN", "2019", "NEG", "Titre", "DUPONT", "Jean", "350005179", "CHRU RENNES", "-5 000"],  # 6
         ["PHRCN", "2016", "NAN", "Titre", "DUPONT", "Jean", "690781810", "", "trois mille"],  # 7
         ["PHRCN", "1987", "OLD", "Titre", "DUPONT", "Jean", "690781810", "", "1000"],  # 8
-        ["phrc-n", "2016", "ok1", "Titre bis", "Dupont", "JEAN", "690781810", "", "2000"],  # 9: duplicate of 2
-        ["PHRCI", "2015", "OK2", "Titre 2", "MARTIN", "Marie", "", "Hospices civils de Lyon", "1 000,50"],  # 10: valid
+        [
+            "phrc-n",
+            "2016",
+            "ok1",
+            "Titre bis",
+            "Dupont",
+            "JEAN",
+            "690781810",
+            "",
+            "2000",
+        ],  # 9: duplicate of 2
+        [
+            "PHRCI",
+            "2015",
+            "OK2",
+            "Titre 2",
+            "MARTIN",
+            "Marie",
+            "",
+            "Hospices civils de Lyon",
+            "1 000,50",
+        ],  # 10: valid
     ]
     path = write_csv(tmp_path / "bad.csv", rows)
     before = (Establishment.objects.count(), Call.objects.count(), Investigator.objects.count())
@@ -96,7 +150,9 @@ def test_bad_rows_are_rejected_with_precise_reasons(tmp_path, establishment_a):
     assert sorted(reasons) == [3, 4, 5, 6, 7, 8, 9]
     assert reasons[3] == ["Ligne 3, colonne « Titre » : titre manquant."]
     assert reasons[4][0].startswith("Ligne 4, colonne « AAP » : programme « PHRC-Z » inconnu")
-    assert reasons[5] == ["Ligne 5, colonne « FINESS » : Le numéro FINESS « 123456789 » a une clé de contrôle invalide."]
+    assert reasons[5] == [
+        "Ligne 5, colonne « FINESS » : Le numéro FINESS « 123456789 » a une clé de contrôle invalide."
+    ]
     assert reasons[6] == ["Ligne 6, colonne « Montant » : montant « -5 000 » négatif."]
     assert reasons[7] == ["Ligne 7, colonne « Montant » : montant « trois mille » illisible."]
     assert reasons[8][0].startswith("Ligne 8, colonne « Année » : année « 1987 » impossible")
@@ -133,7 +189,9 @@ def test_mapping_override(tmp_path, establishment_a, suffix):
     if suffix == ".json":
         mapping_file.write_text(json.dumps({"columns": mapping}), encoding="utf-8")
     else:
-        mapping_file.write_text("".join(f"{k}: {v if v else 'null'}\n" for k, v in mapping.items()), encoding="utf-8")
+        mapping_file.write_text(
+            "".join(f"{k}: {v if v else 'null'}\n" for k, v in mapping.items()), encoding="utf-8"
+        )
 
     _run, outcome = import_projects_file(path=path, mapping_path=mapping_file)
 

@@ -75,7 +75,11 @@ def test_messy_workbook_imports_every_sheet(workbook, establishment_a, instructi
     assert lyon.selected_on == datetime.date(2017, 3, 6)
     assert poitou.call.code == bresse.call.code == lyon.call.code == "PHRCN"
     assert poitou.investigator == bresse.investigator  # de-duplicated across rows
-    assert (lyon.investigator.title, lyon.investigator.first_name, lyon.investigator.last_name) == ("Pr", "Marie", "MARTIN")
+    assert (lyon.investigator.title, lyon.investigator.first_name, lyon.investigator.last_name) == (
+        "Pr",
+        "Marie",
+        "MARTIN",
+    )
     assert lyon.establishment == establishment_a  # matched by FINESS
     assert bresse.establishment.finess == "010780054"  # leading zero restored
     assert (bresse.establishment.type, bresse.establishment.region) == ("CH", "ARA")
@@ -91,7 +95,9 @@ def test_messy_workbook_imports_every_sheet(workbook, establishment_a, instructi
 
 
 def test_establishment_matched_by_normalised_name(tmp_path, reference):
-    Establishment.objects.create(finess="860014208", name="CENTRE HOSP. UNIVERSITAIRE DE POITIERS", type="CHUR", region="NAQ")
+    Establishment.objects.create(
+        finess="860014208", name="CENTRE HOSP. UNIVERSITAIRE DE POITIERS", type="CHUR", region="NAQ"
+    )
     path = write_xlsx(
         tmp_path / "noms.xlsx",
         {"Feuil1": [["Programme", "Année", "Acronyme", "Intitulé", "PI", "Établissement", "Financement"],

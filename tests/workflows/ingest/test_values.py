@@ -34,7 +34,10 @@ def test_amounts(raw):
     assert values.parse_amount(raw) == Decimal("1234567.89")
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("215630,00", "215630.00"), ("1.234", "1234.00"), (79784, "79784.00"), ("12,5", "12.50")])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("215630,00", "215630.00"), ("1.234", "1234.00"), (79784, "79784.00"), ("12,5", "12.50")],
+)
 def test_amount_shapes(raw, expected):
     assert values.parse_amount(raw) == Decimal(expected)
 
@@ -88,7 +91,9 @@ def test_years_and_tranches():
 
 def test_normalisation_helpers():
     assert establishment_key("CENTRE HOSP. UNIVERSITAIRE DE POITIERS") == establishment_key("CHU de Poitiers")
-    assert establishment_key("CHRU de Lille") == establishment_key("Centre hospitalier régional universitaire Lille")
+    assert establishment_key("CHRU de Lille") == establishment_key(
+        "Centre hospitalier régional universitaire Lille"
+    )
     assert establishment_key("AP-HP") == establishment_key("Assistance Publique - Hôpitaux de Paris")
     assert region_from_finess("010780054") == "ARA"
     assert region_from_finess("970211207") == "MTQ"
