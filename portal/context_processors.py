@@ -6,7 +6,10 @@ from __future__ import annotations
 def site_identity(request) -> dict:
     from content.models import SiteIdentity
 
-    identity = SiteIdentity.load(request_or_site=request)
+    try:
+        identity = SiteIdentity.for_request(request)
+    except SiteIdentity.DoesNotExist:  # no Wagtail site matches: fall back to the defaults
+        identity = SiteIdentity()
     return {
         "SITE_CONFIG": identity,
         "skiplinks": [

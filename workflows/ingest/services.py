@@ -65,6 +65,7 @@ class Outcome:
     format: str = ""
     source: dict = field(default_factory=dict)
     error: str = ""
+    context: dict = field(default_factory=dict)  # e.g. the stored upload the admin confirms later
 
     def summary(self) -> str:
         return (
@@ -89,6 +90,7 @@ class Outcome:
             "warnings": self.warnings,
             "notes": self.notes,
             **({"error": self.error} if self.error else {}),
+            **self.context,
         }
 
 
@@ -114,6 +116,7 @@ def import_projects_file(
     file_name: str = "",
     progress: Callable[[int, int | None], None] | None = None,
     batch_size: int = BATCH_SIZE,
+    context: dict | None = None,
 ) -> tuple[ImportRun, Outcome]:
     """Import one open-data or legacy file; returns the ImportRun and its outcome.
 
@@ -125,7 +128,7 @@ def import_projects_file(
     override = load_override(mapping_path)
     source = open_source(path)
     sha = file_sha256(path)
-    outcome = Outcome(source=source.describe())
+    outcome = Outcome(source=source.describe(), context=dict(context or {}))
     ensure_reference_data()
     run_fields = {"file_name": file_name[:255], "file_sha256": sha, "dry_run": dry_run, "run_by": actor}
     try:
