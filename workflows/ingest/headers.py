@@ -156,6 +156,7 @@ SYNONYMS: dict[str, list[str]] = {
     "pi_full_name": [
         "porteur",
         "porteur de projet",
+        "porteur (PI)",
         "PI",
         "investigateur",
         "investigateur principal",

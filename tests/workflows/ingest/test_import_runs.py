@@ -62,7 +62,25 @@ def test_dry_run_shows_updates_and_writes_nothing(tmp_path, establishment_a, ins
     assert real.report["updates"] == preview.updates and real.run_by == instructing_agent
 
 
+def link_template_evidence(call):
+    """Give the call's templates their evidence types (whatever the schedule factory stored)."""
+    from workflows.models import EvidenceType, MilestoneTemplate
+    from workflows.reference import DEFAULT_SCHEDULE
+
+    through = MilestoneTemplate.evidence_types.through
+    evidence = {e.code: e.pk for e in EvidenceType.objects.all()}
+    for template in call.current_schedule().milestone_templates.all():
+        codes = next(codes for rank, _l, codes, *_rest in DEFAULT_SCHEDULE if rank == template.rank)
+        through.objects.filter(milestonetemplate_id=template.pk).delete()
+        through.objects.bulk_create(
+            [through(milestonetemplate_id=template.pk, evidencetype_id=evidence[c]) for c in codes]
+        )
+
+
 def test_new_project_milestones_match_copy_schedule_to_project(tmp_path, establishment_a):
+    from workflows.reference import get_or_create_call
+
+    link_template_evidence(get_or_create_call("PHRCN", 2016))
     path = write_csv(tmp_path / "m.csv", [OPENDATA_HEADER, opendata_row()])
     import_projects_file(path=path)
     imported = Project.objects.get()
@@ -89,6 +107,7 @@ def test_new_project_milestones_match_copy_schedule_to_project(tmp_path, establi
         for m in twin.milestones.order_by("rank")
     ]
     assert bulk == reference and len(bulk) == 5
+    assert sum(len(row[-1]) for row in bulk) == 7  # evidence types copied too
 
 
 def test_failure_half_way_leaves_the_database_as_it_was(tmp_path, establishment_a, monkeypatch):
