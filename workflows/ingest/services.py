@@ -131,10 +131,10 @@ def import_projects_file(
     source = open_source(path)
     sha = file_sha256(path)
     outcome = Outcome(source=source.describe(), context=dict(context or {}))
-    ensure_reference_data()
     run_fields = {"file_name": file_name[:255], "file_sha256": sha, "dry_run": dry_run, "run_by": actor}
     try:
         with transaction.atomic():
+            ensure_reference_data()
             run = ImportRun.objects.create(status=ImportRun.Status.RUNNING, **run_fields)
             _run(run, source, outcome, override=override, fmt=fmt, progress=progress, batch_size=batch_size)
             if dry_run:
@@ -175,7 +175,7 @@ def _run(run, source, outcome: Outcome, *, override, fmt, progress, batch_size) 
     establishments = EstablishmentIndex()
     writer = Writer(run=run, outcome=outcome, establishments=establishments, batch_size=batch_size)
     total = sum(plan.sheet.total or 0 for plan in plans) or None
-    seen: dict[int, str] = {}
+    seen: dict[int, tuple[int, int]] = {}
     done = 0
     for plan in plans:
         outcome.mapping[plan.sheet.name or "csv"] = {
@@ -192,7 +192,7 @@ def _run(run, source, outcome: Outcome, *, override, fmt, progress, batch_size) 
             planned, errors, warnings = parser.parse(number, cells)
             outcome.warnings.extend(warnings)
             if planned is not None:
-                errors = _check_lengths(planned, parser) or _check_duplicate(planned, parser, seen)
+                errors = _check_lengths(planned, parser) or _check_duplicate(planned, parser, seen, plans)
             if errors:
                 entry = {"row": number, "errors": errors}
                 if plan.sheet.name:
@@ -233,13 +233,18 @@ def _check_lengths(planned: PlannedRow, parser: RowParser) -> list[str]:
     return errors
 
 
-def _check_duplicate(planned: PlannedRow, parser: RowParser, seen: dict[int, str]) -> list[str]:
-    """A second row with the same natural key in one file is rejected, naming the first."""
+def _check_duplicate(planned: PlannedRow, parser: RowParser, seen: dict, plans: list) -> list[str]:
+    """A second row with the same natural key in one file is rejected, naming the first.
+
+    Only an 8-byte digest and the row's position are kept per row (about 100 bytes).
+    """
     digest = int.from_bytes(hashlib.blake2b(repr(planned.natural_key()).encode(), digest_size=8).digest())
-    first = seen.get(digest)
-    if first is None:
-        seen[digest] = where(planned.row, planned.sheet)
+    position = seen.get(digest)
+    if position is None:
+        sheet_index = next(i for i, plan in enumerate(plans) if plan.sheet.name == planned.sheet)
+        seen[digest] = (sheet_index, planned.row)
         return []
+    first = where(position[1], plans[position[0]].sheet.name)
     return [
         _(
             "%(where)s, colonne « %(column)s » : projet « %(value)s » en double — %(first)s porte déjà "
