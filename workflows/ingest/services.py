@@ -254,7 +254,7 @@ def _check_duplicate(planned: PlannedRow, parser: RowParser, seen: dict, plans: 
             "where": where(planned.row, planned.sheet),
             "column": parser.mapping.label_of("acronym"),
             "value": planned.acronym,
-            "first": first.lower() if first.startswith("Ligne") else first,
+            "first": first[:1].lower() + first[1:],
         }
     ]
 

@@ -14,7 +14,7 @@ from workflows.models import Call, Establishment, ImportRun, Investigator, Proje
 pytestmark = pytest.mark.django_db
 
 LEGACY_HEADER = ["Appel à projets", "ANNEE", "acronyme", "Intitulé", "PI", "N° FINESS", "Etablissement",
-                 "Financement total", "N° NCT", "Numéro de tranche", "Observations"]  # fmt: skip
+                 "Financement total", "N° NCT", "Numéro de tranche", "Date de sélection", "Observations"]  # fmt: skip
 
 
 def legacy_rows():
@@ -23,8 +23,8 @@ def legacy_rows():
         [],
         LEGACY_HEADER,
         ["PHRC-N", "2016", "ALPHA", "Étude œsophage – ‘pilote’", "Pr Jean DUPONT", "690781810",
-         "Hospices Civils de Lyon", "1\u00a0234\u00a0567,89 €", "NCT02611440, CRD42015024052", "Aucune tranche", ""],
-        ["PHRC K", "2017", "BETA", "Second", "Marie Martin", "750712184", "AP-HP", "1234567.89", "", "3", "ok"],
+         "Hospices Civils de Lyon", "1\u00a0234\u00a0567,89 €", "NCT02611440, CRD42015024052", "Aucune tranche", "2016-03-14", ""],
+        ["PHRC K", "2017", "BETA", "Second", "Marie Martin", "750712184", "AP-HP", "1234567.89", "", "3", "02/05/2017", "ok"],
     ]  # fmt: skip
 
 
@@ -61,11 +61,16 @@ def test_encodings_and_separators(tmp_path, establishment_a, establishment_b, en
         "Financement total": "amount",
         "N° NCT": "registry",
         "Numéro de tranche": "tranche",
+        "Date de sélection": "selected_on",
     }
     assert outcome.mapping["csv"]["ignored"] == ["Observations"]
     alpha = Project.objects.get(acronym="ALPHA")
     assert alpha.title == "Étude œsophage – ‘pilote’"
     assert alpha.legacy_tranche_number is None
+    assert (
+        str(alpha.selected_on) == "2016-03-14"
+        and str(Project.objects.get(acronym="BETA").selected_on) == "2017-05-02"
+    )
     assert sorted((r.registry, r.identifier) for r in alpha.registrations.all()) == [
         ("clinicaltrials", "NCT02611440"),
         ("prospero", "CRD42015024052"),

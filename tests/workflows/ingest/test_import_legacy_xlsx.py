@@ -106,3 +106,50 @@ def test_establishment_matched_by_normalised_name(tmp_path, reference):
     _run, outcome = import_projects_file(path=path)
     assert outcome.created == 1 and outcome.new_establishments == []
     assert Project.objects.get().establishment.finess == "860014208"
+
+
+def test_bad_rows_in_a_workbook_name_sheet_row_column_and_value(tmp_path, establishment_a):
+    header = ["AAP", "Année", "Acronyme", "Titre", "PI", "N° FINESS", "Montant"]
+    path = write_xlsx(
+        tmp_path / "mauvais.xlsx",
+        {
+            "Projets": [
+                ["Export"],
+                header,
+                ["PHRCN", 2016, "OK", "Titre", "Jean DUPONT", 690781810, 1000],
+                [None, None, None, None, None, None, None],
+                ["PHRCN", 2016, "NOTITLE", None, "Jean DUPONT", 690781810, 1000],
+                ["PHRC-Q", 2016, "BADPROG", "Titre", "Jean DUPONT", 690781810, 1000],
+                ["PHRCN", 2016, "BADFIN", "Titre", "Jean DUPONT", 690781811, 1000],
+                ["PHRCN", 2016, "NEG", "Titre", "Jean DUPONT", 690781810, -12.5],
+                ["PHRCN", 2016, "NAN", "Titre", "Jean DUPONT", 690781810, "n.c."],
+                ["PHRCN", 2099, "FUTURE", "Titre", "Jean DUPONT", 690781810, 1000],
+                ["phrc n", 2016.0, "OK", "Titre", "DUPONT Jean", "690781810", 1000],
+            ]
+        },
+    )
+    _run, outcome = import_projects_file(path=path)
+    assert outcome.created == 1
+    reasons = {entry["row"]: entry["errors"] for entry in outcome.rejected}
+    assert {entry["sheet"] for entry in outcome.rejected} == {"Projets"}
+    assert reasons == {
+        5: ["Feuille « Projets », ligne 5, colonne « Titre » : titre manquant."],
+        6: [reasons[6][0]],
+        7: [
+            "Feuille « Projets », ligne 7, colonne « N° FINESS » : Le numéro FINESS « 690781811 » a une clé de contrôle invalide."
+        ],
+        8: ["Feuille « Projets », ligne 8, colonne « Montant » : montant « -12.5 » négatif."],
+        9: ["Feuille « Projets », ligne 9, colonne « Montant » : montant « n.c. » illisible."],
+        10: [reasons[10][0]],
+        11: [
+            "Feuille « Projets », ligne 11, colonne « Acronyme » : projet « OK » en double — feuille « Projets », "
+            "ligne 3 porte déjà le même appel, la même année, le même porteur et le même établissement."
+        ],
+    }
+    assert reasons[6][0].startswith(
+        "Feuille « Projets », ligne 6, colonne « AAP » : programme « PHRC-Q » inconnu"
+    )
+    assert reasons[10][0].startswith(
+        "Feuille « Projets », ligne 10, colonne « Année » : année « 2099 » impossible"
+    )
+    assert Project.objects.count() == 1
