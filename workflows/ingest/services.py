@@ -8,6 +8,7 @@ Writes are batched (bulk inserts) so 40,000 rows stay well under a minute.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -147,7 +148,10 @@ def import_projects_file(
         run = ImportRun.objects.create(status=ImportRun.Status.DRY_RUN, **run_fields)
         _finish(run, outcome, ImportRun.Status.DRY_RUN)
     except Exception as error:
+        # Everything was rolled back: the run created, updated and rejected nothing.
         outcome.error = str(error)
+        outcome.created = outcome.updated = outcome.unchanged = 0
+        outcome.rejected, outcome.updates, outcome.new_establishments = [], [], []
         run = ImportRun.objects.create(status=ImportRun.Status.FAILED, **run_fields)
         _finish(run, outcome, ImportRun.Status.FAILED)
         raise
@@ -175,7 +179,7 @@ def _run(run, source, outcome: Outcome, *, override, fmt, progress, batch_size) 
     establishments = EstablishmentIndex()
     writer = Writer(run=run, outcome=outcome, establishments=establishments, batch_size=batch_size)
     total = sum(plan.sheet.total or 0 for plan in plans) or None
-    seen: dict[int, tuple[int, int]] = {}
+    seen: dict[int, int] = {}
     done = 0
     for plan in plans:
         outcome.mapping[plan.sheet.name or "csv"] = {
@@ -236,15 +240,15 @@ def _check_lengths(planned: PlannedRow, parser: RowParser) -> list[str]:
 def _check_duplicate(planned: PlannedRow, parser: RowParser, seen: dict, plans: list) -> list[str]:
     """A second row with the same natural key in one file is rejected, naming the first.
 
-    Only an 8-byte digest and the row's position are kept per row (about 100 bytes).
+    Only an 8-byte digest and the row's position (one int) are kept per row, about 100 bytes.
     """
     digest = int.from_bytes(hashlib.blake2b(repr(planned.natural_key()).encode(), digest_size=8).digest())
     position = seen.get(digest)
     if position is None:
         sheet_index = next(i for i, plan in enumerate(plans) if plan.sheet.name == planned.sheet)
-        seen[digest] = (sheet_index, planned.row)
+        seen[digest] = sheet_index << 32 | planned.row
         return []
-    first = where(position[1], plans[position[0]].sheet.name)
+    first = where(position & 0xFFFFFFFF, plans[position >> 32].sheet.name)
     return [
         _(
             "%(where)s, colonne « %(column)s » : projet « %(value)s » en double — %(first)s porte déjà "
@@ -274,7 +278,6 @@ class Writer:
         self.sequences: dict[int, int] = {}
         self.templates: dict[int, list] = {}
         self.disciplines = dict(Discipline.objects.values_list("code", "pk"))
-        self.planned_dates: dict = {}
         self.new_investigators: set[int] = set()
 
     def provenance(self, planned: PlannedRow) -> dict:
@@ -476,11 +479,10 @@ class Writer:
                 [project.pk for project in projects],
             )
 
-    def _planned(self, selected_on, months: int):
-        key = (selected_on, months)
-        if key not in self.planned_dates:
-            self.planned_dates[key] = selected_on + relativedelta(months=months)
-        return self.planned_dates[key]
+    @staticmethod
+    @functools.lru_cache(maxsize=4096)
+    def _planned(selected_on, months: int):
+        return selected_on + relativedelta(months=months)
 
     def _templates_for(self, call: Call) -> list:
         if call.pk not in self.templates:

@@ -132,6 +132,7 @@ def test_failure_half_way_leaves_the_database_as_it_was(tmp_path, establishment_
     assert snapshot() == before
     failed = ImportRun.objects.get()
     assert failed.status == ImportRun.Status.FAILED and "panne disque simulée" in failed.report["error"]
+    assert (failed.created_count, failed.report["created"]) == (0, 0)
 
 
 def test_command_summary_report_and_progress(tmp_path, establishment_a, capsys):
