@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("portail/", include("portal.portal_urls")),
     path("api/v1/", include("portal.api.urls")),
+    path("donnees/", include("portal.opendata_urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": Sitemap}}, name="sitemap"),
 ]
