@@ -337,7 +337,7 @@ class _Section:
     def __init__(self, title: str) -> None:
         self.title = title
         self.count = 0
-        self.file = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self.file = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 — closed in copy_to
 
     def add(self, line: str) -> None:
         self.count += 1

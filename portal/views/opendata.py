@@ -6,8 +6,8 @@ disk. Release files are looked up by name in a fixed list, never by joining a us
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
 from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from reports import compat_csv, releases
