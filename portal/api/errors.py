@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -20,6 +21,10 @@ CODES = {
     status.HTTP_405_METHOD_NOT_ALLOWED: "method_not_allowed",
     status.HTTP_406_NOT_ACCEPTABLE: "not_acceptable",
     status.HTTP_429_TOO_MANY_REQUESTS: "throttled",
+}
+
+DEFAULT_MESSAGES = {
+    status.HTTP_404_NOT_FOUND: _lazy("Aucune ressource publiée ne correspond à cette adresse."),
 }
 
 
@@ -42,6 +47,8 @@ def api_exception_handler(exc, context):
         details = None
         if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
             details = {"retry_after_seconds": int(exc.wait)}
+    if not message.strip():
+        message = DEFAULT_MESSAGES.get(response.status_code, _("Requête refusée."))
     response.data = error_body(code, message, details)
     request = context.get("request")
     if request is not None:
