@@ -182,7 +182,7 @@ class KeysetPagination(BasePagination):
                 "in": "query",
                 "required": False,
                 "description": _("Curseur opaque : suivez les liens « next » / « previous » des réponses."),
-                "schema": {"type": "string"},
+                "schema": {"type": "string", "minLength": 1, "pattern": "^[A-Za-z0-9_:=-]+$"},
             },
             {
                 "name": self.page_size_query_param,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from rest_framework import exceptions, mixins, viewsets
 from rest_framework.renderers import JSONRenderer
 
 from portal.api import filters, selectors, serializers
@@ -35,6 +36,20 @@ class OpenDataViewSet(viewsets.GenericViewSet):
 
     def get_exception_handler(self):
         return api_exception_handler
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.reject_empty_parameters(request)
+
+    def reject_empty_parameters(self, request) -> None:
+        """`?year=` is a mistake to report, not a filter to drop silently."""
+        known = {"format", "cursor", "page_size", "ordering"}
+        if self.filterset_class is not None:
+            known |= set(self.filterset_class.base_filters)
+        empty = sorted(k for k in known if request.query_params.get(k) == "")
+        if empty:
+            message = _("Valeur vide : donnez une valeur ou retirez le paramètre.")
+            raise exceptions.ValidationError({name: [message] for name in empty})
 
     @property
     def tier(self) -> Tier:
