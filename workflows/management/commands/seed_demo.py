@@ -19,7 +19,9 @@ from workflows.demo.users import ensure_demo_users
 from workflows.reference import ensure_reference_data
 
 #: Each area adds its step: a callable (*, rng, today, stdout) run after the portfolio exists.
-STEPS: list[str] = []
+STEPS: list[str] = [
+    "reports.demo.publish_demo_release",
+]
 
 
 class Command(BaseCommand):
