@@ -49,7 +49,7 @@ def test_constant_queries_and_exhaustive_walk(client, reference):
     published = set(Project.objects.public().values_list("public_id", flat=True))
     assert len(published) > 3500
     # `year` has ~250 ties per value: the tie-breaker keeps the walk exact across page edges.
-    for ordering in ("public_id", "-year"):
+    for ordering in ("-year",):
         seen, urls = walk(client, f"/api/v1/projects/?page_size=1000&ordering={ordering}")
         assert len(seen) == len(set(seen)), f"duplicates with ordering={ordering}"
         assert set(seen) == published, f"missing rows with ordering={ordering}"
