@@ -49,10 +49,9 @@ def test_constant_queries_and_exhaustive_walk(client, reference):
     published = set(Project.objects.public().values_list("public_id", flat=True))
     assert len(published) > 3500
     # `year` has ~250 ties per value: the tie-breaker keeps the walk exact across page edges.
-    for ordering in ("-year",):
-        seen, urls = walk(client, f"/api/v1/projects/?page_size=1000&ordering={ordering}")
-        assert len(seen) == len(set(seen)), f"duplicates with ordering={ordering}"
-        assert set(seen) == published, f"missing rows with ordering={ordering}"
+    seen, urls = walk(client, "/api/v1/projects/?page_size=1000&ordering=-year")
+    assert len(seen) == len(set(seen)), "a project came back twice"
+    assert set(seen) == published, "a published project was skipped"
     # The last page costs what the first one costs: no OFFSET, no cap on depth.
     assert len(urls) >= 4
     assert count_queries(client, urls[-1]) == count_queries(client, urls[0])
