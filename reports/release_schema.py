@@ -40,11 +40,25 @@ def _local_day(moment) -> str:
     return timezone.localtime(moment).date().isoformat() if moment else ""
 
 
+def _well_formed(registration) -> bool:
+    pattern = REGISTRY_PATTERNS.get(registration.registry)
+    return pattern is not None and pattern.match(registration.identifier) is not None
+
+
 def _ids(registry: str) -> Callable[[Any], str]:
     def get(project) -> str:
-        return "|".join(r.identifier for r in project.registrations.all() if r.registry == registry)
+        return "|".join(
+            r.identifier for r in project.registrations.all() if r.registry == registry and _well_formed(r)
+        )
 
     return get
+
+
+def _other_ids(project) -> str:
+    """Ids stored without passing their registry's format (legacy data): published, but apart."""
+    return "|".join(
+        f"{r.registry}:{r.identifier}" for r in project.registrations.all() if not _well_formed(r)
+    )
 
 
 def _multi_pattern(registry: str) -> str:
@@ -228,6 +242,14 @@ PROJECT_COLUMNS: list[Column] = [
         )
         for registry, column in REGISTRY_COLUMNS.items()
     ],
+    Column(
+        "other_registry_ids",
+        "registrations",
+        "string",
+        "Identifiants d'essai au format non reconnu pour leur registre (données historiques), "
+        "sous la forme registre:identifiant, séparés par « | ».",
+        _other_ids,
+    ),
 ]
 
 TRANCHE_COLUMNS: list[Column] = [

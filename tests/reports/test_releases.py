@@ -74,6 +74,21 @@ def test_registry_ids_are_typed_columns(releases_root, project_a):
     assert validate(str(releases_root / "latest" / "datapackage.json")).valid
 
 
+def test_malformed_legacy_registry_ids_are_set_apart(releases_root, project_a):
+    """A bulk-loaded id that fails its registry's format must not break the typed columns."""
+    from workflows.models import TrialRegistration
+
+    bad = TrialRegistration.objects.create(registry="prospero", identifier="CRD422021543163")
+    good = TrialRegistration.objects.create(registry="prospero", identifier="CRD42021543163")
+    project_a.registrations.add(bad, good)
+    releases.publish_release()
+    row = rows(releases_root / "latest", "projects.csv")[0]
+    assert row["prospero_ids"] == "CRD42021543163"
+    assert row["other_registry_ids"] == "prospero:CRD422021543163"
+    report = validate(str(releases_root / "latest" / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "note"])
+
+
 def test_second_release_reports_changes_and_keeps_the_first_intact(releases_root, project_a, project_b):
     first = releases.publish_release()
     before = digests(first.path)
