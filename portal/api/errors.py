@@ -59,4 +59,8 @@ def api_exception_handler(exc, context):
 
 def not_found(request, *args, **kwargs):
     """Unknown paths under /api/v1/ answer in the API's shape, not with the site's HTML page."""
-    return JsonResponse(error_body("not_found", _("Aucune ressource à cette adresse de l'API.")), status=404)
+    return JsonResponse(
+        error_body("not_found", _("Aucune ressource à cette adresse de l'API.")),
+        status=404,
+        json_dumps_params={"ensure_ascii": False},
+    )
