@@ -1,8 +1,11 @@
-"""Demo step: the public indicators page under the default site's root, with method notes."""
+"""Demo steps of `reports`: the public indicators page (with method notes) and a first open-data
+release, so /indicateurs/ and /donnees/ are filled in a fresh demo."""
 
 from __future__ import annotations
 
 from wagtail.models import Page, Site
+
+from reports.releases import latest_name, publish_release
 
 from .cache import bump_data_version
 
@@ -70,3 +73,12 @@ def create_indicators_page(*, rng=None, today=None, stdout=None) -> Page:
     if stdout is not None:
         stdout.write(f"Page des indicateurs publiée : {page.url}")
     return page
+
+
+def publish_demo_release(*, rng, today, stdout) -> None:
+    """Publish a first release (skipped when one exists): /donnees/ then lists it."""
+    if latest_name() is not None:
+        stdout.write(f"Données ouvertes : publication {latest_name()} déjà présente.")
+        return
+    release = publish_release(today=today)
+    stdout.write(f"Données ouvertes : publication {release.name} écrite ({release.path}).")

@@ -26,6 +26,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tests.factories import EstablishmentFactory, ProjectFactory, finess_with_key
+from tests.tranche_support import tranches  # noqa: F401
 from workflows import services
 from workflows.documents import inspect_upload
 from workflows.models import (
@@ -195,3 +196,10 @@ def portfolio(establishment_a, establishment_b, member_a, member_b, instructing_
     TrancheRequest.objects.filter(milestone=m41).update(status_changed_at=at("2018-03-20"))
     cache.clear()
     return {"p1": p1, "p2": p2, "p3": p3, "p4": p4, "r11": r11, "r12": r12, "delegation": delegation}
+
+
+@pytest.fixture
+def releases_root(settings, tmp_path):
+    """Open-data releases go to a throw-away RELEASES_ROOT."""
+    settings.RELEASES_ROOT = tmp_path / "releases"
+    return settings.RELEASES_ROOT

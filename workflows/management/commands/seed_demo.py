@@ -23,6 +23,7 @@ STEPS: list[str] = [
     "content.demo.build_site",
     "workflows.demo.requests.seed_requests",
     "reports.demo.create_indicators_page",
+    "reports.demo.publish_demo_release",
 ]
 
 

@@ -1,0 +1,82 @@
+"""Reads behind the API, built on `workflows.selectors`; each keeps a constant query count."""
+
+from __future__ import annotations
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from workflows import selectors
+from workflows.models import Call, Establishment, Project, ProjectMilestone, TrancheRequest, TrancheStatus
+from workflows.visibility import EXPERT_TRANCHE_STATES, PUBLIC_TRANCHE_STATES, Tier
+
+_MONEY = DecimalField(max_digits=12, decimal_places=2)
+
+
+def api_projects(tier: Tier) -> QuerySet[Project]:
+    """Public projects with funding figures, milestones and, for experts, progress figures."""
+    delegated = TrancheRequest.objects.filter(status__in=selectors.DELEGATED_STATES)
+    milestones = ProjectMilestone.objects.order_by("rank").prefetch_related(
+        Prefetch("tranche_requests", queryset=delegated, to_attr="delegated_requests")
+    )
+    related = ["call__programme", "establishment", "investigator", "discipline"]
+    if tier >= Tier.INTERNAL:
+        milestones = milestones.select_related("declared_by", "verified_by")
+    queryset = (
+        selectors.public_projects()
+        .select_related(*related)
+        .prefetch_related(Prefetch("milestones", queryset=milestones))
+    )
+    if tier >= Tier.EXPERT:
+        validated = (
+            TrancheRequest.objects.filter(milestone__project=OuterRef("pk"), status=TrancheStatus.VALIDATED)
+            .order_by()
+            .values("milestone__project")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+        late = (
+            ProjectMilestone.objects.filter(
+                project=OuterRef("pk"), declared_on__isnull=True, planned_date__lt=timezone.localdate()
+            )
+            .order_by()
+            .values("project")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        queryset = queryset.annotate(
+            amount_validated=Coalesce(
+                Subquery(validated, output_field=_MONEY), Value(0, output_field=_MONEY)
+            ),
+            late_milestones=Coalesce(Subquery(late, output_field=IntegerField()), Value(0)),
+        )
+    return queryset
+
+
+def api_tranches(tier: Tier) -> QuerySet[TrancheRequest]:
+    """Tranches of public projects in the states the tier may see."""
+    states = PUBLIC_TRANCHE_STATES if tier == Tier.PUBLIC else EXPERT_TRANCHE_STATES
+    queryset = TrancheRequest.objects.filter(
+        status__in=states, milestone__project__in=Project.objects.public()
+    ).select_related("milestone__project")
+    if tier >= Tier.INTERNAL:
+        queryset = queryset.select_related("created_by")
+    return queryset
+
+
+def api_establishments() -> QuerySet[Establishment]:
+    return Establishment.objects.all()
+
+
+def api_calls() -> QuerySet[Call]:
+    return Call.objects.select_related("programme")

@@ -1,0 +1,33 @@
+"""API fixtures: an expert with a token, a DGOS agent with a token, a fresh throttle cache."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from rest_framework.authtoken.models import Token
+
+from tests.factories import UserFactory
+from tests.tranche_support import tranches  # noqa: F401
+from workflows.roles import Role
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def expert(reference):
+    return UserFactory(username="experte", roles=[Role.EXPERT])
+
+
+@pytest.fixture
+def expert_headers(expert):
+    return {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=expert).key}"}
+
+
+@pytest.fixture
+def agent_headers(instructing_agent):
+    return {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=instructing_agent).key}"}
