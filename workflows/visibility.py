@@ -29,7 +29,8 @@ FIELDS: dict[str, dict[str, Tier]] = {
         "call": P,
         "year": P,
         "discipline": P,
-        "discipline_raw": E,
+        # The ministry's file has always published the free-text discipline (discipline_principale).
+        "discipline_raw": P,
         "establishment": P,
         "establishment_finess": P,
         "establishment_type": P,

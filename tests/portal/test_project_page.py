@@ -88,11 +88,9 @@ def planted(project_a, member_a, instructing_agent, budget_agent):
     Project.objects.filter(pk=project.pk).update(
         source_row=987654,
         budget_breakdown="SENTINEL-BUDGET-BREAKDOWN",
-        discipline_raw="SENTINEL-DISCIPLINE-RAW",
     )
     sentinels[("project", "source_row")] = "987654"
     sentinels[("project", "budget_breakdown")] = "SENTINEL-BUDGET-BREAKDOWN"
-    sentinels[("project", "discipline_raw")] = "SENTINEL-DISCIPLINE-RAW"
 
     # People behind declarations, verifications and requests (internal).
     member_a.last_name = "DECLARANTE"
@@ -215,7 +213,6 @@ def test_expert_sees_expert_fields_but_nothing_internal(client, planted, project
     assert {key: text for key, text in internal.items() if text in body} == {}
     assert "17 février 2031" in body  # planned date (expert)
     assert "4321 jours de retard" in body
-    assert "SENTINEL-DISCIPLINE-RAW" in body
 
 
 def test_rendered_fields_belong_to_the_audience_tier(client, planted, project_a):

@@ -1,4 +1,4 @@
-"""docs/workflow.md carries the state diagrams and the permission table generated from the code."""
+"""README.md carries the state diagrams and the permission table generated from the code."""
 
 from workflows import diagram
 
@@ -6,7 +6,7 @@ from workflows import diagram
 def test_docs_workflow_md_is_up_to_date():
     current = diagram.DOC_PATH.read_text(encoding="utf-8")
     assert diagram.replace_block(current) == current, (
-        "docs/workflow.md is out of date: run `python manage.py workflow_diagram --write`"
+        "README.md is out of date: run `python manage.py workflow_diagram --write`"
     )
 
 

@@ -12,8 +12,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         group = parser.add_mutually_exclusive_group()
-        group.add_argument("--write", action="store_true", help="Met à jour docs/workflow.md.")
-        group.add_argument("--check", action="store_true", help="Échoue si docs/workflow.md est périmé.")
+        group.add_argument("--write", action="store_true", help="Met à jour README.md.")
+        group.add_argument("--check", action="store_true", help="Échoue si README.md est périmé.")
 
     def handle(self, *args, write: bool, check: bool, **options):
         path = diagram.DOC_PATH
