@@ -337,6 +337,7 @@ class StoryPage(Page):
         context["projects"] = list(directory_queryset().filter(public_id__in=self.public_ids))
         return context
 
+
 # Indicators page (reports area): self-contained, reads everything through `reports.indicators`.
 
 

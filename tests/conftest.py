@@ -104,4 +104,3 @@ def project_a(establishment_a):
 @pytest.fixture
 def project_b(establishment_b):
     return ProjectFactory(establishment=establishment_b, acronym="BETA")
-
