@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.admin import messages
 
+from portal.downloads import evidence_response
 from workflows import selectors, services
 from workflows.delegation_exports import EXPORT_FORMATS, export_delegation
 from workflows.desk.actions import DESK_ACTIONS, actions_for, fire
@@ -157,20 +158,9 @@ def bulk_validate(request):
 
 @require_GET
 def document_download(request, pk: int):
-    """Evidence is private: agents only, always as an attachment, never sniffed as HTML."""
+    """Evidence is private: agents only (served as in the portal)."""
     _require(request.user, VIEW_REQUESTS_PERM)
-    document = get_object_or_404(EvidenceDocument, pk=pk)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404
-    response = FileResponse(
-        handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return evidence_response(get_object_or_404(EvidenceDocument, pk=pk))
 
 
 # Delegations
