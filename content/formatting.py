@@ -19,8 +19,9 @@ def format_decimal(value: Decimal | float, places: int = 1) -> str:
     return text.replace(",", NNBSP).replace(".", ",")
 
 
-def format_euros(value: Decimal | float | int | None, *, compact: bool = False) -> str:
-    """Whole euros ('1 234 567 €'), or compact ('1,2 M€', '3,45 Md€') for key figures."""
+def format_euros(value: Decimal | float | int | None, *, compact: bool = False, places: int = 0) -> str:
+    """Euros in French: '1 234 567 €' (whole euros), '12 345,60 €' with `places=2` (desk amounts),
+    or compact ('1,2 M€', '3,45 Md€') for key figures."""
     if value is None:
         return "—"
     amount = Decimal(value)
@@ -28,4 +29,6 @@ def format_euros(value: Decimal | float | int | None, *, compact: bool = False) 
         return f"{format_decimal(amount / Decimal('1e9'), 2)}{NBSP}Md€"
     if compact and abs(amount) >= Decimal("1e6"):
         return f"{format_decimal(amount / Decimal('1e6'), 1)}{NBSP}M€"
+    if places:
+        return f"{format_decimal(amount, places)}{NNBSP}€"
     return f"{format_int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))}{NBSP}€"

@@ -15,10 +15,10 @@ from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import IndexView
 
+from content.formatting import format_euros
 from workflows import selectors
 from workflows.desk.actions import actions_for
 from workflows.desk.filters import AgeFilter, DaysLateFilter
-from workflows.desk.formatting import euros
 from workflows.models import (
     Delegation,
     LateMilestone,
@@ -239,7 +239,7 @@ class RequestQueueAdmin(ModelAdmin):
 
     @admin_column(_("Montant"))
     def amount_display(self, obj):
-        return euros(obj.amount)
+        return format_euros(obj.amount, places=2)
 
     @admin_column(_("État"))
     def status_display(self, obj):
@@ -360,7 +360,7 @@ class DelegationAdmin(ModelAdmin):
 
     @admin_column(_("Montant total"))
     def total(self, obj):
-        return euros(obj.total_amount)
+        return format_euros(obj.total_amount, places=2)
 
 
 class AgentsDeskGroup(ModelAdminGroup):

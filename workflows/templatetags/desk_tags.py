@@ -2,11 +2,11 @@
 
 from django import template
 
-from workflows.desk.formatting import euros as _euros
+from content.formatting import format_euros
 
 register = template.Library()
 
 
 @register.filter
 def euros(amount) -> str:
-    return _euros(amount)
+    return format_euros(amount, places=2)
