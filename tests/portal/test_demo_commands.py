@@ -7,10 +7,12 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from content.models import HomePage
 from workflows.models import (
+    AuditEvent,
+    Delegation,
     Establishment,
     EstablishmentMembership,
     EstablishmentType,
@@ -18,6 +20,7 @@ from workflows.models import (
     ProjectMilestone,
     ProjectStatus,
     Region,
+    TrancheRequest,
     TrialRegistration,
 )
 from workflows.roles import Role
@@ -113,3 +116,19 @@ def test_seed_demo_is_deterministic_and_realistic(settings):
     assert User.objects.filter(username="chu-lyon").exists()
     site = Site.objects.get(is_default_site=True)
     assert isinstance(site.root_page.specific, HomePage)
+
+
+def test_seed_demo_twice_adds_nothing(settings, tmp_path):
+    """`make demo` may run again on the same database: the second seed leaves the data as it was."""
+    settings.DEBUG = True
+    settings.RELEASES_ROOT = tmp_path / "releases"
+    models = (Project, ProjectMilestone, TrancheRequest, Delegation, AuditEvent, Page)
+
+    def counts():
+        return {model.__name__: model.objects.count() for model in models}
+
+    call_command("seed_demo", projects=300, seed=7, today=TODAY, stdout=StringIO())
+    first = counts()
+    assert first["TrancheRequest"] > 0 and first["Delegation"] > 0
+    call_command("seed_demo", projects=300, seed=7, today=TODAY, stdout=StringIO())
+    assert counts() == first
