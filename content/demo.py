@@ -211,9 +211,9 @@ def build_site(*, rng: random.Random, today: datetime.date, stdout=None) -> dict
             ],
         )
         _footer_links(home)
-    from content.figures import clear_cache
+    from reports.cache import bump_data_version
 
-    clear_cache()  # the portfolio just changed: recompute the key figures on the next view
+    bump_data_version()  # bulk-created demo records fire no save signal: recompute figures on next view
     if stdout is not None:
         stdout.write(
             f"Site public : accueil, annuaire, {len(programme_pages)} pages programme, "

@@ -11,15 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from content.formatting import format_euros, format_int
+from reports.cache import cached
 from workflows import selectors
-from workflows.models import Programme, Project
-
-CACHE_SECONDS = 600
-CACHE_PREFIX = "content:key-figures:v1"
+from workflows.models import Project
 
 
 @dataclass(frozen=True)
@@ -84,19 +81,12 @@ def _scope_queryset(programme_code: str | None):
 
 
 def totals_for(programme_code: str | None = None) -> dict:
-    """Totals of the public portfolio (or one programme), cached for CACHE_SECONDS."""
-    key = f"{CACHE_PREFIX}:{programme_code or 'all'}"
-    totals = cache.get(key)
-    if totals is None:
-        totals = selectors.portfolio_totals(_scope_queryset(programme_code))
-        cache.set(key, totals, CACHE_SECONDS)
-    return totals
-
-
-def clear_cache() -> None:
-    cache.delete_many(
-        [f"{CACHE_PREFIX}:all"]
-        + [f"{CACHE_PREFIX}:{code}" for code in Programme.objects.values_list("code", flat=True)]
+    """Totals of the public portfolio (or one programme), cached until the records change
+    (the reports data version moves on every save of a project, request, delegation or audit event)."""
+    return cached(
+        "key-figures",
+        (programme_code or "all",),
+        lambda: selectors.portfolio_totals(_scope_queryset(programme_code)),
     )
 
 
