@@ -11,7 +11,6 @@ import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
-from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -413,16 +412,8 @@ def copy_schedule_to_project(*, project: Project) -> list[ProjectMilestone]:
     templates = list(schedule.milestone_templates.prefetch_related("evidence_types").order_by("rank"))
     created = []
     for index, template in enumerate(templates):
-        milestone = ProjectMilestone.objects.create(
-            project=project,
-            template=template,
-            rank=template.rank,
-            label=template.label,
-            share_percent=template.share_percent,
-            is_results_milestone=template.is_results_milestone,
-            is_last=index == len(templates) - 1,
-            planned_date=project.selected_on + relativedelta(months=template.planned_delay_months),
-        )
+        milestone = ProjectMilestone.from_template(project, template, is_last=index == len(templates) - 1)
+        milestone.save()
         milestone.evidence_types.set(template.evidence_types.all())
         created.append(milestone)
     return created

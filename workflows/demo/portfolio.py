@@ -10,7 +10,6 @@ import datetime
 import random
 from decimal import Decimal
 
-from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
@@ -382,17 +381,8 @@ def _seed_milestones(projects: list[Project], *, rng: random.Random, today: date
         stalled = project.status in (ProjectStatus.ABANDONED, ProjectStatus.LAPSED) or rng.random() < 0.15
         reached = 0
         for index, template in enumerate(templates):
-            planned = project.selected_on + relativedelta(months=template.planned_delay_months)
-            milestone = ProjectMilestone(
-                project=project,
-                template=template,
-                rank=template.rank,
-                label=template.label,
-                share_percent=template.share_percent,
-                is_results_milestone=template.is_results_milestone,
-                is_last=index == len(templates) - 1,
-                planned_date=planned,
-            )
+            milestone = ProjectMilestone.from_template(project, template, is_last=index == len(templates) - 1)
+            planned = milestone.planned_date
             slip = datetime.timedelta(days=rng.randint(-60, 240))
             can_reach = planned + slip < today and reached == index and not (stalled and index >= 2)
             if project.status == ProjectStatus.COMPLETED or can_reach:

@@ -6,6 +6,7 @@ import datetime
 import re
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -245,6 +246,22 @@ class ProjectMilestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project.public_id} — {self.rank}. {self.label}"
+
+    @classmethod
+    def from_template(
+        cls, project: Project, template: MilestoneTemplate, *, is_last: bool
+    ) -> ProjectMilestone:
+        """The unsaved milestone a selected project gets from one template of its call's schedule."""
+        return cls(
+            project=project,
+            template=template,
+            rank=template.rank,
+            label=template.label,
+            share_percent=template.share_percent,
+            is_results_milestone=template.is_results_milestone,
+            is_last=is_last,
+            planned_date=project.selected_on + relativedelta(months=template.planned_delay_months),
+        )
 
     @property
     def is_declared(self) -> bool:
