@@ -106,10 +106,10 @@ SELECT c.code, c.year, e.region, e.name, e.finess, e.type, p.acronym, p.title,
             SELECT r.identifier FROM workflows_project_registrations pr
             JOIN workflows_trialregistration r ON r.id = pr.trialregistration_id
             WHERE pr.project_id = p.id ORDER BY r.identifier)),
-       MAX(COALESCE(p.legacy_tranche_number, 0), COALESCE((
+       COALESCE((
             SELECT MAX(m.rank) FROM workflows_projectmilestone m
             JOIN workflows_trancherequest t ON t.milestone_id = m.id
-            WHERE m.project_id = p.id AND t.status IN ('delegated', 'paid')), 0))
+            WHERE m.project_id = p.id AND t.status IN ('delegated', 'paid')), 0)
 FROM workflows_project p
 JOIN workflows_call c ON c.id = p.call_id
 JOIN workflows_establishment e ON e.id = p.establishment_id

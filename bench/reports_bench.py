@@ -38,7 +38,6 @@ django.setup()
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from django.db.models import F  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -74,7 +73,6 @@ def add_requests(rng: random.Random, today: datetime.date) -> tuple[int, int]:
     """A request for every reached milestone beyond the stock, in the state its dates reach today."""
     milestones = (
         ProjectMilestone.objects.filter(declared_on__isnull=False, tranche_requests__isnull=True)
-        .exclude(rank__lte=F("project__legacy_tranche_number"))
         .values_list("id", "project_id", "declared_on", "share_percent", "project__award_amount")
     )
     requests, plans = [], []

@@ -67,13 +67,13 @@ def dashboard_projects(
     if search:
         projects = projects.filter(Q(acronym__icontains=search) | Q(title__icontains=search))
     next_milestone = ProjectMilestone.objects.filter(
-        project=OuterRef("pk"), declared_on__isnull=True
+        project=OuterRef("pk"), declared_on__isnull=True, reached_before_sirano=False
     ).order_by("rank")
     awaiting = TrancheRequest.objects.filter(
         milestone__project=OuterRef("pk"), status__in=ESTABLISHMENT_ACTION_STATES
     ).order_by("milestone__rank")
     late = ProjectMilestone.objects.filter(
-        project=OuterRef("pk"), declared_on__isnull=True, planned_date__lt=today
+        project=OuterRef("pk"), declared_on__isnull=True, reached_before_sirano=False, planned_date__lt=today
     )
     return (
         selectors.with_funding_figures(projects)

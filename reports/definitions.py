@@ -18,15 +18,12 @@ from django.utils import timezone
 from workflows.models import EstablishmentType, Region, TrancheStatus
 
 from . import formatting as fmt
-from .snapshot import ACTIVE_PROJECT_EXCLUDED, LEGACY_STATE, Filters, Snapshot, build_snapshot
+from .snapshot import ACTIVE_PROJECT_EXCLUDED, Filters, Snapshot, build_snapshot
 
-#: Tranche states whose money has left DGOS on the day (delegated, paid, or historical stock).
-DELEGATED_STATES = (TrancheStatus.DELEGATED.value, TrancheStatus.PAID.value, LEGACY_STATE)
-PIPELINE_ORDER = [*(s.value for s in TrancheStatus), LEGACY_STATE]
-PIPELINE_LABELS = {
-    **{s.value: str(s.label).capitalize() for s in TrancheStatus},
-    LEGACY_STATE: "Déléguée avant SIRANo (reprise)",
-}
+#: Tranche states whose money has left DGOS on the day (historical tranches are delegated).
+DELEGATED_STATES = (TrancheStatus.DELEGATED.value, TrancheStatus.PAID.value)
+PIPELINE_ORDER = [s.value for s in TrancheStatus]
+PIPELINE_LABELS = {s.value: str(s.label).capitalize() for s in TrancheStatus}
 DELAY_SEGMENTS = [
     ("declared_to_validated", "Déclaration → validation", "declared_on_asof", "validated_on"),
     ("validated_to_delegated", "Validation → délégation", "validated_on", "delegated_on"),
@@ -125,12 +122,20 @@ def funding_by_year(snap: Snapshot) -> pd.DataFrame:
 
 @indicator
 def tranche_pipeline(snap: Snapshot) -> pd.DataFrame:
-    """Tranches per state on the day: how many and for how much (every state listed)."""
-    grouped = snap.tranches.groupby("state")["amount"].agg(["size", "sum"])
+    """Tranches per state on the day, how many and for how much (every state listed), split
+    between the historical stock (delegated before SIRANo) and tranches instructed in SIRANo."""
+    tranches = snap.tranches
     out = pd.DataFrame({"state": PIPELINE_ORDER})
     out["label"] = out["state"].map(PIPELINE_LABELS)
-    out["count"] = out["state"].map(grouped["size"]).fillna(0).astype(int)
-    out["amount"] = out["state"].map(grouped["sum"]).fillna(0.0).round(2)
+    for suffix, part in (
+        ("workflow", tranches[~tranches["historical"].astype(bool)]),
+        ("historical", tranches[tranches["historical"].astype(bool)]),
+    ):
+        grouped = part.groupby("state")["amount"].agg(["size", "sum"])
+        out[f"count_{suffix}"] = out["state"].map(grouped["size"]).fillna(0).astype(int)
+        out[f"amount_{suffix}"] = out["state"].map(grouped["sum"]).fillna(0.0).round(2)
+    out["count"] = out["count_workflow"] + out["count_historical"]
+    out["amount"] = (out["amount_workflow"] + out["amount_historical"]).round(2)
     return out
 
 
@@ -142,8 +147,8 @@ def milestone_delays(snap: Snapshot) -> pd.DataFrame:
     steps both dated on or before the day count. Percentiles interpolate linearly (pandas).
     """
     tranches = snap.tranches
-    # Historical stock is dated by its verification only: it measures declaration → validation.
-    requests = tranches[tranches["state"] != LEGACY_STATE]
+    # Historical tranches have no instruction dates: only SIRANo tranches measure the later steps.
+    requests = tranches[~tranches["historical"].astype(bool)]
     rows = []
     for key, label, start, end in DELAY_SEGMENTS:
         source = tranches if key == "declared_to_validated" else requests
@@ -219,8 +224,8 @@ def tranche_forecast(snap: Snapshot) -> pd.DataFrame:
     done = tranches[tranches["state"].isin(DELEGATED_STATES)]
     slip, slip_all = _median_days(done, "planned_date", "delegated_on")
     decl, decl_all = _median_days(done, "declared_on_asof", "delegated_on")
-    # Historical stock is delegated on its verification date by construction: requests only here.
-    val, val_all = _median_days(done[done["state"] != LEGACY_STATE], "validated_on", "delegated_on")
+    # Historical tranches were never validated in SIRANo: SIRANo tranches only here.
+    val, val_all = _median_days(done[~done["historical"].astype(bool)], "validated_on", "delegated_on")
 
     milestones = snap.milestones.join(snap.projects[["programme", "status"]], on="project_id")
     open_requests = tranches[

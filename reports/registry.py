@@ -82,11 +82,17 @@ def _alt_funding(ind: Indicator, df: pd.DataFrame, as_of) -> str:
 
 
 def _alt_pipeline(ind: Indicator, df: pd.DataFrame, as_of) -> str:
-    parts = [
-        f"{r['label']} : {fmt.number(r['count'])} ({fmt.euros(r['amount'])})"
-        for _i, r in df.iterrows()
-        if r["count"]
-    ]
+    parts = []
+    for _i, r in df.iterrows():
+        if not r["count"]:
+            continue
+        part = f"{r['label']} : {fmt.number(r['count'])} ({fmt.euros(r['amount'])})"
+        if r["count_historical"]:
+            part += (
+                f", dont {fmt.number(r['count_historical'])} historiques avant SIRANo "
+                f"({fmt.euros(r['amount_historical'])})"
+            )
+        parts.append(part)
     return f"{ind.title}, au {fmt.date(as_of)}. " + (" ; ".join(parts) or "aucune tranche") + "."
 
 
@@ -214,14 +220,21 @@ INDICATORS: dict[str, Indicator] = {
         Indicator(
             key="tranche_pipeline",
             title="Tranches par état d'instruction",
-            description="Nombre et montant des tranches dans chaque état à la date choisie.",
+            description=(
+                "Nombre et montant des tranches dans chaque état à la date choisie, en distinguant "
+                "les tranches instruites dans SIRANo et l'historique délégué avant SIRANo."
+            ),
             func=d.tranche_pipeline,
             columns=(
                 Column("label", "État", "text"),
-                Column("count", "Tranches", "int"),
-                Column("amount", "Montant (€)", "money"),
+                Column("count_workflow", "Tranches SIRANo", "int"),
+                Column("amount_workflow", "Montant SIRANo (€)", "money"),
+                Column("count_historical", "Tranches historiques", "int"),
+                Column("amount_historical", "Montant historique (€)", "money"),
+                Column("count", "Tranches (total)", "int"),
+                Column("amount", "Montant total (€)", "money"),
             ),
-            chart=ChartSpec("label", ("amount",), horizontal=True),
+            chart=ChartSpec("label", ("amount_workflow", "amount_historical"), horizontal=True),
             unit="€",
             public=True,
             alt=_alt_pipeline,

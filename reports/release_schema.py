@@ -193,7 +193,7 @@ PROJECT_COLUMNS: list[Column] = [
         "amount_delegated",
         "amount_delegated",
         "number",
-        "Montant des tranches déléguées ou versées via SIRANo, en euros.",
+        "Montant des tranches déléguées ou versées, tranches historiques (avant SIRANo) incluses, en euros.",
         lambda p: f"{p.amount_delegated:.2f}",
         {"required": True, "minimum": 0},
     ),
@@ -293,6 +293,22 @@ TRANCHE_COLUMNS: list[Column] = [
         lambda t: _local_day(t.delegated_at),
     ),
     Column("paid_on", "paid_on", "date", "Date du versement.", lambda t: _local_day(t.paid_at)),
+    Column(
+        "is_historical",
+        "is_historical",
+        "boolean",
+        "true si la tranche a été déléguée avant SIRANo (reprise du stock, sans date connue).",
+        lambda t: "true" if t.is_historical else "false",
+        {"required": True},
+    ),
+    Column(
+        "amount_is_derived",
+        "amount_is_derived",
+        "boolean",
+        "true si le montant est calculé selon l'échéancier du projet (le fichier source ne le donnait pas).",
+        lambda t: "true" if t.amount_is_derived else "false",
+        {"required": True},
+    ),
 ]
 
 for _model, _columns in (("project", PROJECT_COLUMNS), ("tranche", TRANCHE_COLUMNS)):

@@ -171,6 +171,8 @@ def _xlsx_value(value, column: Column):
         return float(Decimal(value))
     if column.type == "date":
         return datetime.date.fromisoformat(value)
+    if column.type == "boolean":
+        return value == "true"
     return value
 
 

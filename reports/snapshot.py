@@ -10,9 +10,11 @@ Every indicator reads one `Snapshot`. It is built from a handful of `.values_lis
   in March counts as submitted on 1 March");
 - a milestone counts as declared once its declaration was recorded (`declared_at`, else the
   declared date for imported stock);
-- historical stock: milestones ranked up to `Project.legacy_tranche_number` that never had a
-  request are tranches delegated before SIRANo, dated by `verified_at`, else `declared_on`, else
-  the selection date.
+- historical tranches (`TrancheRequest.is_historical`, the stock delegated before SIRANo) are
+  delegated on their milestone's verification date, else its declared date, else the project's
+  selection date, whatever the day they were recorded (`workflows.selectors.money_filters`
+  uses the same rule); the `historical` column tells them from workflow tranches;
+- a project's status on day D is read from its dated history (`ProjectStatusChange`).
 """
 
 from __future__ import annotations
@@ -28,13 +30,18 @@ from django.db import connections
 from django.db.models import CharField, FloatField, Q
 from django.db.models.functions import Cast
 
-from workflows.models import AuditEvent, Project, ProjectMilestone, TrancheRequest, TrancheStatus
+from workflows.models import (
+    AuditEvent,
+    Project,
+    ProjectMilestone,
+    ProjectStatusChange,
+    TrancheRequest,
+    TrancheStatus,
+)
 
 S = TrancheStatus
 #: Reached-state stamps in workflow order; each implies the ones before it.
 STAMPED_STATES = ["submitted", "validated", "delegated", "paid"]
-#: Label of the historical stock in the tranche pipeline.
-LEGACY_STATE = "legacy"
 ACTIVE_PROJECT_EXCLUDED = ("abandoned", "lapsed")
 
 #: Filters every indicator accepts: name -> ORM lookup on Project.
@@ -130,7 +137,6 @@ PROJECT_COLUMNS = {
     "award": _float("award_amount"),
     "selected_on": _text("selected_on"),
     "status": "status",
-    "legacy_tranche_number": "legacy_tranche_number",
 }
 MILESTONE_COLUMNS = {
     "milestone_id": "id",
@@ -141,12 +147,14 @@ MILESTONE_COLUMNS = {
     "declared_on": _text("declared_on"),
     "declared_at": _text("declared_at"),
     "verified_at": _text("verified_at"),
+    "reached_before_sirano": "reached_before_sirano",
 }
 REQUEST_COLUMNS = {
     "request_id": "id",
     "milestone_id": "milestone_id",
     "amount": _float("amount"),
     "status": "status",
+    "historical": "is_historical",
     "created_at": _text("created_at"),
     "status_changed_at": _text("status_changed_at"),
     "submitted_at": _text("submitted_at"),
@@ -162,8 +170,38 @@ def load_projects(as_of: datetime.date, filters: Filters) -> pd.DataFrame:
     df["award"] = df["award"].astype(float)
     df["selected_on"] = _dates(df["selected_on"])
     df["discipline"] = df["discipline"].fillna("Non renseignée")
-    df["legacy_tranche_number"] = df["legacy_tranche_number"].fillna(0).astype(int)
+    df["status"] = statuses_on(df.set_index("id")["status"], as_of, filters).to_numpy()
     return df.set_index("id", drop=False)
+
+
+def statuses_on(current: pd.Series, as_of: datetime.date, filters: Filters) -> pd.Series:
+    """Each project's status at the end of `as_of` (index: project id), from its dated history:
+    the last change in effect on the day, else the status before its first change."""
+    if current.empty:
+        return current
+    changes = _frame(
+        ProjectStatusChange.objects.filter(filters.project_q("project__")).order_by(
+            "project", "effective_on", "recorded_at", "pk"
+        ),
+        {
+            "project_id": "project_id",
+            "from_status": "from_status",
+            "to_status": "to_status",
+            "effective_on": _text("effective_on"),
+        },
+    )
+    if changes.empty:
+        return current
+    changes = changes[changes["project_id"].isin(current.index)].copy()
+    changes["effective_on"] = _dates(changes["effective_on"])
+    before = changes.groupby("project_id")["from_status"].first()
+    in_effect = (
+        changes[changes["effective_on"] <= pd.Timestamp(as_of)].groupby("project_id")["to_status"].last()
+    )
+    status = current.copy()
+    status.loc[before.index] = before
+    status.loc[in_effect.index] = in_effect
+    return status
 
 
 def load_milestones(project_ids: pd.Index, filters: Filters) -> pd.DataFrame:
@@ -184,6 +222,7 @@ def load_requests(filters: Filters) -> pd.DataFrame:
     qs = TrancheRequest.objects.filter(filters.project_q("milestone__project__")).order_by()
     df = _frame(qs, REQUEST_COLUMNS)
     df["amount"] = df["amount"].astype(float)
+    df["historical"] = df["historical"].astype(bool)
     for column in ("created_at", "status_changed_at", *(f"{s}_at" for s in STAMPED_STATES)):
         df[column] = _timestamps(df[column])
     return df
@@ -244,6 +283,8 @@ def _request_states(requests: pd.DataFrame, events: pd.DataFrame, cutoff: pd.Tim
         .reindex(index=requests.index, columns=STAMPED_STATES)
     )
     reached = firsts.combine_first(stamps.where(stamps.lt(cutoff)))
+    # With no event before the cutoff the columns come back as objects: keep them datetimes.
+    reached = reached.apply(pd.to_datetime)
     reached = reached.where(reached.lt(cutoff))
     out = pd.DataFrame(
         {
@@ -268,40 +309,48 @@ def build_snapshot(as_of: datetime.date, filters: Filters | None = None) -> Snap
     events = load_transitions(cutoff)
 
     declared_known = milestones["declared_at"].dt.normalize().fillna(milestones["declared_on"])
-    milestones["declared"] = declared_known.lt(cutoff) & milestones["declared_on"].notna()
+    # A milestone closed by the historical stock was reached before SIRANo: never late.
+    milestones["declared"] = (declared_known.lt(cutoff) & milestones["declared_on"].notna()) | milestones[
+        "reached_before_sirano"
+    ].astype(bool)
     milestones["declared_on_asof"] = milestones["declared_on"].where(milestones["declared"])
     milestones["verified_on_asof"] = milestones["verified_at"].where(milestones["verified_at"].lt(cutoff))
-    project_cols = projects[["award", "legacy_tranche_number", "selected_on"]]
+    project_cols = projects[["award", "selected_on"]]
     milestones = milestones.join(project_cols, on="project_id")
     milestones["tranche_amount"] = (milestones["award"] * milestones["share"] / 100).round(2)
 
-    states = _request_states(requests, events, cutoff)
+    workflow = requests[~requests["historical"]]
+    states = _request_states(workflow, events, cutoff)
     states = states[states["state"].notna() & states["milestone_id"].isin(milestones["milestone_id"])]
+    states["historical"] = False
 
-    # Historical stock: tranches delegated before SIRANo, on milestones that never had a request.
-    legacy = milestones[
-        (milestones["rank"] <= milestones["legacy_tranche_number"])
-        & ~milestones["milestone_id"].isin(requests["milestone_id"])
-    ]
-    legacy_on = (
-        legacy["verified_at"].dt.normalize().fillna(legacy["declared_on"]).fillna(legacy["selected_on"])
+    # Historical tranches: delegated before SIRANo, dated by their milestone (see the docstring).
+    stock = requests[requests["historical"]].join(
+        milestones.set_index("milestone_id")[
+            ["selected_on", "declared_on", "verified_at", "verified_on_asof"]
+        ],
+        on="milestone_id",
+        how="inner",
     )
-    legacy = legacy.assign(legacy_on=legacy_on)
-    legacy = legacy[legacy["legacy_on"].lt(cutoff)]
-    legacy_rows = pd.DataFrame(
+    stock_on = stock["verified_at"].dt.normalize().fillna(stock["declared_on"]).fillna(stock["selected_on"])
+    stock = stock.assign(stock_on=stock_on)
+    stock = stock[stock["stock_on"].lt(cutoff)]
+    historical_rows = pd.DataFrame(
         {
-            "request_id": pd.Series(pd.NA, index=legacy.index, dtype="Int64"),
-            "milestone_id": legacy["milestone_id"],
-            "amount": legacy["tranche_amount"],
-            "state": LEGACY_STATE,
+            "request_id": stock["request_id"],
+            "milestone_id": stock["milestone_id"],
+            "amount": stock["amount"],
+            "state": stock["status"],
             "submitted_on": pd.NaT,
-            "validated_on": legacy["verified_on_asof"],
-            "delegated_on": legacy["legacy_on"],
+            "validated_on": stock["verified_on_asof"],
+            "delegated_on": stock["stock_on"],
             "paid_on": pd.NaT,
+            "historical": True,
         }
     )
-    frames = [f for f in (states, legacy_rows) if not f.empty]
+    frames = [f for f in (states, historical_rows) if not f.empty]
     tranches = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*states.columns])
+    tranches["historical"] = tranches["historical"].astype(bool)
     milestone_cols = milestones.set_index("milestone_id")[
         ["project_id", "rank", "declared_on_asof", "planned_date"]
     ]

@@ -8,7 +8,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth.models import Group, User
 
-from workflows import services
+from workflows import ledger, services
 from workflows.models import (
     Establishment,
     EstablishmentMembership,
@@ -85,6 +85,17 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     def with_milestones(self, create, extracted, **kwargs):
         if create and extracted is not False:
             services.copy_schedule_to_project(project=self)
+
+    @factory.post_generation
+    def historical_tranches(self, create, extracted, **kwargs):
+        """`historical_tranches=k`: tranches 1..k delegated before SIRANo, through the ledger service."""
+        if create and extracted:
+            ledger.record_historical_tranches(
+                entries=[
+                    ledger.HistoricalStock(project_id=self.pk, last_rank=extracted, source_file="test.csv")
+                ]
+            )
+            self.refresh_from_db(fields=["status"])
 
 
 def member_of(establishment: Establishment, username: str) -> User:

@@ -35,7 +35,7 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSetGroup,
 )
 
-from workflows import services
+from workflows import selectors, services
 from workflows.models import (
     Call,
     Discipline,
@@ -141,7 +141,6 @@ class ProjectCreateView(CreateView):
                 "budget_breakdown",
                 "results_posted_on",
                 "results_url",
-                "legacy_tranche_number",
             )
             if name in data
         }
@@ -248,6 +247,11 @@ class ProjectViewSet(AgentSnippetViewSet):
         "establishment",
         "investigator",
         "award_amount",
+        "amount_delegated",
+        "amount_paid",
+        "amount_validated",
+        "amount_remaining",
+        "tranche_number",
         "get_status_display",
         "get_visibility_display",
         "selected_on",
@@ -260,6 +264,11 @@ class ProjectViewSet(AgentSnippetViewSet):
         "establishment": _("Établissement coordonnateur"),
         "investigator": _("Porteur"),
         "award_amount": _("Financement total (€)"),
+        "amount_delegated": _("Délégué, historique inclus (€)"),
+        "amount_paid": _("Versé (€)"),
+        "amount_validated": _("Validé à déléguer (€)"),
+        "amount_remaining": _("Reste à engager (€)"),
+        "tranche_number": _("Dernière tranche déléguée"),
         "get_status_display": _("Statut"),
         "get_visibility_display": _("Visibilité"),
         "selected_on": _("Date de sélection"),
@@ -283,7 +292,6 @@ class ProjectViewSet(AgentSnippetViewSet):
         "selected_on",
         "results_posted_on",
         "results_url",
-        "legacy_tranche_number",
         "source_file",
         "source_row",
     ]
@@ -305,7 +313,6 @@ class ProjectViewSet(AgentSnippetViewSet):
                 [
                     FieldRowPanel([FieldPanel("award_amount"), FieldPanel("selected_on")]),
                     FieldPanel("budget_breakdown"),
-                    FieldPanel("legacy_tranche_number"),
                 ],
                 heading=_("Financement"),
             ),
@@ -322,7 +329,10 @@ class ProjectViewSet(AgentSnippetViewSet):
     )
 
     def get_queryset(self, request):
-        return Project.objects.select_related("call__programme", "establishment", "investigator")
+        # The money columns of the list and its exports come from the one money selector.
+        return selectors.with_funding_figures(
+            Project.objects.select_related("call__programme", "establishment", "investigator")
+        )
 
 
 # Establishments

@@ -110,6 +110,70 @@ def results_posted_if_required(request) -> bool:
     return milestone.project.results_posted_on is not None
 
 
+# Requestability: which milestone may still be declared and its tranche requested.
+
+CLOSED_PROJECT_STATUSES = ("completed", "abandoned", "lapsed")
+COMMITTED_STATUSES = ("validated", "delegated", "paid")
+
+
+def project_accepts_requests(request) -> bool:
+    """No tranche is requested, submitted or validated for an abandoned, lapsed or completed project."""
+    return request.milestone.project.status not in CLOSED_PROJECT_STATUSES
+
+
+def covering_tranche(milestone):
+    """The committed tranche (historical or SIRANo) that already covers the milestone, if any.
+
+    Reads `milestone.tranche_requests.all()`, so lists that prefetch them run no query.
+    """
+    return next((r for r in milestone.tranche_requests.all() if r.status in COMMITTED_STATUSES), None)
+
+
+def milestone_closed(milestone) -> bool:
+    """Declared, closed by the historical stock, or covered by a committed tranche."""
+    return milestone.is_closed or covering_tranche(milestone) is not None
+
+
+def milestone_refusal(milestone, siblings) -> str | None:
+    """Why the establishment may not declare this milestone and request its tranche (French), or None.
+
+    `siblings`: the project's milestones (with `tranche_requests` prefetched by lists). The rules,
+    in order: the project is still open; the milestone is not covered by a committed tranche
+    (historical included); the milestones before it are closed, unless an agent allowed an
+    exception for this one. `services` enforce them; pages show the same sentence.
+    """
+    project = milestone.project
+    if project.status in CLOSED_PROJECT_STATUSES:
+        return str(
+            _("Le projet est « %(status)s » : aucune tranche ne peut plus être demandée.")
+            % {"status": project.get_status_display()}
+        )
+    covering = covering_tranche(milestone)
+    if covering is not None:
+        if covering.is_historical:
+            return str(
+                _(
+                    "La tranche %(rank)s a déjà été déléguée avant SIRANo : elle ne peut pas être demandée à nouveau."
+                )
+                % {"rank": milestone.rank}
+            )
+        return str(
+            _("La tranche %(rank)s est déjà engagée (%(state)s) : elle ne peut pas être demandée à nouveau.")
+            % {"rank": milestone.rank, "state": covering.get_status_display()}
+        )
+    if milestone.order_exception_at is None:
+        pending = [m for m in siblings if m.rank < milestone.rank and not milestone_closed(m)]
+        if pending:
+            return str(
+                _(
+                    "Déclarez d'abord le jalon %(rank)s : les jalons se déclarent dans l'ordre "
+                    "(un agent de la DGOS peut autoriser une exception)."
+                )
+                % {"rank": min(m.rank for m in pending)}
+            )
+    return None
+
+
 def in_delegation(request) -> bool:
     return request.delegation_id is not None
 
@@ -127,6 +191,9 @@ CONDITION_MESSAGES = {
         "La dernière tranche exige que les résultats soient postés dans le registre d'essais."
     ),
     in_delegation: _("La tranche doit d'abord être ajoutée à une délégation."),
+    project_accepts_requests: _(
+        "Le projet est abandonné, caduc ou terminé : aucune tranche ne peut plus être demandée ni validée."
+    ),
     delegation_not_empty: _("La délégation ne contient aucune tranche."),
 }
 

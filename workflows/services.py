@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_fsm import ConcurrentTransition, can_proceed
 
-from workflows import notifications, rules
+from workflows import notifications, project_status, rules
 from workflows.documents import InspectedUpload
 from workflows.models import (
     AuditEvent,
@@ -44,6 +44,7 @@ ACTION_LABELS = {
     "delegate": _lazy("Déléguer"),
     "mark_paid": _lazy("Marquer versée"),
     "withdraw": _lazy("Retirer"),
+    "allow_out_of_order": _lazy("Autoriser la déclaration hors ordre"),
     "issue": _lazy("Émettre"),
     "record_payment": _lazy("Enregistrer le versement"),
 }
@@ -197,9 +198,24 @@ def withdraw_tranche_request(*, tranche_request, actor, comment: str = "", at=No
 
 
 def delegate_tranche_request(*, tranche_request, actor, comment: str = "", at=None) -> TrancheRequest:
-    """Budget agent marks a validated tranche of an issued delegation as delegated."""
+    """Budget agent marks a validated tranche of an issued delegation as delegated; the project
+    follows its ledger (en cours, terminé with its last tranche)."""
+
+    def follow(request: TrancheRequest) -> None:
+        project_status.follow_ledger(
+            project_ids=[request.milestone.project_id],
+            actor=actor,
+            at=request.delegated_at,
+            comment=_("Tranche %(rank)s déléguée") % {"rank": request.milestone.rank},
+        )
+
     return _transition_tranche_request(
-        tranche_request=tranche_request, name="delegate", actor=actor, comment=comment, at=at
+        tranche_request=tranche_request,
+        name="delegate",
+        actor=actor,
+        comment=comment,
+        at=at,
+        after_apply=follow,
     )
 
 
@@ -226,6 +242,7 @@ def create_tranche_request(
         )
         if not rules.is_member_of(actor, milestone.project.establishment_id):
             raise PermissionDenied(_("Seul l'établissement coordonnateur peut demander cette tranche."))
+        _check_requestable(milestone)
         if milestone.tranche_requests.exclude(
             status__in=[TrancheStatus.REJECTED, TrancheStatus.WITHDRAWN]
         ).exists():
@@ -320,6 +337,7 @@ def declare_milestone(
             raise PermissionDenied(_("Seul l'établissement coordonnateur peut déclarer ce jalon."))
         if milestone.verified_at is not None:
             raise ValidationError(_("Ce jalon a déjà été vérifié par la DGOS."))
+        _check_requestable(milestone)
         milestone.declared_on = reached_on
         milestone.declared_at = at
         milestone.declared_by = actor
@@ -329,6 +347,48 @@ def declare_milestone(
         _audit(
             actor=actor,
             action="declare_milestone",
+            at=at,
+            comment=comment,
+            project=milestone.project,
+            milestone=milestone,
+        )
+    return milestone
+
+
+def _check_requestable(milestone: ProjectMilestone) -> None:
+    """Raise the French reason when `rules.milestone_refusal` refuses the milestone (fresh data)."""
+    siblings = list(milestone.project.milestones.prefetch_related("tranche_requests").order_by("rank"))
+    current = next(m for m in siblings if m.pk == milestone.pk)
+    current.project = milestone.project
+    reason = rules.milestone_refusal(current, siblings)
+    if reason:
+        raise ValidationError(reason)
+
+
+def allow_out_of_order_declaration(
+    *, milestone: ProjectMilestone, actor, comment: str, at=None
+) -> ProjectMilestone:
+    """An agent lets the establishment declare this milestone before the earlier ones (audited)."""
+    at = at or timezone.now()
+    if not (actor and actor.is_active and actor.has_perm("workflows.allow_out_of_order_milestone")):
+        raise PermissionDenied(_("Seul un agent de la DGOS peut autoriser une déclaration hors ordre."))
+    if not (comment or "").strip():
+        raise ValidationError({"comment": _("Un motif est obligatoire pour autoriser une exception.")})
+    with transaction.atomic():
+        milestone = (
+            ProjectMilestone.objects.select_for_update(of=("self",))
+            .select_related("project")
+            .get(pk=milestone.pk)
+        )
+        if milestone.order_exception_at is not None:
+            raise ValidationError(_("Une exception est déjà accordée pour ce jalon."))
+        milestone.order_exception_at = at
+        milestone.order_exception_by = actor
+        milestone.order_exception_comment = comment
+        milestone.save(update_fields=["order_exception_at", "order_exception_by", "order_exception_comment"])
+        _audit(
+            actor=actor,
+            action="allow_out_of_order",
             at=at,
             comment=comment,
             project=milestone.project,
@@ -372,7 +432,10 @@ def mark_late_milestones(*, today: datetime.date) -> dict[str, int]:
 
     with transaction.atomic():
         late = ProjectMilestone.objects.select_for_update(of=("self",)).filter(
-            declared_on__isnull=True, planned_date__lt=today, project__status__in=ACTIVE_PROJECT_STATES
+            declared_on__isnull=True,
+            reached_before_sirano=False,
+            planned_date__lt=today,
+            project__status__in=ACTIVE_PROJECT_STATES,
         )
         changed, newly_late = [], 0
         rows = list(late.only("pk", "planned_date", "days_late").order_by("pk"))

@@ -4,23 +4,19 @@ from __future__ import annotations
 
 from django.db.models import (
     Count,
-    DecimalField,
     IntegerField,
     OuterRef,
     Prefetch,
     QuerySet,
     Subquery,
-    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from workflows import selectors
-from workflows.models import Call, Establishment, Project, ProjectMilestone, TrancheRequest, TrancheStatus
+from workflows.models import Call, Establishment, Project, ProjectMilestone, TrancheRequest
 from workflows.visibility import EXPERT_TRANCHE_STATES, PUBLIC_TRANCHE_STATES, Tier
-
-_MONEY = DecimalField(max_digits=12, decimal_places=2)
 
 
 def api_projects(tier: Tier) -> QuerySet[Project]:
@@ -38,16 +34,13 @@ def api_projects(tier: Tier) -> QuerySet[Project]:
         .prefetch_related(Prefetch("milestones", queryset=milestones))
     )
     if tier >= Tier.EXPERT:
-        validated = (
-            TrancheRequest.objects.filter(milestone__project=OuterRef("pk"), status=TrancheStatus.VALIDATED)
-            .order_by()
-            .values("milestone__project")
-            .annotate(total=Sum("amount"))
-            .values("total")
-        )
+        # amount_validated comes with the money selector (`with_funding_figures`).
         late = (
             ProjectMilestone.objects.filter(
-                project=OuterRef("pk"), declared_on__isnull=True, planned_date__lt=timezone.localdate()
+                project=OuterRef("pk"),
+                declared_on__isnull=True,
+                reached_before_sirano=False,
+                planned_date__lt=timezone.localdate(),
             )
             .order_by()
             .values("project")
@@ -55,9 +48,6 @@ def api_projects(tier: Tier) -> QuerySet[Project]:
             .values("n")
         )
         queryset = queryset.annotate(
-            amount_validated=Coalesce(
-                Subquery(validated, output_field=_MONEY), Value(0, output_field=_MONEY)
-            ),
             late_milestones=Coalesce(Subquery(late, output_field=IntegerField()), Value(0)),
         )
     return queryset

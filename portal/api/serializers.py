@@ -103,7 +103,8 @@ class ProjectSerializer(TieredSerializer):
     region = RegionSerializer(source="establishment")
     investigator = InvestigatorSerializer()
     award_amount = _money(help_text="Financement total en euros")
-    amount_delegated = _money(help_text="Montant délégué (tranches déléguées ou versées)")
+    amount_delegated = _money(help_text="Montant délégué (tranches déléguées ou versées, historique inclus)")
+    amount_paid = _money(help_text="Montant versé")
     tranche_number = serializers.IntegerField(help_text="Rang de la dernière tranche déléguée, 0 si aucune")
     registrations = RegistrationSerializer(many=True)
     status = serializers.CharField(help_text="selected, in_progress, completed, abandoned ou lapsed")
@@ -113,6 +114,9 @@ class ProjectSerializer(TieredSerializer):
     results_posted_on = serializers.DateField(allow_null=True)
     planned_dates = serializers.SerializerMethodField()
     amount_validated = _money(help_text="Montant validé et pas encore délégué")
+    amount_remaining = _money(
+        help_text="Reste à engager : financement total moins tranches validées, déléguées ou versées"
+    )
     late_milestones = serializers.IntegerField(help_text="Jalons en retard à ce jour")
     source_file = serializers.CharField()
     source_row = serializers.IntegerField(allow_null=True)
@@ -133,6 +137,10 @@ class TrancheSerializer(TieredSerializer):
     status = serializers.CharField(help_text="delegated ou paid (validated pour les experts)")
     delegated_on = serializers.DateTimeField(source="delegated_at", allow_null=True)
     paid_on = serializers.DateTimeField(source="paid_at", allow_null=True)
+    is_historical = serializers.BooleanField(help_text="Tranche déléguée avant SIRANo (reprise du stock)")
+    amount_is_derived = serializers.BooleanField(
+        help_text="Montant calculé selon l'échéancier (le fichier source ne le donnait pas)"
+    )
     submitted_on = serializers.DateTimeField(source="submitted_at", allow_null=True)
     validated_on = serializers.DateTimeField(source="validated_at", allow_null=True)
     comment = serializers.CharField()

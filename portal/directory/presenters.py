@@ -29,7 +29,7 @@ PROJECT_FIELDS: dict[str, tuple[str, Callable[[Project], object]]] = {
     "region": (_("Région"), lambda p: p.establishment.get_region_display()),
     "investigator": (_("Porteur du projet"), lambda p: str(p.investigator)),
     "award_amount": (_("Financement attribué"), lambda p: p.award_amount),
-    "amount_delegated": (_("Crédits délégués"), lambda p: getattr(p, "amount_delegated_total", None)),
+    "amount_delegated": (_("Crédits délégués"), lambda p: p.amount_delegated),
     "tranche_number": (_("Dernière tranche déléguée"), lambda p: p.tranche_number or 0),
     "registrations": (_("Registres d'essais"), lambda p: list(p.registrations.all())),
     "status": (_("Statut"), lambda p: p.get_status_display()),
@@ -54,11 +54,10 @@ def project_values(project: Project, tier: Tier) -> dict[str, dict]:
 def timeline(project: Project, milestones: list[ProjectMilestone], tier: Tier) -> list[dict]:
     """Milestones reached and tranches delegated; never comments, documents or who declared.
 
-    A delegated/paid request gives its amount and dates; for the historical stock (ranks up to
-    `legacy_tranche_number` without such a request) the amount is the schedule share of the award.
+    Tranches come from the ledger only (delegated or paid requests, the historical stock
+    included); amounts are never recomputed here.
     """
     allowed = set(visibility.fields_for("milestone", tier))
-    legacy_rank = project.legacy_tranche_number or 0
     steps = []
     for milestone in milestones:
         requests = [
@@ -67,35 +66,22 @@ def timeline(project: Project, milestones: list[ProjectMilestone], tier: Tier) -
         tranches = [
             {
                 "amount": r.amount,
-                "status": r.get_status_display(),
+                "status": _("déléguée avant SIRANo") if r.is_historical else r.get_status_display(),
                 "delegated_on": r.delegated_at.date() if r.delegated_at else None,
                 "paid_on": r.paid_at.date() if r.paid_at else None,
-                "legacy": False,
+                "legacy": r.is_historical,
+                "derived": r.amount_is_derived,
             }
             for r in requests
         ]
-        if not tranches and milestone.rank <= legacy_rank:
-            tranches.append(
-                {
-                    "amount": milestone.tranche_amount,
-                    "status": _("déléguée avant SIRANo"),
-                    "delegated_on": None,
-                    "paid_on": None,
-                    "legacy": True,
-                }
-            )
         values = {
             "rank": milestone.rank,
             "label": milestone.label,
-            "reached": milestone.declared_on is not None or bool(tranches),
+            "reached": milestone.is_closed or bool(tranches),
             "declared_on": milestone.declared_on,
             "amount_delegated": sum((t["amount"] for t in tranches), Decimal("0")),
             "planned_date": milestone.planned_date,
-            "days_late": milestone.days_late if milestone.declared_on is None else 0,
+            "days_late": 0 if milestone.is_closed else milestone.days_late,
         }
         steps.append({"values": {k: v for k, v in values.items() if k in allowed}, "tranches": tranches})
     return steps
-
-
-def amount_delegated(steps: list[dict]) -> Decimal:
-    return sum((t["amount"] for step in steps for t in step["tranches"]), Decimal("0"))

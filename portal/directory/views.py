@@ -113,13 +113,19 @@ def project_detail(request, public_id: str):
             Prefetch(
                 "tranche_requests",
                 queryset=TrancheRequest.objects.filter(status__in=visibility.PUBLIC_TRANCHE_STATES).only(
-                    "id", "milestone_id", "amount", "status", "delegated_at", "paid_at"
+                    "id",
+                    "milestone_id",
+                    "amount",
+                    "status",
+                    "delegated_at",
+                    "paid_at",
+                    "is_historical",
+                    "amount_is_derived",
                 ),
             )
         )
     )
     steps = presenters.timeline(project, milestones, tier)
-    project.amount_delegated_total = presenters.amount_delegated(steps)
     shown = presenters.project_values(project, tier)
     related = list(
         directory_queryset()
@@ -204,6 +210,7 @@ CSV_COLUMNS = [
     ("region", "region", lambda p: p.establishment.get_region_display()),
     ("porteur", "investigator", lambda p: p.investigator.full_name),
     ("financement_total", "award_amount", lambda p: f"{p.award_amount:.2f}".replace(".", ",")),
+    ("credits_delegues", "amount_delegated", lambda p: f"{p.amount_delegated:.2f}".replace(".", ",")),
     ("numero_tranche", "tranche_number", lambda p: p.tranche_number or ""),
     ("registres_essais", "registrations", lambda p: " ".join(r.identifier for r in p.registrations.all())),
     ("statut", "status", lambda p: p.get_status_display()),

@@ -13,7 +13,7 @@ from portal import selectors
 from portal.access import MemberActionMixin
 from portal.forms import MilestoneDeclarationForm
 from portal.views import form_error_from_service
-from workflows import services
+from workflows import rules, services
 from workflows.models import TrancheStatus
 
 
@@ -53,6 +53,16 @@ class MilestoneDeclareView(MemberActionMixin, FormView):
 
     def get(self, request, *args, **kwargs):
         self.setup_milestone()
+        if self.open_request is None:
+            siblings = list(
+                self.milestone.project.milestones.prefetch_related("tranche_requests").order_by("rank")
+            )
+            current = next(m for m in siblings if m.pk == self.milestone.pk)
+            current.project = self.milestone.project
+            refusal = rules.milestone_refusal(current, siblings)
+            if refusal:
+                messages.error(request, refusal)
+                return redirect("portal:project_detail", public_id=self.milestone.project.public_id)
         if self.open_request and self.open_request.status not in (
             TrancheStatus.DRAFT,
             TrancheStatus.CHANGES_REQUESTED,

@@ -18,7 +18,7 @@ def portfolio(reference):
     return [
         ProjectFactory(acronym="TELECARD", discipline=cardio, award_amount=Decimal("612000")),
         ProjectFactory(
-            acronym="LEGACY", discipline=cardio, award_amount=Decimal("200000"), legacy_tranche_number=2
+            acronym="LEGACY", discipline=cardio, award_amount=Decimal("200000"), historical_tranches=2
         ),
         ProjectFactory(
             acronym="INFIRMIER",

@@ -40,7 +40,7 @@ def public_site(db):
         establishment=lyon,
         investigator=InvestigatorFactory(last_name="MERCIER", first_name="Claire"),
         award_amount=Decimal("612000"),
-        legacy_tranche_number=2,
+        historical_tranches=2,
     )
     journey.registrations.add(
         TrialRegistration.objects.create(registry=Registry.CLINICALTRIALS, identifier="NCT02345678")

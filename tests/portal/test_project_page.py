@@ -254,7 +254,7 @@ def test_timeline_in_plain_language(client, planted, project_a):
 
 
 def test_legacy_stock_tranches_come_from_the_schedule(client, reference):
-    project = ProjectFactory(award_amount=Decimal("200000"), legacy_tranche_number=2)
+    project = ProjectFactory(award_amount=Decimal("200000"), historical_tranches=2)
     response = client.get(_url(project))
     steps = response.context["steps"]
     assert [s["tranches"][0]["amount"] for s in steps[:2]] == [Decimal("60000.00"), Decimal("40000.00")]

@@ -9,8 +9,9 @@ computed by hand in each test.
     P2 PHRCI 2017 APHP (CHUR, IDF)     200 000 €, cardiologie
        rank 1 (60 000): declared 10/1/2018, rejected 10/2; new request submitted 5/3/2018
        rank 2: reached 10/7/2018, declaration recorded 15/7/2018
-    P3 PHRCN 2016 CH PAC (CH, PAC)      50 000 €, neurologie, legacy tranche number 2
-       rank 1 declared 1/11/2016 verified 1/12/2016; rank 2 declared 1/5/2017 verified 15/6/2017
+    P3 PHRCN 2016 CH PAC (CH, PAC)      50 000 €, neurologie, historical tranches 1-2 (ledger,
+       recorded 2/1/2018); rank 1 declared 1/11/2016 verified 1/12/2016; rank 2 declared 1/5/2017
+       verified 15/6/2017 (a historical tranche is dated by its milestone's verification)
     P4 PHRCI 2017 APHP                  100 000 €, no discipline
        rank 1 (30 000): imported request validated 20/3/2018 (no audit), declared 20/2/2018
 """
@@ -27,12 +28,11 @@ from django.utils import timezone
 
 from tests.factories import EstablishmentFactory, ProjectFactory, finess_with_key
 from tests.tranche_support import tranches  # noqa: F401
-from workflows import services
+from workflows import ledger, services
 from workflows.documents import inspect_upload
 from workflows.models import (
     Discipline,
     EstablishmentType,
-    Project,
     ProjectMilestone,
     Region,
     TrancheRequest,
@@ -172,12 +172,17 @@ def portfolio(establishment_a, establishment_b, member_a, member_b, instructing_
     )
 
     # P3: historical stock, two tranches delegated before SIRANo.
-    Project.objects.filter(pk=p3.pk).update(legacy_tranche_number=2)
     ProjectMilestone.objects.filter(project=p3, rank=1).update(
         declared_on=d("2016-11-01"), verified_at=at("2016-12-01")
     )
     ProjectMilestone.objects.filter(project=p3, rank=2).update(
         declared_on=d("2017-05-01"), verified_at=at("2017-06-15")
+    )
+    ledger.record_historical_tranches(
+        entries=[
+            ledger.HistoricalStock(project_id=p3.pk, last_rank=2, source_file="stock.csv", source_row=3)
+        ],
+        at=at("2018-01-02"),
     )
 
     # P4: a request imported with its validation date only (no audit trail).

@@ -10,6 +10,7 @@ from django.http import StreamingHttpResponse
 
 from reports.compat_csv import COLUMNS, NO_TRANCHE
 from tests.factories import ProjectFactory
+from workflows import ledger
 from workflows.models import TrialRegistration, Visibility
 from workflows.validators import Registry
 
@@ -19,8 +20,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def projects(project_a, project_b):
     project_a.title = "Cœur et poumons – essai ‘pilote’"
-    project_a.legacy_tranche_number = 2
     project_a.save()
+    ledger.record_historical_tranches(entries=[ledger.HistoricalStock(project_id=project_a.pk, last_rank=2)])
     registration = TrialRegistration.objects.create(
         registry=Registry.CLINICALTRIALS, identifier="NCT01234567"
     )

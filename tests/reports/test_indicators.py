@@ -77,22 +77,34 @@ def _pipeline(as_of):
     return {r["state"]: (r["count"], r["amount"]) for r in rows("tranche_pipeline", as_of) if r["count"]}
 
 
+def _historical(as_of):
+    return {
+        r["state"]: (r["count_historical"], r["amount_historical"])
+        for r in rows("tranche_pipeline", as_of)
+        if r["count_historical"]
+    }
+
+
 def test_pipeline_rebuilt_from_audit_trail(portfolio):
-    assert _pipeline(BEFORE_VALIDATION) == {"under_review": (1, 30000.0), "legacy": (1, 15000.0)}
-    assert _pipeline(AFTER_DELEGATION) == {"delegated": (1, 30000.0), "legacy": (1, 15000.0)}
+    # P3's historical tranches are delegated (split apart), dated by their milestone's verification.
+    assert _pipeline(BEFORE_VALIDATION) == {"under_review": (1, 30000.0), "delegated": (1, 15000.0)}
+    assert _historical(BEFORE_VALIDATION) == {"delegated": (1, 15000.0)}
+    assert _pipeline(AFTER_DELEGATION) == {"delegated": (2, 45000.0)}
+    assert _historical(AFTER_DELEGATION) == {"delegated": (1, 15000.0)}
     # 25 July 2017: P1 rank 2 waits for changes (asked on 20 July).
     assert _pipeline(datetime.date(2017, 7, 25)) == {
         "changes_requested": (1, 20000.0),
         "paid": (1, 30000.0),
-        "legacy": (2, 25000.0),
+        "delegated": (2, 25000.0),
     }
     assert _pipeline(SPRING_2018) == {
         "submitted": (2, 90000.0),  # P2 new request (5/3) + P4 imported: validated 20/3 → submitted 1/3
         "validated": (1, 20000.0),
         "paid": (1, 30000.0),
         "rejected": (1, 60000.0),
-        "legacy": (2, 25000.0),
+        "delegated": (2, 25000.0),
     }
+    assert _historical(SPRING_2018) == {"delegated": (2, 25000.0)}
     # Before 1 March the imported request did not exist; after 20 March it is validated.
     feb = _pipeline(datetime.date(2018, 2, 28))
     assert "submitted" not in feb and feb["rejected"] == (1, 60000.0)

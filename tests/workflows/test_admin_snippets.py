@@ -124,7 +124,6 @@ def test_project_created_in_admin_goes_through_select_project(admin_client, admi
             "award_amount": "150000.00",
             "selected_on": "2025-07-01",
             "budget_breakdown": "",
-            "legacy_tranche_number": "",
             "visibility": "public",
             "results_posted_on": "",
             "results_url": "",

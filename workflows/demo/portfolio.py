@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from workflows.ledger import HistoricalStock, record_historical_tranches
 from workflows.models import (
     Call,
     Discipline,
@@ -29,6 +30,9 @@ from workflows.reference import DISCIPLINES, get_or_create_call
 from workflows.validators import Registry
 
 from .establishments import ESTABLISHMENTS, EXTRA_ESTABLISHMENTS
+
+#: provenance of the demo's historical tranches
+DEMO_SOURCE = "démonstration (stock fictif)"
 
 YEARS = range(2010, 2026)
 #: call code -> weight (close to the open-data distribution)
@@ -370,7 +374,7 @@ def _seed_milestones(projects: list[Project], *, rng: random.Random, today: date
     """Milestones copied from each call's schedule: reached, verified, late or upcoming."""
     templates_by_call = {}
     milestones = []
-    legacy_updates = []
+    stock: list[HistoricalStock] = []
     for project in projects:
         if project.call_id not in templates_by_call:
             schedule = project.call.current_schedule()
@@ -394,8 +398,7 @@ def _seed_milestones(projects: list[Project], *, rng: random.Random, today: date
         # Historical stock: tranches of verified milestones were delegated before SIRANo.
         legacy = reached - (1 if rng.random() < 0.35 else 0) if project.selected_on.year < 2024 else 0
         if legacy > 0:
-            project.legacy_tranche_number = legacy
-            legacy_updates.append(project)
+            stock.append(HistoricalStock(project_id=project.pk, last_rank=legacy, source_file=DEMO_SOURCE))
             for milestone in milestones[-len(templates) :][:legacy]:
                 milestone.verified_at = timezone.make_aware(
                     datetime.datetime.combine(
@@ -403,7 +406,6 @@ def _seed_milestones(projects: list[Project], *, rng: random.Random, today: date
                     )
                 )
     ProjectMilestone.objects.bulk_create(milestones, batch_size=2000)
-    Project.objects.bulk_update(legacy_updates, ["legacy_tranche_number"], batch_size=2000)
     through = ProjectMilestone.evidence_types.through
     evidence_by_template = {
         t.pk: [e.pk for e in t.evidence_types.all()]
@@ -418,3 +420,5 @@ def _seed_milestones(projects: list[Project], *, rng: random.Random, today: date
         ],
         batch_size=5000,
     )
+    # The demo's historical stock goes through the ledger service, like an import's.
+    record_historical_tranches(entries=stock)

@@ -131,8 +131,8 @@ def _attach(request: TrancheRequest, actor, at: datetime.datetime) -> None:
 
 def seed_requests(*, rng: random.Random, today: datetime.date, stdout) -> None:
     """Requests in every state, once: a second `seed_demo` leaves the existing workflow as it is."""
-    if TrancheRequest.objects.exists():
-        stdout.write(f"Demandes de tranche : {TrancheRequest.objects.count()} déjà présentes.")
+    if TrancheRequest.objects.workflow().exists():
+        stdout.write(f"Demandes de tranche : {TrancheRequest.objects.workflow().count()} déjà présentes.")
         return
     count = max(30, min(120, Project.objects.count() // 30))
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):

@@ -183,6 +183,7 @@ class RequestQueueAdmin(ModelAdmin):
     ordering = ("status_changed_at", "pk")
     list_display = (
         "request_label",
+        "project_ledger",
         "establishment",
         "region",
         "amount_display",
@@ -226,6 +227,18 @@ class RequestQueueAdmin(ModelAdmin):
             _("tranche"),
             obj.milestone.rank,
             obj.milestone.label,
+        )
+
+    @admin_column(_("Projet"))
+    def project_ledger(self, obj):
+        """Project status, tranches delegated before SIRANo and remaining amount (money selector)."""
+        return format_html(
+            "{}<br><small>{} : {}</small><br><small>{} : {}</small>",
+            obj.milestone.project.get_status_display(),
+            _("tranches historiques"),
+            obj.project_historical,
+            _("reste à engager"),
+            format_euros(obj.project_remaining, places=2),
         )
 
     @admin_column(_("Établissement"))
@@ -311,6 +324,18 @@ class LateMilestoneAdmin(ModelAdmin):
     @admin_column(_("Projet"))
     def project_label(self, obj):
         return format_html("<strong>{}</strong> {}", obj.project.public_id, obj.project.acronym)
+
+    @admin_column(_("Projet"))
+    def project_ledger(self, obj):
+        """Project status, tranches delegated before SIRANo and remaining amount (money selector)."""
+        return format_html(
+            "{}<br><small>{} : {}</small><br><small>{} : {}</small>",
+            obj.milestone.project.get_status_display(),
+            _("tranches historiques"),
+            obj.project_historical,
+            _("reste à engager"),
+            format_euros(obj.project_remaining, places=2),
+        )
 
     @admin_column(_("Établissement"))
     def establishment(self, obj):

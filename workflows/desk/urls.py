@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from workflows.desk import views
+from workflows.desk import lifecycle, views
 
 app_name = "workflows_desk"
 
@@ -10,6 +10,12 @@ urlpatterns = [
     path("demandes/valider/", views.bulk_validate, name="bulk_validate"),
     path("demandes/<int:pk>/", views.request_inspect, name="request_inspect"),
     path("demandes/<int:pk>/<str:action>/", views.transition, name="transition"),
+    path("projets/<str:public_id>/statut/", lifecycle.project_lifecycle, name="project_lifecycle"),
+    path(
+        "projets/<str:public_id>/jalons/<int:rank>/hors-ordre/",
+        lifecycle.allow_out_of_order,
+        name="allow_out_of_order",
+    ),
     path("justificatifs/<int:pk>/", views.document_download, name="document_download"),
     path("delegations/nouvelle/", views.delegation_create, name="delegation_create"),
     path("delegations/<int:pk>/", views.delegation_detail, name="delegation_detail"),

@@ -72,6 +72,8 @@ def request_inspect(request, pk: int):
             "timeline": selectors.audit_timeline(tranche_request),
             "actions": actions_for(tranche_request, request.user),
             "committed": tranche_request.committed_elsewhere,
+            "money": selectors.project_money(project),
+            "historical": selectors.historical_tranches(project),
             "here": request.get_full_path(),
         },
     )

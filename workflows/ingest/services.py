@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from workflows.ledger import HistoricalStock, historical_rank, record_historical_tranches
 from workflows.models import (
     AuditEvent,
     Call,
@@ -46,7 +47,7 @@ DIFF_LABELS = {
     "title": "titre",
     "discipline_raw": "discipline",
     "award_amount": "financement total",
-    "legacy_tranche_number": "numéro de tranche",
+    "tranche": "numéro de tranche",
     "selected_on": "date de sélection",
     "registrations": "registres d'essais",
 }
@@ -63,6 +64,9 @@ class Outcome:
     updates: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     new_establishments: list[dict] = field(default_factory=list)
+    #: historical tranches the file asked for that the ledger refused (lower k, request pending…)
+    conflicts: list[dict] = field(default_factory=list)
+    historical_tranches: int = 0
     mapping: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     format: str = ""
@@ -90,6 +94,8 @@ class Outcome:
             "mapping": self.mapping,
             "updates": self.updates,
             "new_establishments": self.new_establishments,
+            "historical_tranches": self.historical_tranches,
+            "conflicts": self.conflicts,
             "warnings": self.warnings,
             "notes": self.notes,
             **({"error": self.error} if self.error else {}),
@@ -152,6 +158,7 @@ def import_projects_file(
         outcome.error = str(error)
         outcome.created = outcome.updated = outcome.unchanged = 0
         outcome.rejected, outcome.updates, outcome.new_establishments = [], [], []
+        outcome.conflicts, outcome.historical_tranches = [], 0
         run = ImportRun.objects.create(status=ImportRun.Status.FAILED, **run_fields)
         _finish(run, outcome, ImportRun.Status.FAILED)
         raise
@@ -324,7 +331,9 @@ class Writer:
         calls = [self.call(row.call_code, row.year) for row in rows]
         investigators = self._investigators(rows)
         existing = self._existing_projects(calls, investigators)
+        held = historical_rank([p.pk for p in existing.values()]) if existing else {}
         new_projects: list[tuple[Project, PlannedRow]] = []
+        stock: list[HistoricalStock] = []
         for row, call in zip(rows, calls, strict=True):
             investigator = investigators[row.investigator_key]
             key = (call.pk, normalise_name(row.acronym), investigator.pk, row.establishment.pk)
@@ -332,8 +341,29 @@ class Writer:
             if project is None:
                 new_projects.append((self._new_project(row, call, investigator), row))
             else:
-                self._update(project, row)
-        self._create_projects(new_projects)
+                self._update(project, row, held.get(project.pk, 0))
+                if "tranche" in row.present:
+                    stock.append(self._stock(project, row))
+        for project in self._create_projects(new_projects):
+            stock.append(self._stock(project, project._planned_row))
+        self._record_stock(stock)
+
+    def _stock(self, project: Project, row: PlannedRow) -> HistoricalStock:
+        return HistoricalStock(
+            project_id=project.pk,
+            last_rank=row.tranche or 0,
+            source_file=self.run.file_name,
+            source_row=row.row,
+            import_run_id=self.run.pk,
+        )
+
+    def _record_stock(self, stock: list[HistoricalStock]) -> None:
+        """Tranches 1..k of the file become ledger entries (one batched service call)."""
+        if not stock:
+            return
+        result = record_historical_tranches(entries=stock, actor=self.run.run_by, batch_size=self.batch_size)
+        self.outcome.historical_tranches += result.created
+        self.outcome.conflicts.extend(result.conflicts)
 
     def _investigators(self, rows: list[PlannedRow]) -> dict[str, Investigator]:
         keys = {row.investigator_key for row in rows}
@@ -392,13 +422,12 @@ class Writer:
             investigator=investigator,
             award_amount=row.amount,
             selected_on=row.selected_on,
-            legacy_tranche_number=row.tranche,
             **self.provenance(row),
         )
 
-    def _create_projects(self, pairs: list[tuple[Project, PlannedRow]]) -> None:
+    def _create_projects(self, pairs: list[tuple[Project, PlannedRow]]) -> list[Project]:
         if not pairs:
-            return
+            return []
         projects = Project.objects.bulk_create(
             [project for project, _row in pairs], batch_size=self.batch_size
         )
@@ -414,6 +443,9 @@ class Writer:
             )
         insert_many(Project.registrations.through, links)
         self.outcome.created += len(projects)
+        for project, (_same, row) in zip(projects, pairs, strict=True):
+            project._planned_row = row
+        return projects
 
     def _registrations(self, rows: list[PlannedRow]) -> dict[str, int]:
         wanted = {identifier: registry for row in rows for registry, identifier in row.registries}
@@ -491,13 +523,15 @@ class Writer:
             self.templates[call.pk] = templates
         return self.templates[call.pk]
 
-    def _update(self, project: Project, row: PlannedRow) -> None:
-        """Compare the columns the file has; a change is an update that records old → new."""
+    def _update(self, project: Project, row: PlannedRow, held_rank: int) -> None:
+        """Compare the columns the file has; a change is an update that records old → new.
+
+        The tranche number is compared with the historical tranches of the ledger: a higher
+        number is an update (the ledger adds tranches), a lower one a conflict the ledger reports.
+        """
         wanted = {"title": row.title, "award_amount": row.amount}
         if "discipline" in row.present:
             wanted["discipline_raw"] = row.discipline_raw
-        if "tranche" in row.present:
-            wanted["legacy_tranche_number"] = row.tranche
         if "selected_on" in row.present:
             wanted["selected_on"] = row.selected_on
         changes = {
@@ -509,10 +543,12 @@ class Writer:
         added = [identifier for _registry, identifier in row.registries if identifier not in current]
         if added:
             changes["registrations"] = (", ".join(sorted(current)), ", ".join(sorted(current | set(added))))
+        if "tranche" in row.present and (row.tranche or 0) > held_rank:
+            changes["tranche"] = (held_rank or None, row.tranche)
         if not changes:
             self.outcome.unchanged += 1
             return
-        fields = [name for name in changes if name != "registrations"]
+        fields = [name for name in changes if name not in ("registrations", "tranche")]
         for name in fields:
             setattr(project, name, wanted[name])
         if "discipline_raw" in changes:

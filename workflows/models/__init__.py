@@ -10,11 +10,13 @@ from .establishments import (
     Region,
 )
 from .projects import (
+    CLOSED_PROJECT_STATES,
     Discipline,
     Investigator,
     Project,
     ProjectMilestone,
     ProjectStatus,
+    ProjectStatusChange,
     TrialRegistration,
     Visibility,
 )
@@ -30,6 +32,7 @@ from .tranches import (
 )
 
 __all__ = [
+    "CLOSED_PROJECT_STATES",
     "COMMITTED_STATES",
     "AuditEvent",
     "AuditEventImmutable",
@@ -52,6 +55,7 @@ __all__ = [
     "Project",
     "ProjectMilestone",
     "ProjectStatus",
+    "ProjectStatusChange",
     "Region",
     "RequestAwaitingChanges",
     "RequestToDelegate",

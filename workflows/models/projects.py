@@ -98,6 +98,10 @@ class ProjectStatus(models.TextChoices):
     LAPSED = "lapsed", _("caduc")
 
 
+#: Statuses in which no tranche may be requested any more.
+CLOSED_PROJECT_STATES = (ProjectStatus.COMPLETED, ProjectStatus.ABANDONED, ProjectStatus.LAPSED)
+
+
 class Visibility(models.TextChoices):
     PUBLIC = "public", _("publié")
     INTERNAL = "internal", _("non publié (interne DGOS)")
@@ -169,12 +173,6 @@ class Project(Sourced):
     selected_on = models.DateField(_("date de sélection"))
     results_posted_on = models.DateField(_("résultats postés au registre le"), null=True, blank=True)
     results_url = models.URLField(_("lien vers les résultats"), blank=True)
-    legacy_tranche_number = models.PositiveSmallIntegerField(
-        _("dernière tranche déléguée (historique)"),
-        null=True,
-        blank=True,
-        help_text=_("Reprise du stock : numéro de la dernière tranche déléguée avant SIRANo."),
-    )
 
     objects = ProjectQuerySet.as_manager()
 
@@ -184,6 +182,9 @@ class Project(Sourced):
         ordering = ["-call__year", "public_id"]
         constraints = [models.UniqueConstraint(fields=["call", "sequence"], name="unique_project_sequence")]
         indexes = [models.Index(fields=["status"]), models.Index(fields=["visibility"])]
+        permissions = [
+            ("decide_project_status", _("Décider du statut d'un projet (abandon, caducité, fin, reprise)"))
+        ]
 
     def __str__(self) -> str:
         return f"{self.public_id} {self.acronym}"
@@ -236,6 +237,16 @@ class ProjectMilestone(models.Model):
         "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     days_late = models.PositiveIntegerField(_("jours de retard"), default=0)
+    reached_before_sirano = models.BooleanField(
+        _("atteint avant SIRANo"),
+        default=False,
+        help_text=_("Jalon clos par la reprise du stock : sa tranche a été déléguée avant SIRANo."),
+    )
+    order_exception_at = models.DateTimeField(_("déclaration hors ordre autorisée le"), null=True, blank=True)
+    order_exception_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    order_exception_comment = models.TextField(_("motif de l'exception d'ordre"), blank=True)
 
     class Meta:
         verbose_name = _("jalon du projet")
@@ -243,6 +254,7 @@ class ProjectMilestone(models.Model):
         ordering = ["project", "rank"]
         constraints = [models.UniqueConstraint(fields=["project", "rank"], name="unique_project_milestone")]
         indexes = [models.Index(fields=["planned_date", "declared_on"])]
+        permissions = [("allow_out_of_order_milestone", _("Autoriser la déclaration d'un jalon hors ordre"))]
 
     def __str__(self) -> str:
         return f"{self.project.public_id} — {self.rank}. {self.label}"
@@ -271,9 +283,14 @@ class ProjectMilestone(models.Model):
     def is_verified(self) -> bool:
         return self.verified_at is not None
 
+    @property
+    def is_closed(self) -> bool:
+        """Reached: declared in SIRANo or closed by the historical stock."""
+        return self.declared_on is not None or self.reached_before_sirano
+
     def is_late_on(self, day: datetime.date | None = None) -> bool:
         day = day or timezone.localdate()
-        return self.declared_on is None and self.planned_date < day
+        return not self.is_closed and self.planned_date < day
 
     @property
     def is_late(self) -> bool:
@@ -289,3 +306,36 @@ class ProjectMilestone(models.Model):
             raise ValidationError(
                 {"declared_on": _("La date d'atteinte du jalon ne peut pas être dans le futur.")}
             )
+
+
+class ProjectStatusChange(models.Model):
+    """One dated change of a project's status: the history indicators read "as of" a past date.
+
+    Written only by `workflows.project_status`, with an AuditEvent in the same transaction.
+    """
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("projet"), on_delete=models.PROTECT, related_name="status_changes"
+    )
+    from_status = models.CharField(_("statut de départ"), max_length=12, choices=ProjectStatus.choices)
+    to_status = models.CharField(_("nouveau statut"), max_length=12, choices=ProjectStatus.choices)
+    effective_on = models.DateField(_("date d'effet"))
+    recorded_at = models.DateTimeField(_("enregistré le"))
+    actor = models.ForeignKey(
+        "auth.User",
+        verbose_name=_("auteur"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    comment = models.TextField(_("motif"), blank=True)
+
+    class Meta:
+        verbose_name = _("changement de statut de projet")
+        verbose_name_plural = _("changements de statut de projet")
+        ordering = ["project", "effective_on", "recorded_at", "pk"]
+        indexes = [models.Index(fields=["effective_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.from_status}→{self.to_status} ({self.effective_on:%d/%m/%Y})"

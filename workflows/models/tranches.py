@@ -17,6 +17,7 @@ from workflows import rules
 
 from .catalog import EvidenceType
 from .projects import ProjectMilestone
+from .provenance import ImportRun
 
 
 class TrancheStatus(models.TextChoices):
@@ -55,6 +56,12 @@ class TrancheRequestQuerySet(models.QuerySet):
     def committed(self) -> TrancheRequestQuerySet:
         return self.filter(status__in=COMMITTED_STATES)
 
+    def historical(self) -> TrancheRequestQuerySet:
+        return self.filter(is_historical=True)
+
+    def workflow(self) -> TrancheRequestQuerySet:
+        return self.filter(is_historical=False)
+
 
 class TrancheRequest(ConcurrentTransitionMixin, models.Model):
     """A request to release the tranche tied to one project milestone."""
@@ -87,6 +94,27 @@ class TrancheRequest(ConcurrentTransitionMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="tranche_requests",
     )
+    is_historical = models.BooleanField(
+        _("tranche historique"),
+        default=False,
+        help_text=_("Déléguée avant SIRANo ; reprise du stock par import (jamais instruite ici)."),
+    )
+    amount_is_derived = models.BooleanField(
+        _("montant dérivé de l'échéancier"),
+        default=False,
+        help_text=_("Le fichier source ne donnait pas le montant : part du jalon × financement total."),
+    )
+    import_run = models.ForeignKey(
+        ImportRun,
+        verbose_name=_("import d'origine"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    source_file = models.CharField(_("fichier source"), max_length=255, blank=True, editable=False)
+    source_row = models.PositiveIntegerField(_("ligne source"), null=True, blank=True, editable=False)
 
     #: Comment given with the transition being attempted; read by the comment conditions.
     transition_comment: str = ""
@@ -135,7 +163,12 @@ class TrancheRequest(ConcurrentTransitionMixin, models.Model):
         source=S.DRAFT,
         target=S.SUBMITTED,
         permission=rules.is_establishment_member,
-        conditions=[rules.milestone_declared, rules.evidence_complete, rules.results_posted_if_required],
+        conditions=[
+            rules.project_accepts_requests,
+            rules.milestone_declared,
+            rules.evidence_complete,
+            rules.results_posted_if_required,
+        ],
     )
     def submit(self) -> None:
         """The establishment sends a complete request for review."""
@@ -161,7 +194,12 @@ class TrancheRequest(ConcurrentTransitionMixin, models.Model):
         source=S.CHANGES_REQUESTED,
         target=S.SUBMITTED,
         permission=rules.is_establishment_member,
-        conditions=[rules.milestone_declared, rules.evidence_complete, rules.results_posted_if_required],
+        conditions=[
+            rules.project_accepts_requests,
+            rules.milestone_declared,
+            rules.evidence_complete,
+            rules.results_posted_if_required,
+        ],
     )
     def resubmit(self) -> None:
         """The establishment answers a change request."""
@@ -171,7 +209,7 @@ class TrancheRequest(ConcurrentTransitionMixin, models.Model):
         source=S.UNDER_REVIEW,
         target=S.VALIDATED,
         permission=rules.is_instructing_agent,
-        conditions=[rules.within_award, rules.results_posted_if_required],
+        conditions=[rules.project_accepts_requests, rules.within_award, rules.results_posted_if_required],
     )
     def validate(self) -> None:
         """The agent accepts the milestone as proven; the amount becomes committed."""

@@ -9,7 +9,8 @@ from tests.workflows.ingest.builders import OPENDATA_HEADER, opendata_row, write
 from workflows.ingest.headers import MappingError
 from workflows.ingest.readers import UnreadableFile
 from workflows.ingest.services import import_projects_file
-from workflows.models import Call, Establishment, ImportRun, Investigator, Project
+from workflows.ledger import historical_rank
+from workflows.models import Call, Establishment, ImportRun, Investigator, Project, TrancheRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +67,7 @@ def test_encodings_and_separators(tmp_path, establishment_a, establishment_b, en
     assert outcome.mapping["csv"]["ignored"] == ["Observations"]
     alpha = Project.objects.get(acronym="ALPHA")
     assert alpha.title == "Étude œsophage – ‘pilote’"
-    assert alpha.legacy_tranche_number is None
+    assert not TrancheRequest.objects.filter(milestone__project=alpha).exists()
     assert (
         str(alpha.selected_on) == "2016-03-14"
         and str(Project.objects.get(acronym="BETA").selected_on) == "2017-05-02"
@@ -76,7 +77,11 @@ def test_encodings_and_separators(tmp_path, establishment_a, establishment_b, en
         ("prospero", "CRD42015024052"),
     ]
     beta = Project.objects.get(acronym="BETA")
-    assert (beta.call.code, beta.legacy_tranche_number, beta.investigator.last_name) == ("PHRCK", 3, "Martin")
+    assert (beta.call.code, historical_rank([beta.pk])[beta.pk], beta.investigator.last_name) == (
+        "PHRCK",
+        3,
+        "Martin",
+    )
 
 
 def test_opendata_format_detected_with_comma_separator(tmp_path, reference):

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from tests.workflows.ingest.builders import OPENDATA_HEADER, opendata_row, write_csv
 from workflows.ingest import services as ingest_services
 from workflows.ingest.services import import_projects_file
+from workflows.ledger import historical_rank
 from workflows.models import Call, Establishment, ImportRun, Investigator, Project, ProjectMilestone
 from workflows.services import copy_schedule_to_project
 
@@ -57,7 +58,7 @@ def test_dry_run_shows_updates_and_writes_nothing(tmp_path, establishment_a, ins
     real, outcome = import_projects_file(path=changed, actor=instructing_agent)
     assert (outcome.updated, outcome.unchanged) == (1, 1)
     alpha.refresh_from_db()
-    assert (str(alpha.award_amount), alpha.legacy_tranche_number) == ("300000.00", 3)
+    assert (str(alpha.award_amount), historical_rank([alpha.pk])[alpha.pk]) == ("300000.00", 3)
     assert (alpha.import_run, alpha.source_file) == (real, "v2.csv")
     assert real.report["updates"] == preview.updates and real.run_by == instructing_agent
 
@@ -185,3 +186,29 @@ def test_missing_file_and_wrong_opendata_header_exit_2(tmp_path, reference):
     with pytest.raises(CommandError, match="14 colonnes du format open data") as error:
         call_command("import_projects", str(path), "--format", "opendata")
     assert error.value.returncode == 2
+
+
+def test_reimport_adds_higher_tranches_and_reports_a_lower_number_as_a_conflict(tmp_path, instructing_agent):
+    """Money is never removed by an import: a lower numero_tranche is a conflict in the report."""
+    from workflows.models import ProjectStatus, TrancheRequest
+
+    first = write_csv(tmp_path / "v1.csv", [OPENDATA_HEADER, opendata_row(numero_tranche="2")])
+    import_projects_file(path=first, actor=instructing_agent)
+    alpha = Project.objects.get(acronym="ALPHA")
+    historical = TrancheRequest.objects.filter(milestone__project=alpha, is_historical=True)
+    assert sorted(historical.values_list("milestone__rank", flat=True)) == [1, 2]
+    assert alpha.status == ProjectStatus.IN_PROGRESS
+    assert set(alpha.milestones.filter(rank__lte=2).values_list("reached_before_sirano", flat=True)) == {True}
+
+    higher = write_csv(tmp_path / "v2.csv", [OPENDATA_HEADER, opendata_row(numero_tranche="4")])
+    _run, outcome = import_projects_file(path=higher, actor=instructing_agent)
+    assert (outcome.updated, outcome.historical_tranches, outcome.conflicts) == (1, 2, [])
+    assert sorted(historical.values_list("milestone__rank", flat=True)) == [1, 2, 3, 4]
+
+    lower = write_csv(tmp_path / "v3.csv", [OPENDATA_HEADER, opendata_row(numero_tranche="Aucune tranche")])
+    run, outcome = import_projects_file(path=lower, actor=instructing_agent)
+    assert (outcome.updated, outcome.unchanged, outcome.historical_tranches) == (0, 1, 0)
+    assert [c["file_rank"] for c in outcome.conflicts] == [0]
+    assert "rien n'est retiré" in outcome.conflicts[0]["message"]
+    assert run.report["conflicts"] == outcome.conflicts
+    assert historical.count() == 4  # nothing removed

@@ -1,0 +1,239 @@
+"""The historical stock as ledger entries: tranches delegated before SIRANo.
+
+The ministry's file says, per project, the number of the last tranche delegated before the
+platform existed (`numero_tranche = k`). Tranches 1..k are money already spent: they become
+real `TrancheRequest` records (`is_historical=True`, state "déléguée", provenance of the file
+and row, amount = milestone share × award, flagged as derived), so every total, every rule
+("a milestone already covered cannot be requested again") and every file reads one ledger.
+
+`record_historical_tranches` is, with the state machines' transitions, the only code that
+sets a tranche's state: these tranches never went through instruction, so no transition can
+describe them; the service is batched (imports bring tens of thousands) and audited.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workflows import project_status
+from workflows.models import (
+    AuditEvent,
+    Project,
+    ProjectMilestone,
+    TrancheRequest,
+    TrancheStatus,
+)
+
+CENT = Decimal("0.01")
+ACTION = "record_historical_tranche"
+S = TrancheStatus
+#: A milestone with a request in one of these states is taken (the unique constraint agrees).
+TAKEN_STATES = frozenset(
+    {S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.CHANGES_REQUESTED, S.VALIDATED, S.DELEGATED, S.PAID}
+)
+COMMITTED = frozenset({S.VALIDATED, S.DELEGATED, S.PAID})
+
+
+@dataclass(frozen=True)
+class HistoricalStock:
+    """What a source row says of one project's stock: tranches 1..`last_rank` were delegated."""
+
+    project_id: int
+    last_rank: int
+    source_file: str = ""
+    source_row: int | None = None
+    import_run_id: int | None = None
+    #: rank -> amount, when the source gives the amount of a tranche (else it is derived)
+    amounts: dict[int, Decimal] = field(default_factory=dict)
+
+
+@dataclass
+class LedgerOutcome:
+    created: int = 0
+    #: project id -> ranks of the historical tranches created
+    added: dict[int, list[int]] = field(default_factory=dict)
+    #: one dict per refusal: project, rank in the file, what the ledger holds, French message
+    conflicts: list[dict] = field(default_factory=list)
+    status_changes: int = 0
+
+
+def historical_rank(project_ids) -> dict[int, int]:
+    """Highest rank covered by a historical tranche, per project (absent = none)."""
+    ranks: dict[int, int] = {}
+    for project_id, rank in TrancheRequest.objects.filter(
+        milestone__project__in=project_ids, is_historical=True
+    ).values_list("milestone__project_id", "milestone__rank"):
+        ranks[project_id] = max(ranks.get(project_id, 0), rank)
+    return ranks
+
+
+def record_historical_tranches(
+    *,
+    entries: list[HistoricalStock],
+    actor=None,
+    at: datetime.datetime | None = None,
+    batch_size: int = 1000,
+) -> LedgerOutcome:
+    """Create the missing historical tranches 1..k of each entry; never remove or lower money.
+
+    Idempotent: tranches already recorded are left as they are. A lower k than the ledger holds,
+    or a milestone taken by a SIRANo request still in instruction, is reported as a conflict.
+    Milestones covered are closed as reached before SIRANo; projects follow their ledger
+    (`project_status.follow_ledger`, dated on the selection day). Runs in the caller's
+    transaction when there is one (an import rolls everything back together).
+    """
+    at = at or timezone.now()
+    outcome = LedgerOutcome()
+    wanted = {entry.project_id: entry for entry in entries}
+    if not wanted:
+        return outcome
+    with transaction.atomic():
+        ids = list(wanted)
+        projects = {
+            p["pk"]: p
+            for p in Project.objects.filter(pk__in=ids).values(
+                "pk", "public_id", "award_amount", "selected_on", "status"
+            )
+        }
+        milestones: dict[int, list[dict]] = {}
+        for m in (
+            ProjectMilestone.objects.filter(project__in=ids)
+            .order_by("project", "rank")
+            .values("pk", "project_id", "rank", "share_percent", "declared_on")
+        ):
+            milestones.setdefault(m["project_id"], []).append(m)
+        taken: dict[int, str] = dict(
+            TrancheRequest.objects.filter(milestone__project__in=ids, status__in=TAKEN_STATES).values_list(
+                "milestone_id", "status"
+            )
+        )
+        held = historical_rank(ids)
+        new_tranches: list[TrancheRequest] = []
+        closed: list[int] = []
+        for project_id, entry in wanted.items():
+            project = projects[project_id]
+            k = entry.last_rank or 0
+            if k < held.get(project_id, 0):
+                outcome.conflicts.append(
+                    _conflict(
+                        project,
+                        entry,
+                        _(
+                            "Le fichier indique la tranche %(k)s mais %(held)s tranches historiques sont "
+                            "déjà enregistrées : rien n'est retiré ; vérifiez la source."
+                        )
+                        % {"k": k, "held": held[project_id]},
+                    )
+                )
+                continue
+            if not k:
+                continue
+            rows = milestones.get(project_id, [])
+            if k > len(rows):
+                outcome.conflicts.append(
+                    _conflict(
+                        project,
+                        entry,
+                        _(
+                            "Le fichier indique la tranche %(k)s mais l'échéancier du projet ne compte que "
+                            "%(n)s jalons : seules les tranches 1 à %(n)s sont enregistrées."
+                        )
+                        % {"k": k, "n": len(rows)},
+                    )
+                )
+            for milestone in rows:
+                if milestone["rank"] > k:
+                    break
+                status = taken.get(milestone["pk"], "")
+                if status and status not in COMMITTED:
+                    outcome.conflicts.append(
+                        _conflict(
+                            project,
+                            entry,
+                            _(
+                                "La tranche %(rank)s fait l'objet d'une demande SIRANo « %(state)s » : "
+                                "la tranche historique n'est pas créée ; un agent doit trancher."
+                            )
+                            % {"rank": milestone["rank"], "state": S(status).label},
+                        )
+                    )
+                    continue
+                if milestone["declared_on"] is None:
+                    closed.append(milestone["pk"])
+                if status:
+                    continue  # already in the ledger (historical, or a SIRANo tranche committed)
+                given = entry.amounts.get(milestone["rank"])
+                amount = (
+                    given if given is not None else project["award_amount"] * milestone["share_percent"] / 100
+                )
+                new_tranches.append(
+                    TrancheRequest(
+                        milestone_id=milestone["pk"],
+                        amount=Decimal(amount).quantize(CENT),
+                        status=S.DELEGATED,
+                        is_historical=True,
+                        amount_is_derived=given is None,
+                        import_run_id=entry.import_run_id,
+                        source_file=entry.source_file[:255],
+                        source_row=entry.source_row,
+                        created_by=actor,
+                    )
+                )
+                outcome.added.setdefault(project_id, []).append(milestone["rank"])
+        for start in range(0, len(closed), batch_size):
+            ProjectMilestone.objects.filter(pk__in=closed[start : start + batch_size]).update(
+                reached_before_sirano=True, days_late=0
+            )
+        created = TrancheRequest.objects.bulk_create(new_tranches, batch_size=batch_size)
+        # auto_now_add stamped "now"; the ledger's own time is `at` (same for every row).
+        TrancheRequest.objects.filter(pk__in=[t.pk for t in created]).update(
+            created_at=at, status_changed_at=at
+        )
+        project_of = {m["pk"]: m["project_id"] for rows in milestones.values() for m in rows}
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(
+                    actor=actor,
+                    action=ACTION,
+                    created_at=at,
+                    to_state=S.DELEGATED,
+                    comment=_provenance(t),
+                    project_id=project_of[t.milestone_id],
+                    milestone_id=t.milestone_id,
+                    tranche_request_id=t.pk,
+                )
+                for t in created
+            ],
+            batch_size=batch_size,
+        )
+        outcome.created = len(created)
+        outcome.status_changes = project_status.follow_ledger(
+            project_ids=ids,
+            actor=actor,
+            at=at,
+            comment=_("Reprise du stock : tranches déléguées avant SIRANo"),
+            effective_on={pk: p["selected_on"] for pk, p in projects.items()},
+        )
+    return outcome
+
+
+def _provenance(tranche: TrancheRequest) -> str:
+    where = tranche.source_file or _("source inconnue")
+    if tranche.source_row:
+        where = _("%(file)s, ligne %(row)s") % {"file": where, "row": tranche.source_row}
+    return _("Tranche déléguée avant SIRANo (%(where)s)") % {"where": where}
+
+
+def _conflict(project: dict, entry: HistoricalStock, message: str) -> dict:
+    return {
+        "row": entry.source_row,
+        "public_id": project["public_id"],
+        "file_rank": entry.last_rank,
+        "message": message,
+    }
