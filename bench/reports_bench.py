@@ -71,10 +71,9 @@ def _aware(day: datetime.date) -> datetime.datetime:
 
 def add_requests(rng: random.Random, today: datetime.date) -> tuple[int, int]:
     """A request for every reached milestone beyond the stock, in the state its dates reach today."""
-    milestones = (
-        ProjectMilestone.objects.filter(declared_on__isnull=False, tranche_requests__isnull=True)
-        .values_list("id", "project_id", "declared_on", "share_percent", "project__award_amount")
-    )
+    milestones = ProjectMilestone.objects.filter(
+        declared_on__isnull=False, tranche_requests__isnull=True
+    ).values_list("id", "project_id", "declared_on", "share_percent", "project__award_amount")
     requests, plans = [], []
     for milestone_id, project_id, declared_on, share, award in milestones.iterator(chunk_size=5000):
         scale = rng.uniform(0.6, 2.2)

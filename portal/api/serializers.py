@@ -75,7 +75,8 @@ class MilestoneSerializer(TieredSerializer):
     verified_by = serializers.CharField(source="verified_by.username", allow_null=True)
 
     def get_reached(self, milestone) -> bool:
-        return milestone.declared_on is not None
+        """Declared in SIRANo, or closed by the historical stock (reached before SIRANo)."""
+        return milestone.is_closed
 
     def get_amount_delegated(self, milestone) -> float:
         return float(sum(r.amount for r in getattr(milestone, "delegated_requests", [])))

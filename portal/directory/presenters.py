@@ -69,8 +69,8 @@ def timeline(project: Project, milestones: list[ProjectMilestone], tier: Tier) -
                 "status": _("déléguée avant SIRANo") if r.is_historical else r.get_status_display(),
                 "delegated_on": r.delegated_at.date() if r.delegated_at else None,
                 "paid_on": r.paid_at.date() if r.paid_at else None,
-                "legacy": r.is_historical,
-                "derived": r.amount_is_derived,
+                "is_historical": r.is_historical,
+                "amount_is_derived": r.amount_is_derived,
             }
             for r in requests
         ]

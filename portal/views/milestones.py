@@ -53,7 +53,7 @@ class MilestoneDeclareView(MemberActionMixin, FormView):
 
     def get(self, request, *args, **kwargs):
         self.setup_milestone()
-        if self.open_request is None:
+        if self.open_request is None or self.open_request.status in rules.COMMITTED_STATUSES:
             siblings = list(
                 self.milestone.project.milestones.prefetch_related("tranche_requests").order_by("rank")
             )

@@ -225,7 +225,7 @@ def test_rendered_fields_belong_to_the_audience_tier(client, planted, project_a)
         for step in response.context["steps"]:
             assert set(step["values"]) <= set(visibility.fields_for("milestone", tier))
             for tranche in step["tranches"]:
-                assert set(tranche) - {"legacy"} <= set(visibility.fields_for("tranche", tier))
+                assert set(tranche) <= set(visibility.fields_for("tranche", tier))
         assert "project" not in response.context  # templates never get the model instance
 
 

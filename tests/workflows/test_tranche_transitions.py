@@ -65,7 +65,8 @@ def _attempt(state, name, persona, request, personas, capture) -> str | None:
         else:
             refused = None
         current = TrancheRequest.objects.get(pk=request.pk).status
-        events = list(AuditEvent.objects.filter(pk__gt=last_event))
+        # The request's own trail (a delegation may also move the project's status: its own event).
+        events = list(AuditEvent.objects.filter(pk__gt=last_event, tranche_request=request))
         sent = len(mail.outbox)
         transaction.set_rollback(True)
     if allowed:
@@ -140,7 +141,7 @@ def test_comment_required(name, project_a, member_a, instructing_agent, budget_a
 def test_submit_requires_declared_milestone_and_evidence(project_a, member_a):
     from workflows import services
 
-    milestone = project_a.milestones.get(rank=2)
+    milestone = project_a.milestones.get(rank=1)
     request = services.create_tranche_request(milestone=milestone, actor=member_a)
     with pytest.raises(ValidationError) as excinfo:
         services.submit_tranche_request(tranche_request=request, actor=member_a)

@@ -480,6 +480,8 @@ class Writer:
                         self._planned(project.selected_on, template.planned_delay_months),
                         "",
                         0,
+                        False,
+                        "",
                     )
                 )
         if not rows:
@@ -489,7 +491,7 @@ class Writer:
         template_links = MilestoneTemplate.evidence_types.through._meta.db_table
         columns = (
             "project_id, template_id, rank, label, share_percent, is_results_milestone, is_last, "
-            "planned_date, declaration_comment, days_late"
+            "planned_date, declaration_comment, days_late, reached_before_sirano, order_exception_comment"
         )
         ids = ", ".join(["%s"] * len(projects))
         with connection.cursor() as cursor:
