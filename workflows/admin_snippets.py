@@ -115,6 +115,7 @@ class ServiceSaveMixin:
             return super().form_valid(form)
         except ValidationError as error:
             add_service_errors(form, error)
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
 
     def saved(self, instance):

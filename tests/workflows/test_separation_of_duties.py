@@ -65,7 +65,9 @@ def test_superuser_without_the_role_is_refused_with_a_french_reason(state, name,
 
 def test_superuser_cannot_create_or_pay_a_delegation(walk, superuser, budget_agent):
     with pytest.raises(PermissionDenied, match="agents budgétaires"):
-        services.create_delegation(actor=superuser, reference="CIRC-ADMIN", circular_date=datetime.date(2026, 1, 5))
+        services.create_delegation(
+            actor=superuser, reference="CIRC-ADMIN", circular_date=datetime.date(2026, 1, 5)
+        )
     request = walk(S.UNDER_REVIEW)
     delegation = Delegation.objects.create(reference="CIRC-SU-1", circular_date=datetime.date(2026, 1, 5))
     services.validate_tranche_request(tranche_request=request, actor=walk.instructor)
@@ -98,7 +100,9 @@ def dual_agent(reference):
     return UserFactory(username="polyvalent", roles=[Role.INSTRUCTING_AGENT, Role.BUDGET_AGENT])
 
 
-def test_validating_agent_cannot_record_the_payment(project_a, member_a, instructing_agent, budget_agent, dual_agent):
+def test_validating_agent_cannot_record_the_payment(
+    project_a, member_a, instructing_agent, budget_agent, dual_agent
+):
     request = request_in_state(
         S.UNDER_REVIEW,
         milestone=project_a.milestones.get(rank=1),
@@ -130,7 +134,9 @@ def test_validating_agent_cannot_record_the_payment(project_a, member_a, instruc
     assert request.status == S.PAID
 
 
-def test_validating_agent_is_refused_on_the_payment_page(client, project_a, member_a, instructing_agent, dual_agent):
+def test_validating_agent_is_refused_on_the_payment_page(
+    client, project_a, member_a, instructing_agent, dual_agent
+):
     request = request_in_state(
         S.UNDER_REVIEW,
         milestone=project_a.milestones.get(rank=1),
