@@ -216,6 +216,8 @@ def delegation_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             delegation = services.create_delegation(actor=request.user, **form.cleaned_data)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for field, errors in exc.message_dict.items():
