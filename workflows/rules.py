@@ -206,7 +206,9 @@ def refusal_reason(instance, transition_name: str, user) -> str:
     method = getattr(instance, transition_name)
     meta = method._django_fsm
     transition = meta.get_transition(meta.field.get_state(instance))
-    permission = getattr(transition, "permission", None)
+    if transition is None:
+        return str(_("Cette action n'est pas possible dans l'état actuel."))
+    permission = transition.permission
     if permission in SEPARATION_REFUSALS:
         if not is_budget_agent(instance, user):
             return str(ROLE_REFUSALS[is_budget_agent])

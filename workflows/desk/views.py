@@ -147,6 +147,9 @@ def transition(request, pk: int, action: str):
             "committed": committed,
             "remaining_after": project.award_amount - committed - tranche_request.amount,
             "commits_money": action == "validate",
+            "refusal": None
+            if rules.user_may_fire(getattr(tranche_request, action), request.user)
+            else rules.refusal_reason(tranche_request, action, request.user),
         },
         status=400 if acting else 200,
     )
