@@ -12,6 +12,7 @@ def advance_tranche(milestone, *, until: str, member, agent, budget, reference: 
     import datetime
 
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
 
     from workflows import services
     from workflows.documents import inspect_upload
@@ -36,7 +37,9 @@ def advance_tranche(milestone, *, until: str, member, agent, budget, reference: 
     services.add_to_delegation(actor=budget, delegation=delegation, tranche_requests=[request])
     services.issue_delegation(delegation=delegation, actor=budget)
     if until == "paid":
-        services.record_delegation_payment(delegation=delegation, actor=budget)
+        services.record_delegation_payment(
+            delegation=delegation, actor=budget, paid_on=timezone.localdate(), payment_reference="VERS-1"
+        )
     request.refresh_from_db()
     return request
 

@@ -3,7 +3,9 @@ the catalogue (programmes, calls, funding schedules, evidence types, disciplines
 
 Listings select their relations up front so a page costs the same number of queries for 50 or
 4,000 projects. Creating a project goes through `services.select_project` (milestones copied,
-audited); its lifecycle status is read-only here because only services assign states.
+audited); editing a project, a funding schedule (with its milestones) or a membership goes
+through `workflows.portfolio_services`, which writes one audit event with the old → new values. A
+project's lifecycle status is read-only here because only services assign states.
 """
 
 from __future__ import annotations
@@ -28,14 +30,16 @@ from wagtail.admin.ui.tables import Column
 from wagtail.log_actions import log
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import (
+    CopyView,
     CreateView,
     DeleteView,
+    EditView,
     InspectView,
     SnippetViewSet,
     SnippetViewSetGroup,
 )
 
-from workflows import selectors, services
+from workflows import portfolio_services, selectors, services
 from workflows.models import (
     Call,
     Discipline,
@@ -90,6 +94,33 @@ class GuardedDeleteView(DeleteView):
 
 class AgentSnippetViewSet(SnippetViewSet):
     delete_view_class = GuardedDeleteView
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """A service's refusal shown on the form: on its field when the form has it, else on top."""
+    if hasattr(error, "error_dict"):
+        for name, messages_ in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages_)
+    else:
+        form.add_error(None, error)
+
+
+class ServiceSaveMixin:
+    """Create/edit views whose `save_instance` calls a service: its refusal re-renders the form."""
+
+    log_action = "wagtail.edit"
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+
+    def saved(self, instance):
+        log(instance=instance, action=self.log_action, user=self.request.user)
+        return instance
 
 
 # Projects
@@ -159,6 +190,18 @@ class ProjectCreateView(CreateView):
         return project
 
 
+class ProjectEditView(ServiceSaveMixin, EditView):
+    """Award, visibility, results… change through `update_project` (audited old → new values)."""
+
+    def save_instance(self):
+        data = self.form.cleaned_data
+        values = {name: data[name] for name in portfolio_services.PROJECT_EDITABLE_FIELDS if name in data}
+        project = portfolio_services.update_project(
+            actor=self.request.user, project=self.object.pk, values=values
+        )
+        return self.saved(project)
+
+
 class ProjectInspectView(InspectView):
     extra_labels = {"milestones": _("jalons"), "registrations": _("registres d'essais")}
 
@@ -210,6 +253,7 @@ class ProjectViewSet(AgentSnippetViewSet):
     icon = "folder-open-inverse"
     menu_label = _("Projets")
     add_view_class = ProjectCreateView
+    edit_view_class = ProjectEditView
     inspect_view_class = ProjectInspectView
     inspect_view_enabled = True
     copy_view_enabled = False
@@ -418,8 +462,40 @@ class MembershipFilterSet(WagtailFilterSet):
         fields = ["establishment__region"]
 
 
+class MembershipCreateView(ServiceSaveMixin, CreateView):
+    log_action = "wagtail.create"
+
+    def save_instance(self):
+        data = self.form.cleaned_data
+        membership = portfolio_services.create_membership(
+            actor=self.request.user, user=data["user"], establishment=data["establishment"]
+        )
+        return self.saved(membership)
+
+
+class MembershipEditView(ServiceSaveMixin, EditView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        membership = portfolio_services.update_membership(
+            actor=self.request.user,
+            membership=self.object,
+            user=data["user"],
+            establishment=data["establishment"],
+        )
+        return self.saved(membership)
+
+
+class MembershipDeleteView(GuardedDeleteView):
+    def delete_action(self):
+        log(instance=self.object, action="wagtail.delete", user=self.request.user)
+        portfolio_services.delete_membership(actor=self.request.user, membership=self.object)
+
+
 class EstablishmentMembershipViewSet(AgentSnippetViewSet):
     model = EstablishmentMembership
+    add_view_class = MembershipCreateView
+    edit_view_class = MembershipEditView
+    delete_view_class = MembershipDeleteView
     icon = "group"
     menu_label = _("Rattachements")
     copy_view_enabled = False
@@ -558,6 +634,48 @@ class FundingScheduleForm(WagtailAdminModelForm):
             )
 
 
+class FundingScheduleSaveMixin(ServiceSaveMixin):
+    """The schedule and its milestones (inline formset) are saved by one audited service call."""
+
+    def save_instance(self):
+        data = self.form.cleaned_data
+        values = {name: data[name] for name in portfolio_services.SCHEDULE_FIELDS if name in data}
+        creating = self.log_action == "wagtail.create"
+        rows = []
+        for form in self.form.formsets["milestone_templates"].forms:
+            cleaned = getattr(form, "cleaned_data", None) or {}
+            pk = None if creating else form.instance.pk  # a copy's rows are new milestones
+            if not cleaned or (pk is None and cleaned.get("DELETE")):
+                continue  # an empty extra row, or a new row removed before saving
+            rows.append(
+                portfolio_services.MilestoneRow(
+                    pk=pk,
+                    delete=bool(cleaned.get("DELETE")),
+                    values={name: cleaned.get(name) for name in portfolio_services.TEMPLATE_FIELDS},
+                    evidence_types=list(cleaned.get("evidence_types") or []),
+                )
+            )
+        schedule = portfolio_services.save_funding_schedule(
+            actor=self.request.user,
+            schedule=None if creating else self.object,
+            values=values,
+            milestones=rows,
+        )
+        return self.saved(schedule)
+
+
+class FundingScheduleCreateView(FundingScheduleSaveMixin, CreateView):
+    log_action = "wagtail.create"
+
+
+class FundingScheduleCopyView(FundingScheduleSaveMixin, CopyView):
+    log_action = "wagtail.create"
+
+
+class FundingScheduleEditView(FundingScheduleSaveMixin, EditView):
+    pass
+
+
 class FundingScheduleFilterSet(WagtailFilterSet):
     programme = django_filters.ModelChoiceFilter(
         label=_("Programme"), field_name="call__programme", queryset=Programme.objects.all()
@@ -574,6 +692,9 @@ class FundingScheduleFilterSet(WagtailFilterSet):
 
 class FundingScheduleViewSet(AgentSnippetViewSet):
     model = FundingSchedule
+    add_view_class = FundingScheduleCreateView
+    copy_view_class = FundingScheduleCopyView
+    edit_view_class = FundingScheduleEditView
     icon = "list-ol"
     menu_label = _("Échéanciers de financement")
     inspect_view_enabled = True

@@ -21,6 +21,10 @@ WHO = {
     rules.is_establishment_member: "membre de l'établissement coordonnateur",
     rules.is_instructing_agent: f"agent instructeur DGOS (`{rules.REVIEW_PERM}`)",
     rules.is_budget_agent: f"agent budgétaire DGOS (`{rules.DELEGATE_PERM}`)",
+    rules.is_paying_agent: f"agent budgétaire DGOS (`{rules.DELEGATE_PERM}`) qui n'a pas validé la tranche",
+    rules.is_delegation_paying_agent: (
+        f"agent budgétaire DGOS (`{rules.DELEGATE_PERM}`) qui n'a validé aucune de ses tranches"
+    ),
 }
 
 

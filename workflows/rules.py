@@ -1,14 +1,19 @@
 """Small predicates used by the state machines' `permission=` and `conditions=`.
 
-Permissions take (instance, user); conditions take the instance only. `explain` turns a failed
-condition into the French sentence the UI shows.
+Permissions take (instance, user); conditions take the instance only. `unmet_conditions` turns a
+failed condition, and `refusal_reason` a failed permission, into the French sentence the UI shows.
+
+Separation of duties: instructing, delegating and paying are granted by a role (a group's
+permission, or a permission given to the user), never by `is_superuser`; the agent who validated a
+tranche never records its payment.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.contrib.auth.models import Permission
+from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 REVIEW_PERM = "workflows.review_trancherequest"
@@ -33,14 +38,54 @@ def is_establishment_member(instance, user) -> bool:
     return is_member_of(user, instance.milestone.project.establishment_id)
 
 
+def holds_permission(user, perm: str) -> bool:
+    """`user` holds `perm` through a role (group) or an explicit grant.
+
+    Unlike `user.has_perm`, superuser status grants nothing here: a technical administrator does
+    not instruct, delegate or pay unless given the role. One query per user object (cached on it).
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    granted = getattr(user, "_granted_permissions", None)
+    if granted is None:
+        rows = (
+            Permission.objects.filter(Q(group__user=user) | Q(user=user))
+            .values_list("content_type__app_label", "codename")
+            .distinct()
+        )
+        granted = {f"{app_label}.{codename}" for app_label, codename in rows}
+        user._granted_permissions = granted
+    return perm in granted
+
+
 def is_instructing_agent(instance, user) -> bool:
-    """A DGOS instructing agent (permission `review_trancherequest`)."""
-    return bool(user and user.is_active and user.has_perm(REVIEW_PERM))
+    """A DGOS instructing agent (role granting `review_trancherequest`)."""
+    return holds_permission(user, REVIEW_PERM)
 
 
 def is_budget_agent(instance, user) -> bool:
-    """A DGOS budget agent (permission `delegate_trancherequest`)."""
-    return bool(user and user.is_active and user.has_perm(DELEGATE_PERM))
+    """A DGOS budget agent (role granting `delegate_trancherequest`)."""
+    return holds_permission(user, DELEGATE_PERM)
+
+
+def validated_by(request, user) -> bool:
+    """`user` validated this tranche request."""
+    return bool(request.validated_by_id) and request.validated_by_id == getattr(user, "pk", None)
+
+
+def validated_any_of(delegation, user) -> bool:
+    """`user` validated at least one tranche of this delegation."""
+    return delegation.tranche_requests.filter(validated_by_id=getattr(user, "pk", None)).exists()
+
+
+def is_paying_agent(request, user) -> bool:
+    """A budget agent who did not validate this tranche records its payment."""
+    return is_budget_agent(request, user) and not validated_by(request, user)
+
+
+def is_delegation_paying_agent(delegation, user) -> bool:
+    """A budget agent who validated none of the delegation's tranches records its payment."""
+    return is_budget_agent(delegation, user) and not validated_any_of(delegation, user)
 
 
 def user_may_fire(bound_method, user) -> bool:
@@ -196,6 +241,48 @@ CONDITION_MESSAGES = {
     ),
     delegation_not_empty: _("La délégation ne contient aucune tranche."),
 }
+
+
+ROLE_REFUSALS = {
+    is_instructing_agent: _(
+        "Cette action est réservée aux agents instructeurs de la DGOS (rôle « Instructeur DGOS ») ; "
+        "le statut de super-utilisateur ne la permet pas."
+    ),
+    is_budget_agent: _(
+        "Cette action est réservée aux agents budgétaires de la DGOS (rôle « Agent budgétaire DGOS ») ; "
+        "le statut de super-utilisateur ne la permet pas."
+    ),
+    is_establishment_member: _(
+        "Seul un membre de l'établissement coordonnateur peut effectuer cette action."
+    ),
+}
+SEPARATION_REFUSALS = {
+    is_paying_agent: _(
+        "Vous avez validé cette tranche : son versement doit être enregistré par un autre agent "
+        "(séparation des tâches)."
+    ),
+    is_delegation_paying_agent: _(
+        "Vous avez validé au moins une tranche de cette délégation : son versement doit être "
+        "enregistré par un autre agent (séparation des tâches)."
+    ),
+}
+
+
+def refusal_reason(instance, transition_name: str, user) -> str:
+    """Why `user` may not fire this transition, in French (the role missing, or the duty to separate)."""
+    method = getattr(instance, transition_name)
+    meta = method._django_fsm
+    transition = meta.get_transition(meta.field.get_state(instance))
+    if transition is None:
+        return str(_("Cette action n'est pas possible dans l'état actuel."))
+    permission = transition.permission
+    if permission in SEPARATION_REFUSALS:
+        if not is_budget_agent(instance, user):
+            return str(ROLE_REFUSALS[is_budget_agent])
+        return str(SEPARATION_REFUSALS[permission])
+    if permission in ROLE_REFUSALS:
+        return str(ROLE_REFUSALS[permission])
+    return str(_("Vous n'êtes pas autorisé à effectuer cette action."))
 
 
 def unmet_conditions(instance, transition_name: str, ignore: tuple = ()) -> list[str]:

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -103,8 +104,11 @@ def _transition_tranche_request(
             )
         if not rules.user_may_fire(method, actor):
             raise PermissionDenied(
-                _("Vous n'êtes pas autorisé à effectuer l'action « %(action)s » sur cette demande.")
-                % {"action": ACTION_LABELS.get(name, name)}
+                _("« %(action)s » refusé : %(reason)s")
+                % {
+                    "action": ACTION_LABELS.get(name, name),
+                    "reason": rules.refusal_reason(request, name, actor),
+                }
             )
         request.transition_comment = comment
         if not can_proceed(method):
@@ -115,6 +119,8 @@ def _transition_tranche_request(
         stamp = TIMESTAMP_FIELDS.get(request.status)
         if stamp:
             setattr(request, stamp, at)
+        if request.status == TrancheStatus.VALIDATED:
+            request.validated_by = actor  # the agent who may not record this tranche's payment
         try:
             request.save()
         except ConcurrentTransition:
@@ -406,7 +412,7 @@ def verify_milestone(*, milestone: ProjectMilestone, actor, comment: str = "", a
             .select_related("project")
             .get(pk=milestone.pk)
         )
-        if not actor.has_perm(rules.REVIEW_PERM):
+        if not rules.is_instructing_agent(milestone, actor):
             raise PermissionDenied(_("Seul un agent instructeur peut vérifier un jalon."))
         if milestone.declared_on is None:
             raise ValidationError(_("Le jalon n'a pas été déclaré atteint."))
@@ -522,7 +528,7 @@ def create_delegation(
     """A budget agent opens a delegation for one budget circular (reference unique)."""
     at = at or timezone.now()
     if not rules.is_budget_agent(None, actor):
-        raise PermissionDenied(_("Seul un agent budgétaire peut créer une délégation."))
+        raise PermissionDenied(rules.ROLE_REFUSALS[rules.is_budget_agent])
     reference = (reference or "").strip()
     if not reference:
         raise ValidationError({"reference": _("La référence de la circulaire est obligatoire.")})
@@ -554,7 +560,7 @@ def add_to_delegation(
     """Attach validated, unattached tranches to a delegation still in preparation (all or none)."""
     at = at or timezone.now()
     if not rules.is_budget_agent(None, actor):
-        raise PermissionDenied(_("Seul un agent budgétaire peut composer une délégation."))
+        raise PermissionDenied(rules.ROLE_REFUSALS[rules.is_budget_agent])
     pks = {r if isinstance(r, int) else r.pk for r in tranche_requests}
     if not pks:
         raise ValidationError(_("Sélectionnez au moins une tranche validée."))
@@ -590,7 +596,98 @@ def add_to_delegation(
     return len(locked)
 
 
-def _delegation_transition(*, delegation: Delegation, name: str, actor, at=None) -> Delegation:
+def remove_from_delegation(
+    *,
+    actor,
+    delegation: Delegation,
+    tranche_request: TrancheRequest | int,
+    comment: str = "",
+    at: datetime.datetime | None = None,
+) -> TrancheRequest:
+    """Take a tranche added by mistake out of a delegation still in preparation (audited).
+
+    The tranche stays validated and goes back to the « Validées à déléguer » queue.
+    """
+    at = at or timezone.now()
+    if not rules.is_budget_agent(None, actor):
+        raise PermissionDenied(rules.ROLE_REFUSALS[rules.is_budget_agent])
+    pk = tranche_request if isinstance(tranche_request, int) else tranche_request.pk
+    with transaction.atomic():
+        delegation = Delegation.objects.select_for_update(of=("self",)).get(pk=delegation.pk)
+        if delegation.status != DelegationStatus.DRAFT:
+            raise ValidationError(
+                _("La délégation %(ref)s est déjà émise : ses tranches ne peuvent plus en être retirées.")
+                % {"ref": delegation.reference}
+            )
+        request = _lock_request(pk)
+        if request.delegation_id != delegation.pk:
+            raise ValidationError(
+                _("Cette tranche ne fait pas partie de la délégation %(ref)s.")
+                % {"ref": delegation.reference}
+            )
+        request.delegation = None
+        request.save(update_fields=["delegation"])
+        _audit(
+            actor=actor,
+            action="remove_from_delegation",
+            at=at,
+            from_state=request.status,
+            to_state=request.status,
+            comment=comment or delegation.reference,
+            delegation=delegation,
+            tranche_request=request,
+            project=request.milestone.project,
+            milestone=request.milestone,
+            changes={"delegation": {"old": delegation.reference, "new": None}},
+        )
+    return request
+
+
+def _check_confirmed(delegation: Delegation, confirmed: tuple[int, Decimal] | None) -> None:
+    """What the agent confirmed (count, total) is still what the delegation holds under the lock."""
+    if confirmed is None:
+        return
+    figures = delegation.tranche_requests.aggregate(n=Count("pk"), total=Sum("amount"))
+    if (figures["n"], figures["total"] or Decimal("0")) != (confirmed[0], Decimal(confirmed[1])):
+        raise ValidationError(
+            _(
+                "La délégation a changé depuis votre confirmation (%(count)s tranche(s), %(total)s €) : "
+                "vérifiez-la et confirmez à nouveau."
+            )
+            % {"count": figures["n"], "total": figures["total"] or Decimal("0")}
+        )
+
+
+def _check_payment(delegation: Delegation, *, paid_on, payment_reference: str, at) -> str:
+    """Date and reference of a payment are both required; the date is neither future nor before issue."""
+    errors = {}
+    payment_reference = (payment_reference or "").strip()
+    if not payment_reference:
+        errors["payment_reference"] = _("La référence du versement est obligatoire.")
+    elif len(payment_reference) > 100:
+        errors["payment_reference"] = _("La référence du versement ne dépasse pas 100 caractères.")
+    if not isinstance(paid_on, datetime.date):
+        errors["paid_on"] = _("La date du versement est obligatoire.")
+    elif paid_on > timezone.localdate(at):
+        errors["paid_on"] = _("La date du versement ne peut pas être dans le futur.")
+    elif delegation.issued_at and paid_on < timezone.localdate(delegation.issued_at):
+        errors["paid_on"] = _(
+            "La date du versement ne peut pas précéder l'émission de la délégation (%(date)s)."
+        ) % {"date": timezone.localdate(delegation.issued_at).strftime("%d/%m/%Y")}
+    if errors:
+        raise ValidationError(errors)
+    return payment_reference
+
+
+def _delegation_transition(
+    *,
+    delegation: Delegation,
+    name: str,
+    actor,
+    at=None,
+    confirmed: tuple[int, Decimal] | None = None,
+    payment: dict | None = None,
+) -> Delegation:
     at = at or timezone.now()
     with transaction.atomic():
         delegation = Delegation.objects.select_for_update(of=("self",)).get(pk=delegation.pk)
@@ -601,9 +698,28 @@ def _delegation_transition(*, delegation: Delegation, name: str, actor, at=None)
                 % {"action": ACTION_LABELS[name], "state": delegation.get_status_display()}
             )
         if not rules.user_may_fire(method, actor):
-            raise PermissionDenied(_("Vous n'êtes pas autorisé à modifier cette délégation."))
+            raise PermissionDenied(
+                _("« %(action)s » refusé : %(reason)s")
+                % {"action": ACTION_LABELS[name], "reason": rules.refusal_reason(delegation, name, actor)}
+            )
+        changes, comment = {}, delegation.reference
+        if payment is not None:
+            reference = _check_payment(delegation, at=at, **payment)
+            delegation.payment_date = payment["paid_on"]
+            delegation.payment_reference = reference
+            delegation.paid_by = actor
+            changes = {
+                "payment_date": {"old": None, "new": payment["paid_on"]},
+                "payment_reference": {"old": "", "new": reference},
+            }
+            comment = _("%(ref)s — versement du %(date)s, référence %(payment)s") % {
+                "ref": delegation.reference,
+                "date": payment["paid_on"].strftime("%d/%m/%Y"),
+                "payment": reference,
+            }
         if not can_proceed(method):
             raise ValidationError(rules.unmet_conditions(delegation, name))
+        _check_confirmed(delegation, confirmed)
         from_state = delegation.status
         method()
         if name == "issue":
@@ -617,8 +733,9 @@ def _delegation_transition(*, delegation: Delegation, name: str, actor, at=None)
             at=at,
             from_state=from_state,
             to_state=delegation.status,
-            comment=delegation.reference,
+            comment=comment,
             delegation=delegation,
+            changes=changes,
         )
         step, source = (
             (delegate_tranche_request, TrancheStatus.VALIDATED)
@@ -627,15 +744,45 @@ def _delegation_transition(*, delegation: Delegation, name: str, actor, at=None)
         )
         pks = delegation.tranche_requests.filter(status=source).order_by("pk").values_list("pk", flat=True)
         for pk in list(pks):
-            step(tranche_request=pk, actor=actor, comment=delegation.reference, at=at)
+            step(tranche_request=pk, actor=actor, comment=comment, at=at)
     return delegation
 
 
-def issue_delegation(*, delegation: Delegation, actor, at=None) -> Delegation:
-    """Issue the circular: every tranche in it becomes delegated, each with its audit event."""
-    return _delegation_transition(delegation=delegation, name="issue", actor=actor, at=at)
+def issue_delegation(
+    *,
+    delegation: Delegation,
+    actor,
+    at=None,
+    confirmed: tuple[int, Decimal] | None = None,
+) -> Delegation:
+    """Issue the circular: every tranche in it becomes delegated, each with its audit event.
+
+    `confirmed` (count, total) is what the agent saw on the confirmation page: refused if it changed.
+    """
+    return _delegation_transition(
+        delegation=delegation, name="issue", actor=actor, at=at, confirmed=confirmed
+    )
 
 
-def record_delegation_payment(*, delegation: Delegation, actor, at=None) -> Delegation:
-    """Record payment: every delegated tranche of the circular becomes paid."""
-    return _delegation_transition(delegation=delegation, name="record_payment", actor=actor, at=at)
+def record_delegation_payment(
+    *,
+    delegation: Delegation,
+    actor,
+    paid_on: datetime.date,
+    payment_reference: str,
+    at=None,
+    confirmed: tuple[int, Decimal] | None = None,
+) -> Delegation:
+    """Record payment (date and reference required): every delegated tranche becomes paid.
+
+    The date is neither in the future nor before the issue; an agent who validated one of the
+    tranches may not record it (separation of duties).
+    """
+    return _delegation_transition(
+        delegation=delegation,
+        name="record_payment",
+        actor=actor,
+        at=at,
+        confirmed=confirmed,
+        payment={"paid_on": paid_on, "payment_reference": payment_reference},
+    )

@@ -1,7 +1,8 @@
 """Browser journey of the establishment portal with the agents' desk in the middle.
 
 `chu-lyon` signs in, declares milestone 1, uploads PDFs, submits; `instructeur` asks for changes;
-`chu-lyon` answers and resubmits; `instructeur` validates; `chu-lyon` sees the tranche validated.
+`chu-lyon` answers and resubmits; `instructeur` validates (after a confirmation page restating
+project, tranche and amount); `chu-lyon` sees the tranche validated.
 Screenshots of each step go to test-artifacts/<test name>/.
 
 The agent steps drive the Wagtail desk (workflows/desk, URLs in docs/workflow.md) in a second
@@ -17,6 +18,7 @@ from django.core.files.storage import FileSystemStorage
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from content.formatting import format_euros
 from tests.factories import ProjectFactory
 from workflows.demo.users import DEMO_PASSWORD, ensure_demo_users
 from workflows.models import EvidenceDocument, TrancheRequest
@@ -41,13 +43,20 @@ def agent_acts_in_desk(
     desk_page.goto(reverse("workflows_desk:request_inspect", args=[tranche_request.pk]))
     desk_page.get_by_role("button", name="Prendre en instruction").first.click()
     if action == "validate":
-        desk_page.get_by_role("button", name="Valider", exact=True).first.click()
+        desk_page.get_by_role("link", name="Valider", exact=True).first.click()
+        summary = desk_page.locator("#confirmation-summary")
+        expect(summary).to_contain_text(tranche_request.milestone.project.public_id)
+        expect(summary).to_contain_text("tranche 1")
+        expect(summary).to_contain_text(format_euros(tranche_request.amount, places=2))
+        screenshot_desk("confirmation-validation")
+        desk_page.get_by_role("button", name="Confirmer : Valider").click()
+        expect(desk_page.get_by_text("validée").first).to_be_visible()
         screenshot_desk("validee")
         return
     desk_page.get_by_role("link", name="Demander des compléments").first.click()
     desk_page.get_by_label("Commentaire").fill(comment)
     screenshot_desk("demande-de-complements")
-    desk_page.get_by_role("button", name="Demander des compléments").click()
+    desk_page.get_by_role("button", name="Confirmer : Demander des compléments").click()
 
 
 @pytest.fixture

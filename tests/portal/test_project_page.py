@@ -153,7 +153,11 @@ def _request_to(milestone, target, member, agent, budget, day):
         services.add_to_delegation(actor=budget, delegation=delegation, tranche_requests=[request])
         services.issue_delegation(delegation=delegation, actor=budget, at=at(datetime.date(2017, 3, 1)))
         services.record_delegation_payment(
-            delegation=delegation, actor=budget, at=at(datetime.date(2017, 4, 2))
+            delegation=delegation,
+            actor=budget,
+            paid_on=datetime.date(2017, 4, 1),
+            payment_reference="VERS-2017-04",
+            at=at(datetime.date(2017, 4, 2)),
         )
     request.refresh_from_db()
     return request

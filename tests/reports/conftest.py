@@ -139,7 +139,13 @@ def portfolio(establishment_a, establishment_b, member_a, member_b, instructing_
     )
     services.add_to_delegation(actor=budget_agent, delegation=delegation, tranche_requests=[r11])
     services.issue_delegation(delegation=delegation, actor=budget_agent, at=at("2017-04-10"))
-    services.record_delegation_payment(delegation=delegation, actor=budget_agent, at=at("2017-05-20"))
+    services.record_delegation_payment(
+        delegation=delegation,
+        actor=budget_agent,
+        paid_on=d("2017-05-19"),
+        payment_reference="VERS-2017-05",
+        at=at("2017-05-20"),
+    )
 
     # P1 rank 2: changes requested, then validated; never delegated.
     m12 = p1.milestones.get(rank=2)

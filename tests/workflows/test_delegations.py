@@ -9,6 +9,7 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.workflows.builders import request_in_state
 from workflows.models import AuditEvent, Delegation, TrancheRequest, TrancheStatus
@@ -94,7 +95,12 @@ def test_budget_agent_full_cycle(
         == 404
     )
 
-    client.post(reverse("workflows_desk:delegation_issue", args=[delegation.pk]))
+    issue = reverse("workflows_desk:delegation_issue", args=[delegation.pk])
+    html = client.get(issue).content.decode()
+    assert "Vous allez émettre la délégation CIRC-2026-07 : 3 tranches, 80 000,00" in html.replace(
+        "\u202f", " "
+    )
+    client.post(issue, {"confirmed": "1", "confirmed_count": "3", "confirmed_total": "80000.00"})
     delegation.refresh_from_db()
     assert delegation.status == "issued"
     assert set(TrancheRequest.objects.filter(delegation=delegation).values_list("status", flat=True)) == {
@@ -102,8 +108,16 @@ def test_budget_agent_full_cycle(
     }
     assert with_funding_figures(type(project_a).objects.filter(pk=project_a.pk)).get().tranche_number == 2
 
-    client.post(reverse("workflows_desk:delegation_pay", args=[delegation.pk]))
+    pay = reverse("workflows_desk:delegation_pay", args=[delegation.pk])
+    paid_on = timezone.localdate().isoformat()
+    figures = {"confirmed": "1", "confirmed_count": "3", "confirmed_total": "80000.00"}
+    missing = client.post(pay, figures)
+    assert missing.status_code == 400
+    assert "La date du versement est obligatoire." in missing.content.decode()
+    assert "La référence du versement est obligatoire." in missing.content.decode()
+    client.post(pay, {**figures, "paid_on": paid_on, "payment_reference": "ARR-2026-114"})
     delegation.refresh_from_db()
+    assert (delegation.payment_date.isoformat(), delegation.payment_reference) == (paid_on, "ARR-2026-114")
     assert delegation.status == "paid"
     assert set(TrancheRequest.objects.filter(delegation=delegation).values_list("status", flat=True)) == {
         S.PAID
@@ -136,7 +150,11 @@ def test_issuing_an_empty_delegation_is_refused_in_french(client, budget_agent):
         actor=budget_agent, reference="VIDE-1", circular_date="2026-01-01"
     )
     client.force_login(budget_agent)
-    response = client.post(reverse("workflows_desk:delegation_issue", args=[delegation.pk]), follow=True)
+    response = client.post(
+        reverse("workflows_desk:delegation_issue", args=[delegation.pk]),
+        {"confirmed": "1", "confirmed_count": "0", "confirmed_total": "0"},
+        follow=True,
+    )
     assert "La délégation ne contient aucune tranche." in response.content.decode()
     delegation.refresh_from_db()
     assert delegation.status == "draft"

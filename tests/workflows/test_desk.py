@@ -168,11 +168,13 @@ def test_request_changes_then_validate_through_the_desk(client, walk, member_a, 
     form = client.get(changes).content.decode()
     assert 'name="comment"' in form and "Commentaire" in form
     before = AuditEvent.objects.count()
-    response = client.post(changes, {"comment": "  "})
+    response = client.post(changes, {"comment": "  ", "confirmed": "1"})
     assert response.status_code == 400
     assert "Un commentaire est obligatoire pour cette action." in response.content.decode()
     assert AuditEvent.objects.count() == before
-    response = client.post(changes, {"comment": "Joindre l'attestation signée."}, follow=True)
+    response = client.post(
+        changes, {"comment": "Joindre l'attestation signée.", "confirmed": "1"}, follow=True
+    )
     assert "compléments demandés" in response.content.decode()
     request.refresh_from_db()
     assert request.status == S.CHANGES_REQUESTED
@@ -184,12 +186,17 @@ def test_request_changes_then_validate_through_the_desk(client, walk, member_a, 
     )
     services.resubmit_tranche_request(tranche_request=request, actor=member_a)
     client.post(reverse("workflows_desk:transition", args=[request.pk, "start_review"]))
-    response = client.post(reverse("workflows_desk:transition", args=[request.pk, "validate"]), follow=True)
+    validate = reverse("workflows_desk:transition", args=[request.pk, "validate"])
+    response = client.post(validate, follow=True)  # an unconfirmed POST only shows the confirmation
+    assert "Confirmer : Valider" in response.content.decode()
+    request.refresh_from_db()
+    assert request.status == S.UNDER_REVIEW
+    response = client.post(validate, {"confirmed": "1"}, follow=True)
     assert "validée" in response.content.decode()
     request.refresh_from_db()
     assert request.status == S.VALIDATED
     # A refused action reports in French and changes nothing.
-    response = client.post(reverse("workflows_desk:transition", args=[request.pk, "validate"]), follow=True)
+    response = client.post(validate, {"confirmed": "1"}, follow=True)
     assert "n&#x27;est pas possible dans l&#x27;état « validée »" in response.content.decode()
 
 
@@ -198,10 +205,12 @@ def test_bulk_validate_writes_one_audit_event_per_request(client, walk, instruct
     requests = [walk(S.UNDER_REVIEW, rank=rank) for rank in (1, 2, 3)]
     submitted = walk(S.SUBMITTED, rank=4)
     client.force_login(instructing_agent)
+    selection = {"pk": [r.pk for r in requests] + [submitted.pk], "next": REVIEW_URL}
+    confirmation = client.post(reverse("workflows_desk:bulk_validate"), selection)
+    assert "Vous allez valider 4 demandes, pour un total de" in confirmation.content.decode()
+    assert AuditEvent.objects.filter(action="validate").count() == 0
     response = client.post(
-        reverse("workflows_desk:bulk_validate"),
-        {"pk": [r.pk for r in requests] + [submitted.pk], "next": REVIEW_URL},
-        follow=True,
+        reverse("workflows_desk:bulk_validate"), {**selection, "confirmed": "1"}, follow=True
     )
     html = response.content.decode()
     assert "3 demande(s) validée(s)." in html and "Non validées" in html

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from workflows import services
 from workflows.documents import inspect_upload
@@ -33,7 +34,9 @@ def test_happy_path(project_a, member_a, instructing_agent, budget_agent):
     )
     services.add_to_delegation(actor=budget_agent, delegation=delegation, tranche_requests=[request])
     services.issue_delegation(delegation=delegation, actor=budget_agent)
-    services.record_delegation_payment(delegation=delegation, actor=budget_agent)
+    services.record_delegation_payment(
+        delegation=delegation, actor=budget_agent, paid_on=timezone.localdate(), payment_reference="VERS-1"
+    )
     request.refresh_from_db()
     assert request.status == TrancheStatus.PAID
     assert request.amount == project_a.award_amount * 30 / 100

@@ -227,5 +227,11 @@ def _delegations(items, *, budget, now, built: Counter, today: datetime.date) ->
         built[S.VALIDATED] -= len(group)
         if target == S.PAID:
             paid = issued + min(datetime.timedelta(days=20), (now - issued) / 2)
-            services.record_delegation_payment(delegation=delegation, actor=budget, at=paid)
+            services.record_delegation_payment(
+                delegation=delegation,
+                actor=budget,
+                paid_on=timezone.localdate(paid),
+                payment_reference=f"VERS-{reference}",
+                at=paid,
+            )
         built[target] += len(group)

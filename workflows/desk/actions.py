@@ -1,8 +1,13 @@
 """Which transitions a desk user may fire on a request, why the others are refused, and firing them.
 
 Buttons follow django-fsm exactly: shown when the transition exists from the current state and
-its permission holds (`rules.user_may_fire`, the FSM meta's `has_transition_perm`); enabled when `can_proceed` holds (the comment a form will collect is
-not required to show the button); otherwise disabled with `rules.unmet_conditions` as reason.
+its permission holds (`rules.user_may_fire`, the FSM meta's `has_transition_perm`); enabled when
+`can_proceed` holds (the comment a form will collect is not required to show the button); otherwise
+disabled with `rules.unmet_conditions` as reason.
+
+Every action but « Prendre en instruction » opens a confirmation page that restates the project,
+the tranche and the amount before anything changes. A tranche is delegated and paid only with its
+delegation (issue, payment), never on its own from the desk.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ class ActionSpec:
     needs_comment: bool
     service: object
     done: str
+    confirm: bool = True
 
 
 #: Agents' transitions, in button order.
@@ -35,6 +41,7 @@ DESK_ACTIONS: dict[str, ActionSpec] = {
             False,
             services.start_review,
             _("prise en instruction"),
+            confirm=False,
         ),
         ActionSpec(
             "request_changes",
@@ -45,8 +52,6 @@ DESK_ACTIONS: dict[str, ActionSpec] = {
         ),
         ActionSpec("validate", _("Valider"), False, services.validate_tranche_request, _("validée")),
         ActionSpec("reject", _("Rejeter"), True, services.reject_tranche_request, _("rejetée")),
-        ActionSpec("delegate", _("Déléguer"), False, services.delegate_tranche_request, _("déléguée")),
-        ActionSpec("mark_paid", _("Marquer versée"), False, services.mark_tranche_paid, _("versée")),
     )
 }
 
@@ -68,6 +73,10 @@ class DeskAction:
     @property
     def needs_comment(self) -> bool:
         return self.spec.needs_comment
+
+    @property
+    def confirm(self) -> bool:
+        return self.spec.confirm
 
     @property
     def reason_text(self) -> str:

@@ -16,18 +16,19 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import IndexView
 
 from content.formatting import format_euros
-from workflows import selectors
+from workflows import rules, selectors
 from workflows.desk.actions import actions_for
 from workflows.desk.filters import AgeFilter, DaysLateFilter
+from workflows.desk.forms import SelectionToDelegationForm
 from workflows.models import (
     Delegation,
+    DelegationStatus,
     LateMilestone,
     RequestAwaitingChanges,
     RequestToDelegate,
     RequestToReview,
     TrancheStatus,
 )
-from workflows.rules import REVIEW_PERM
 
 VIEW_REQUESTS_PERM = "workflows.view_trancherequest"
 
@@ -41,7 +42,7 @@ def admin_column(label):
 
 
 def render_action_buttons(obj, actions, csrf_token: str, next_url: str):
-    """One POST form per enabled action; comment-requiring ones link to their form page."""
+    """One POST form per enabled one-click action; the others link to their confirmation page."""
     parts = []
     for action in actions:
         url = reverse("workflows_desk:transition", args=[obj.pk, action.name])
@@ -60,7 +61,7 @@ def render_action_buttons(obj, actions, csrf_token: str, next_url: str):
                     action.reason_text,
                 )
             )
-        elif action.needs_comment:
+        elif action.confirm:
             parts.append(
                 format_html(
                     '<a class="button button-small button-secondary" href="{}?{}">{}</a>',
@@ -157,14 +158,21 @@ class QueueIndexView(IndexView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         token = get_token(self.request)
-        can_review = user.has_perm(REVIEW_PERM)
+        can_review = rules.is_instructing_agent(None, user) and self.model_admin.bulk_validate
+        can_delegate = rules.is_budget_agent(None, user) and self.model_admin.bulk_delegate
         here = self.request.get_full_path()
         for obj in context["object_list"]:
             obj.desk_actions = actions_for(obj, user)
             obj.desk_csrf = token
             obj.desk_next = here
-            obj.desk_selectable = can_review and obj.status == TrancheStatus.UNDER_REVIEW
-        context["desk_can_bulk_validate"] = can_review and self.model_admin.bulk_validate
+            if can_review and obj.status == TrancheStatus.UNDER_REVIEW:
+                obj.desk_select_form = "desk-bulk-validate"
+            elif can_delegate and obj.status == TrancheStatus.VALIDATED and obj.delegation_id is None:
+                obj.desk_select_form = "desk-delegate-selection"
+        context["desk_can_bulk_validate"] = can_review
+        if can_delegate:
+            drafts = Delegation.objects.filter(status=DelegationStatus.DRAFT).order_by("-created_at")
+            context["desk_delegation_form"] = SelectionToDelegationForm(drafts=drafts)
         return context
 
 
@@ -173,6 +181,7 @@ class RequestQueueAdmin(ModelAdmin):
 
     statuses: tuple = ()
     bulk_validate = False
+    bulk_delegate = False
     menu_icon = "tasks"
     index_view_class = QueueIndexView
     index_template_name = "workflows/desk/queue_index.html"
@@ -210,13 +219,15 @@ class RequestQueueAdmin(ModelAdmin):
 
     @admin_column(_("Demande"))
     def request_label(self, obj):
-        """The bulk-validate checkbox (requests under review) sits before the label."""
+        """The selection checkbox (bulk validation, or delegation) sits before the label."""
         project = obj.milestone.project
         box = ""
-        if getattr(obj, "desk_selectable", False):
+        form_id = getattr(obj, "desk_select_form", None)
+        if form_id:
             box = format_html(
-                '<input type="checkbox" name="pk" value="{}" form="desk-bulk-validate" aria-label="{}"> ',
+                '<input type="checkbox" name="pk" value="{}" form="{}" aria-label="{}"> ',
                 obj.pk,
+                form_id,
                 _("Sélectionner %(request)s") % {"request": obj},
             )
         return format_html(
@@ -286,10 +297,36 @@ class ChangesQueueAdmin(RequestQueueAdmin):
 
 
 class DelegateQueueAdmin(RequestQueueAdmin):
+    """Validated tranches: the budget agent checks some and adds them to a draft or new delegation."""
+
     model = RequestToDelegate
     menu_label = _("Validées à déléguer")
     menu_order = 300
     statuses = (TrancheStatus.VALIDATED,)
+    bulk_delegate = True
+    list_display = (
+        "request_label",
+        "establishment",
+        "region",
+        "amount_display",
+        "delegation_display",
+        "age",
+        "actions",
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("delegation")
+
+    @admin_column(_("Délégation"))
+    def delegation_display(self, obj):
+        if obj.delegation is None:
+            return _("à déléguer")
+        return format_html(
+            '<a href="{}">{}</a> ({})',
+            reverse("workflows_desk:delegation_detail", args=[obj.delegation_id]),
+            obj.delegation.reference,
+            obj.delegation.get_status_display(),
+        )
 
 
 class LateMilestoneAdmin(ModelAdmin):

@@ -18,8 +18,10 @@ urlpatterns = [
     ),
     path("justificatifs/<int:pk>/", views.document_download, name="document_download"),
     path("delegations/nouvelle/", views.delegation_create, name="delegation_create"),
+    path("delegations/selection/", views.delegate_selection, name="delegate_selection"),
     path("delegations/<int:pk>/", views.delegation_detail, name="delegation_detail"),
     path("delegations/<int:pk>/ajouter/", views.delegation_add, name="delegation_add"),
+    path("delegations/<int:pk>/retirer/<int:request_pk>/", views.delegation_remove, name="delegation_remove"),
     path("delegations/<int:pk>/emettre/", views.delegation_issue, name="delegation_issue"),
     path("delegations/<int:pk>/versement/", views.delegation_pay, name="delegation_pay"),
     path(

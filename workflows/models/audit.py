@@ -1,7 +1,14 @@
-"""Append-only audit trail: who did what, when, from which state to which, and why."""
+"""Append-only audit trail: who did what, when, from which state to which, and why.
+
+Workflow events point at their request, milestone, project or delegation. Edits of other records
+(funding schedules, memberships, projects edited in the admin) name their target by content type,
+id and label (kept even if the target is later removed) and carry the old → new value of every
+changed field in `changes`.
+"""
 
 from __future__ import annotations
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -60,13 +67,30 @@ class AuditEvent(models.Model):
         related_name="audit_events",
     )
 
+    target_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name=_("type de l'objet modifié"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    target_id = models.CharField(_("identifiant de l'objet modifié"), max_length=64, blank=True)
+    target_label = models.CharField(_("objet modifié"), max_length=255, blank=True)
+    changes = models.JSONField(
+        _("modifications (ancienne → nouvelle valeur)"), default=dict, blank=True, encoder=DjangoJSONEncoder
+    )
+
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("événement d'audit")
         verbose_name_plural = _("journal d'audit")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["action", "to_state", "created_at"])]
+        indexes = [
+            models.Index(fields=["action", "to_state", "created_at"]),
+            models.Index(fields=["target_type", "target_id"], name="auditevent_target"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%d/%m/%Y %H:%M} {self.action} {self.from_state}→{self.to_state}"

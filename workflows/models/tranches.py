@@ -84,6 +84,14 @@ class TrancheRequest(ConcurrentTransitionMixin, models.Model):
     status_changed_at = models.DateTimeField(_("dernier changement d'état"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("soumise le"), null=True, blank=True)
     validated_at = models.DateTimeField(_("validée le"), null=True, blank=True)
+    validated_by = models.ForeignKey(
+        "auth.User",
+        verbose_name=_("validée par"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     delegated_at = models.DateTimeField(_("déléguée le"), null=True, blank=True)
     paid_at = models.DateTimeField(_("versée le"), null=True, blank=True)
     delegation = models.ForeignKey(
@@ -234,9 +242,9 @@ class TrancheRequest(ConcurrentTransitionMixin, models.Model):
     def delegate(self) -> None:
         """Funds are delegated through the budget circular of the request's delegation."""
 
-    @transition(field=status, source=S.DELEGATED, target=S.PAID, permission=rules.is_budget_agent)
+    @transition(field=status, source=S.DELEGATED, target=S.PAID, permission=rules.is_paying_agent)
     def mark_paid(self) -> None:
-        """Payment to the establishment is recorded."""
+        """Payment to the establishment is recorded, by an agent who did not validate the tranche."""
 
     @transition(
         field=status,
@@ -302,6 +310,16 @@ class Delegation(ConcurrentTransitionMixin, models.Model):
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     issued_at = models.DateTimeField(_("émise le"), null=True, blank=True)
     paid_at = models.DateTimeField(_("versement enregistré le"), null=True, blank=True)
+    payment_date = models.DateField(_("date du versement"), null=True, blank=True)
+    payment_reference = models.CharField(_("référence du versement"), max_length=100, blank=True)
+    paid_by = models.ForeignKey(
+        "auth.User",
+        verbose_name=_("versement enregistré par"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("délégation de crédits")
@@ -325,7 +343,7 @@ class Delegation(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=DelegationStatus.ISSUED,
         target=DelegationStatus.PAID,
-        permission=rules.is_budget_agent,
+        permission=rules.is_delegation_paying_agent,
     )
     def record_payment(self) -> None:
-        """Payment is recorded for every tranche of the circular."""
+        """Payment is recorded for every tranche of the circular, by an agent who validated none."""
