@@ -12,6 +12,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -88,13 +89,14 @@ def test_a_delegation_committed_by_another_process_shows_at_the_readers_next_vie
         def view() -> dict:
             reader.stdin.write("view\n")
             reader.stdin.flush()
-            return json.loads(reader.stdout.readline())
+            answer = json.loads(reader.stdout.readline())
+            return {"hit": answer["hit"], "delegated": Decimal(answer["delegated"])}
 
-        assert view() == {"hit": False, "delegated": "0"}
-        assert view() == {"hit": True, "delegated": "0"}  # the reader serves its figures from the cache
+        assert view() == {"hit": False, "delegated": 0}
+        assert view() == {"hit": True, "delegated": 0}  # the reader serves its figures from the cache
         writer.communicate("write\n", timeout=120)
         assert writer.returncode == 0
-        assert view() == {"hit": False, "delegated": "30000.00"}  # 30 % of 100 000 €
+        assert view() == {"hit": False, "delegated": Decimal("30000")}  # 30 % of 100 000 €
     finally:
         for process in (reader, writer):
             if process.poll() is None:
