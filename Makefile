@@ -5,15 +5,31 @@ PY := $(VENV)/bin/python
 PROJECTS ?= 4000
 DEMO_ENV := DEBUG=true
 
-.PHONY: demo test venv lint check-migrations e2e-deps clean
+PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links
 
+.PHONY: demo test venv venv-dev lock lint check-migrations e2e-deps clean
+
+# Runtime only (what production installs): requirements.txt.
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
+# Runtime + tests, lint, benchmarks and pip-tools: requirements-dev.txt.
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
 venv: $(VENV)/.installed
+
+venv-dev: $(VENV)/.installed-dev
+
+# Re-pin after editing `[project] dependencies` or the `dev` extra in pyproject.toml.
+# Existing pins are kept; `make lock UPGRADE=1` moves everything to the newest allowed versions.
+lock: venv-dev
+	$(PIP_COMPILE) $(if $(UPGRADE),--upgrade) -o requirements.txt pyproject.toml
+	$(PIP_COMPILE) $(if $(UPGRADE),--upgrade) --extra dev -c requirements.txt -o requirements-dev.txt pyproject.toml
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
@@ -21,11 +37,12 @@ node_modules/.installed: package.json package-lock.json
 
 demo: venv
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+	$(DEMO_ENV) $(PY) manage.py createcachetable
 	$(DEMO_ENV) $(PY) manage.py seed_demo --projects $(PROJECTS)
 	$(DEMO_ENV) $(PY) manage.py create_demo_users
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
-lint: venv
+lint: venv-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
@@ -33,7 +50,7 @@ check-migrations: venv
 	DEBUG=true $(PY) manage.py check
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
-test: venv node_modules/.installed
+test: venv-dev node_modules/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DEBUG=true $(PY) manage.py check

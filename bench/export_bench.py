@@ -52,6 +52,7 @@ def seed(n: int) -> None:
     from workflows.reference import ensure_reference_data
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
     ensure_reference_data()
     have = Project.objects.count()
     if have < n:

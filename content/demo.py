@@ -19,6 +19,7 @@ from content.models import (
     StoryPage,
 )
 from content.moderation import ensure_moderation
+from workflows.data_version import bump_on_commit
 from workflows.models import Discipline, Programme, Project
 
 HOME_INTRO = (
@@ -211,9 +212,7 @@ def build_site(*, rng: random.Random, today: datetime.date, stdout=None) -> dict
             ],
         )
         _footer_links(home)
-    from reports.cache import bump_data_version
-
-    bump_data_version()  # bulk-created demo records fire no save signal: recompute figures on next view
+    bump_on_commit()  # bulk-created demo records fire no save signal: recompute figures on next view
     if stdout is not None:
         stdout.write(
             f"Site public : accueil, annuaire, {len(programme_pages)} pages programme, "

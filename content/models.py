@@ -375,17 +375,16 @@ class IndicatorsPage(RoutablePageMixin, Page):
 
         notes = {note.indicator: note.note for note in self.indicator_notes.all()}
         base = self.url or ""
-        sections = []
-        for ind in indicators.public_indicators():
-            sections.append(
+        with indicators.shared_snapshot():
+            return [
                 {
                     "indicator": ind,
                     "table": indicators.table(ind.key, filters=Filters(public_only=True)),
                     "note": notes.get(ind.key, ""),
                     "links": {fmt: f"{base}{ind.key}/{fmt}/" for fmt in ("svg", "png", "csv", "xlsx")},
                 }
-            )
-        return sections
+                for ind in indicators.public_indicators()
+            ]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

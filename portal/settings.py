@@ -197,12 +197,41 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
+CACHE_TABLE = "sirano_cache"
+
+
+def cache_settings(url: str) -> dict:
+    """The shared cache every worker reads (figures and their data version, see `reports.cache`).
+
+    Empty or `db://`: Django's database cache (table created by `manage.py createcachetable`);
+    `redis://…`/`rediss://…`: Redis; `file:///path`: files on one host; `locmem://`: this process
+    only, refused unless DEBUG (several gunicorn workers would serve stale figures).
+    """
+    # The database and file caches cull at MAX_ENTRIES (Django's 300 is small for the figures).
+    culled = {"OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)}}
+    if url in ("", "db://"):
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE, **culled}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url.startswith("file://") and len(url) > len("file://"):
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": url[7:],
+            **culled,
+        }
+    if url == "locmem://":
+        if not DEBUG:
+            raise ImproperlyConfigured(
+                "CACHE_URL=locmem:// is per process: use db://, redis:// or file:// when DEBUG is off."
+            )
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sirano"}
+    raise ImproperlyConfigured(f"CACHE_URL must be db://, redis://…, file:///path or locmem://, got {url!r}")
+
+
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
-        if not os.environ.get("CACHE_DIR")
-        else "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("CACHE_DIR", "sirano"),
+        **cache_settings(os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")),
+        # Figures are keyed by a data version that moves after every committed write: no expiry.
         "TIMEOUT": None,
     }
 }

@@ -1,37 +1,21 @@
-"""Freshness without recomputation: figures live in the Django cache under a key made of the
-indicator, filters, date and a data version; any change to the underlying records bumps the
-version (signals in `reports.signals`), so the next view recomputes once and every later view
-reads the cache.
+"""Freshness without recomputation, across every worker process.
+
+Figures live in the shared Django cache (the database cache by default, Redis when configured:
+see `CACHES` in `portal/settings.py`) under a key made of the indicator, its filters, its date
+and the portfolio's data version (`workflows.data_version`), which moves after every committed
+write; so the next view in any process recomputes once and every later view reads the cache.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
 from collections.abc import Callable
 
 from django.core.cache import cache
 
-VERSION_KEY = "reports:data-version"
-_SNAPSHOTS: OrderedDict = OrderedDict()
-_SNAPSHOT_SLOTS = 4
+from workflows.data_version import bump_data_version, bump_on_commit, data_version
 
-
-def data_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
-    return int(version)
-
-
-def bump_data_version(**_kwargs) -> None:
-    """Signal receiver (and public helper after bulk loads): every cached figure becomes stale."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
-    _SNAPSHOTS.clear()
+__all__ = ["bump_data_version", "bump_on_commit", "cached", "data_version", "make_key"]
 
 
 def make_key(kind: str, *parts) -> str:
@@ -46,17 +30,4 @@ def cached(kind: str, parts: tuple, build: Callable):
     if value is None:
         value = build()
         cache.set(key, value, timeout=None)
-    return value
-
-
-def memo_snapshot(parts: tuple, build: Callable):
-    """In-process memo of the last few snapshots: all indicators of one view share one build."""
-    key = (*parts, data_version())
-    if key in _SNAPSHOTS:
-        _SNAPSHOTS.move_to_end(key)
-        return _SNAPSHOTS[key]
-    value = build()
-    _SNAPSHOTS[key] = value
-    while len(_SNAPSHOTS) > _SNAPSHOT_SLOTS:
-        _SNAPSHOTS.popitem(last=False)
     return value

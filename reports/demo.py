@@ -7,7 +7,7 @@ from wagtail.models import Page, Site
 
 from reports.releases import latest_name, publish_release
 
-from .cache import bump_data_version
+from .cache import bump_on_commit
 
 NOTES = {
     "awards_by_programme": (
@@ -69,7 +69,7 @@ def create_indicators_page(*, rng=None, today=None, stdout=None) -> Page:
         for order, (key, text) in enumerate(NOTES.items())
     ]
     page.save_revision().publish()
-    bump_data_version()
+    bump_on_commit()
     if stdout is not None:
         stdout.write(f"Page des indicateurs publiée : {page.url}")
     return page

@@ -6,12 +6,17 @@
     total = indicators.value("funding_by_year", "delegated")   # one number for a live figure
     table = indicators.table("awards_by_programme")   # French headers and formatted cells
 
-Results are cached (see `reports.cache`); one snapshot of the day feeds every indicator.
+Results are cached (see `reports.cache`). On a cold cache, the indicators computed inside one
+`shared_snapshot()` block (a page, the dashboard, `build_all`) share one snapshot of the day;
+the snapshot lives for that block only, never in a process-wide memo.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import pandas as pd
@@ -21,7 +26,7 @@ from django.utils import timezone
 from workflows.models import Programme, Region
 
 from . import formatting as fmt
-from .cache import cached, memo_snapshot
+from .cache import cached, data_version
 from .registry import INDICATORS, Indicator, internal_indicators, public_indicators
 from .snapshot import Filters, build_snapshot
 
@@ -35,6 +40,7 @@ __all__ = [
     "internal_indicators",
     "parse_filters",
     "public_indicators",
+    "shared_snapshot",
     "table",
     "value",
 ]
@@ -94,8 +100,28 @@ def _resolve(as_of, filters: Filters | None, raw: dict) -> tuple[datetime.date, 
     return parse_as_of(as_of), filters or parse_filters(**raw)
 
 
+_SHARED: ContextVar[dict | None] = ContextVar("reports_shared_snapshots", default=None)
+
+
+@contextmanager
+def shared_snapshot() -> Iterator[None]:
+    """Indicators computed inside the block build each (day, filters, data version) snapshot once."""
+    token = _SHARED.set({}) if _SHARED.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _SHARED.reset(token)
+
+
 def snapshot(as_of: datetime.date, filters: Filters):
-    return memo_snapshot((as_of, filters.as_key()), lambda: build_snapshot(as_of, filters))
+    shared = _SHARED.get()
+    if shared is None:
+        return build_snapshot(as_of, filters)
+    key = (as_of, filters.as_key(), data_version())
+    if key not in shared:
+        shared[key] = build_snapshot(as_of, filters)
+    return shared[key]
 
 
 def get(key: str, as_of=None, filters: Filters | None = None, **raw_filters) -> pd.DataFrame:
@@ -111,7 +137,8 @@ def build_all(
 ) -> dict[str, pd.DataFrame]:
     """Every (or the given) indicator for one day, sharing a single snapshot."""
     day, filters = _resolve(as_of, filters, raw_filters)
-    return {key: get(key, day, filters) for key in (keys or INDICATORS)}
+    with shared_snapshot():
+        return {key: get(key, day, filters) for key in (keys or INDICATORS)}
 
 
 def value(key: str, column: str, as_of=None, filters: Filters | None = None, **raw_filters) -> float:

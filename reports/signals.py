@@ -1,10 +1,14 @@
-"""Records whose change alters a figure; each save or delete bumps the data version."""
+"""Records whose change alters a figure: a save or delete bumps the data version after commit.
+
+Every service writes an audit record, so every service's transaction bumps once; bulk writers
+(no signal) call `reports.cache.bump_on_commit()` themselves.
+"""
 
 from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save
 
-from .cache import bump_data_version
+from .cache import bump_on_commit
 
 WATCHED = [
     "workflows.TrancheRequest",
@@ -16,10 +20,14 @@ WATCHED = [
 ]
 
 
+def bump_after_commit(sender, using=None, **_kwargs) -> None:
+    bump_on_commit(using=using)
+
+
 def connect() -> None:
     from django.apps import apps
 
     for label in WATCHED:
         model = apps.get_model(label)
-        post_save.connect(bump_data_version, sender=model, dispatch_uid=f"reports-bump-save-{label}")
-        post_delete.connect(bump_data_version, sender=model, dispatch_uid=f"reports-bump-delete-{label}")
+        post_save.connect(bump_after_commit, sender=model, dispatch_uid=f"reports-bump-save-{label}")
+        post_delete.connect(bump_after_commit, sender=model, dispatch_uid=f"reports-bump-delete-{label}")

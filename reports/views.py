@@ -47,14 +47,15 @@ def dashboard(request):
         }
     )
     ordered = indicators.internal_indicators() + indicators.public_indicators()
-    sections = [
-        {
-            "indicator": ind,
-            "table": indicators.table(ind.key, as_of, filters),
-            "links": {fmt: f"{ind.key}/{fmt}/?{query}" for fmt in CONTENT_TYPES},
-        }
-        for ind in ordered
-    ]
+    with indicators.shared_snapshot():
+        sections = [
+            {
+                "indicator": ind,
+                "table": indicators.table(ind.key, as_of, filters),
+                "links": {fmt: f"{ind.key}/{fmt}/?{query}" for fmt in CONTENT_TYPES},
+            }
+            for ind in ordered
+        ]
     return render(
         request,
         "reports/dashboard.html",

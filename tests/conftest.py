@@ -15,18 +15,82 @@ from workflows.roles import Role
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
-def pytest_configure(config):
-    """Tests run with DEBUG off but without collectstatic: serve static names unhashed."""
-    from django.conf import settings
-    from django.test.utils import override_settings
+def test_settings() -> dict:
+    """The one place where tests differ from production settings (applied for the whole session):
 
-    # override_settings (not assignment) so the cached storages are reset by setting_changed.
-    override_settings(
-        STORAGES={
+    - static files unhashed: tests run with DEBUG off but without collectstatic;
+    - MD5 password hashing: PBKDF2 costs ~0.3 s per persona and no test measures its strength;
+    - an in-process cache, cleared around every test (`_fresh_cache`): query counts stay those of
+      the views, and no figure leaks from one test to the next. The cross-process behaviour of
+      the shared database cache is tested in `tests/reports/test_cache_processes.py`;
+    - background tasks run immediately, in the test's transaction (when django-tasks is used).
+    """
+    from django.conf import settings
+
+    overrides = {
+        "STORAGES": {
             **settings.STORAGES,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
-    ).enable()
+        },
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        "CACHES": {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "sirano-tests",
+                "TIMEOUT": None,
+            }
+        },
+    }
+    if "django_tasks" in settings.INSTALLED_APPS:
+        overrides["TASKS"] = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    return overrides
+
+
+def pytest_configure(config):
+    from django.test.utils import override_settings
+
+    # override_settings (not assignment) so the cached storages and caches are reset by setting_changed.
+    override_settings(**test_settings()).enable()
+
+
+AUTOVACUUM_OFF = """
+DO $$
+DECLARE t regclass;
+BEGIN
+  FOR t IN SELECT c.oid::regclass FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = current_schema() AND c.relkind = 'r'
+  LOOP
+    EXECUTE format('ALTER TABLE %s SET (autovacuum_enabled = false, toast.autovacuum_enabled = false)', t);
+  END LOOP;
+END $$;
+"""
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """On PostgreSQL, no autovacuum on the test database, and fresh statistics after migrations.
+
+    Tests insert rows and roll them back; autovacuum would then record the tables as empty, and
+    the planner would pick nested loops over the bloated tables of the next bulk test (36.9 s
+    instead of 0.07 s for the review queue). Bulk loads `ANALYZE` what they write instead.
+    """
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(AUTOVACUUM_OFF)
+                    cursor.execute("ANALYZE")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -5,12 +5,7 @@ import pytest
 
 from reports.demo import create_indicators_page
 from reports.registry import public_indicators
-from tests.reports.conftest import (  # noqa: F401 (fixtures)
-    _clear_cache,
-    _fast_passwords,
-    _plain_static_storage,
-    portfolio,
-)
+from tests.reports.conftest import portfolio  # noqa: F401 (fixture)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -16,15 +16,6 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
-def plain_static_storage(settings):
-    """Tests run without collectstatic: the manifest storage of production would fail on every page."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
-@pytest.fixture(autouse=True)
 def private_root(tmp_path, monkeypatch):
     """Each test writes evidence in its own folder, so 'nothing stored' can be checked on disk."""
     root = tmp_path / "private"

@@ -115,3 +115,37 @@ def test_env_example_lists_every_variable_settings_read():
     read = set(re.findall(r'env_(?:bool|int|list)\("([A-Z_]+)"', settings_source))
     read |= set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', settings_source))
     assert read - declared == set()
+
+
+@pytest.mark.parametrize(
+    ("url", "backend", "location"),
+    [
+        ("", "django.core.cache.backends.db.DatabaseCache", "sirano_cache"),
+        ("db://", "django.core.cache.backends.db.DatabaseCache", "sirano_cache"),
+        ("redis://cache:6379/1", "django.core.cache.backends.redis.RedisCache", "redis://cache:6379/1"),
+        (
+            "file:///var/cache/sirano",
+            "django.core.cache.backends.filebased.FileBasedCache",
+            "/var/cache/sirano",
+        ),
+    ],
+)
+def test_the_cache_is_shared_between_processes(url, backend, location):
+    from portal.settings import cache_settings
+
+    config = cache_settings(url)
+    assert (config["BACKEND"], config["LOCATION"]) == (backend, location)
+
+
+def test_a_per_process_cache_is_refused_without_debug(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    import portal.settings
+
+    monkeypatch.setattr(portal.settings, "DEBUG", False)
+    with pytest.raises(ImproperlyConfigured, match="locmem"):
+        portal.settings.cache_settings("locmem://")
+    with pytest.raises(ImproperlyConfigured, match="CACHE_URL"):
+        portal.settings.cache_settings("memcached://x")
+    monkeypatch.setattr(portal.settings, "DEBUG", True)
+    assert portal.settings.cache_settings("locmem://")["BACKEND"].endswith("LocMemCache")

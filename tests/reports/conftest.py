@@ -68,28 +68,6 @@ def _request_to_review(milestone, member, agent, *, created, submitted, review):
     return request
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    """Tests run without collectstatic: the manifest storage of production would fail on every page."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The personas' PBKDF2 hashing would cost ~3 s per test here; these tests never log in by password.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def portfolio(establishment_a, establishment_b, member_a, member_b, instructing_agent, budget_agent):
     cardio = Discipline.objects.get(code="cardiologie")

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from workflows.data_version import bump_on_commit
 from workflows.ledger import HistoricalStock, record_historical_tranches
 from workflows.models import (
     Call,
@@ -26,6 +27,7 @@ from workflows.models import (
     Visibility,
 )
 from workflows.models.establishments import region_from_label
+from workflows.planner_statistics import analyze_portfolio_tables
 from workflows.reference import DISCIPLINES, get_or_create_call
 from workflows.validators import Registry
 
@@ -367,6 +369,8 @@ def seed_portfolio(*, projects: int, rng: random.Random, today: datetime.date) -
         batch_size=5000,
     )
     _seed_milestones(created, rng=rng, today=today)
+    analyze_portfolio_tables()
+    bump_on_commit()  # bulk-created rows send no save signal
     return created
 
 

@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from workflows.data_version import bump_on_commit
 from workflows.ledger import HistoricalStock, historical_rank, record_historical_tranches
 from workflows.models import (
     AuditEvent,
@@ -32,6 +33,7 @@ from workflows.models import (
     ProjectMilestone,
     TrialRegistration,
 )
+from workflows.planner_statistics import analyze_portfolio_tables
 from workflows.reference import ensure_reference_data, get_or_create_call
 from workflows.text import normalise_name
 
@@ -150,6 +152,9 @@ def import_projects_file(
             AuditEvent.objects.create(
                 actor=actor, action="import_projects", created_at=timezone.now(), comment=outcome.summary()
             )
+            # Rows went in by COPY/bulk_create (no save signal): fresh figures and planner statistics.
+            bump_on_commit()
+            analyze_portfolio_tables()
     except _DryRunDone:
         run = ImportRun.objects.create(status=ImportRun.Status.DRY_RUN, **run_fields)
         _finish(run, outcome, ImportRun.Status.DRY_RUN)

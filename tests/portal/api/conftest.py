@@ -1,21 +1,14 @@
-"""API fixtures: an expert with a token, a DGOS agent with a token, a fresh throttle cache."""
+"""API fixtures: an expert with a token, a DGOS agent with a token (the throttle cache is cleared
+around every test by the root conftest)."""
 
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 
 from tests.factories import UserFactory
 from tests.tranche_support import tranches  # noqa: F401
 from workflows.roles import Role
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

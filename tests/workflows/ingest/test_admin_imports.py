@@ -11,15 +11,6 @@ from workflows.roles import Role
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _unhashed_static(settings):
-    """No collectstatic in tests: serve admin assets under their plain names."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture
 def upload(tmp_path, establishment_a):
     rows = [
