@@ -30,11 +30,13 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import (
     CreateView,
     DeleteView,
+    IndexView,
     InspectView,
     SnippetViewSet,
     SnippetViewSetGroup,
 )
 
+from fileformats.spreadsheet_export import FormulaSafeExportMixin
 from workflows import services
 from workflows.models import (
     Call,
@@ -88,7 +90,12 @@ class GuardedDeleteView(DeleteView):
             return redirect(self.get_success_url())
 
 
+class SafeExportIndexView(FormulaSafeExportMixin, IndexView):
+    """Listings whose CSV/XLSX exports neutralise formulas (`fileformats`)."""
+
+
 class AgentSnippetViewSet(SnippetViewSet):
+    index_view_class = SafeExportIndexView
     delete_view_class = GuardedDeleteView
 
 

@@ -3,7 +3,6 @@ fields through `workflows.visibility` (via `presenters`)."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 
 from django.core.paginator import Paginator
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from content.formatting import format_euros
+from fileformats import csv as safe_csv
 from portal.directory import presenters
 from portal.directory.filters import ProjectFilter, facet_choices, facets
 from workflows import selectors, visibility
@@ -217,7 +217,7 @@ class _Echo:
 
 
 def _csv_rows(queryset, base_url: str) -> Iterator[str]:
-    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+    writer = safe_csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
     yield "\ufeff" + writer.writerow([c[0] for c in CSV_COLUMNS] + ["url"])
     for project in queryset.iterator(chunk_size=1000):
         yield writer.writerow(
