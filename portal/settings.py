@@ -219,6 +219,8 @@ MEDIA_URL = "/media/"
 PRIVATE_STORAGE_ROOT = VAR_DIR / "private"
 # Open-data releases: immutable dated snapshots plus `latest`.
 RELEASES_ROOT = VAR_DIR / "releases"
+# Downloads of /donnees/sirano.csv and /projets/resultats.csv per client and minute.
+EXPORT_RATE_PER_MINUTE = env_int("EXPORT_RATE_PER_MINUTE", 10)
 MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from content.formatting import format_euros
 from fileformats import csv as safe_csv
+from portal import export_files
 from portal.directory import presenters
 from portal.directory.filters import ProjectFilter, facet_choices, facets
 from workflows import selectors, visibility
@@ -225,18 +226,29 @@ def _csv_rows(queryset, base_url: str) -> Iterator[str]:
         )
 
 
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
 @require_GET
+@export_files.rate_limited
 def project_csv(request):
-    """The current results (same filters as the page), streamed, public fields only."""
-    filterset = ProjectFilter(request.GET.copy(), directory_queryset(), choices=facet_choices())
-    queryset = (
-        selectors.with_funding_figures(filterset.qs)
-        .prefetch_related("registrations")
-        .order_by(*filterset.ordering())
-    )
-    response = StreamingHttpResponse(
-        _csv_rows(queryset, request.build_absolute_uri("/").rstrip("/")),
-        content_type="text/csv; charset=utf-8",
-    )
+    """The current results (same filters as the page), public fields only: built once per data
+    version and query, then streamed from the file."""
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    query = sorted((key, tuple(values)) for key, values in request.GET.lists() if key != "page")
+
+    def build():
+        filterset = ProjectFilter(request.GET.copy(), directory_queryset(), choices=facet_choices())
+        queryset = (
+            selectors.with_funding_figures(filterset.qs)
+            .prefetch_related("registrations")
+            .order_by(*filterset.ordering())
+        )
+        return (line.encode("utf-8") for line in _csv_rows(queryset, base_url))
+
+    path = export_files.cached_file("resultats.csv", (base_url, tuple(query)), build)
+    if path is not None:
+        return export_files.file_response(path, content_type=CSV_TYPE, filename="sirano-projets.csv")
+    response = StreamingHttpResponse(build(), content_type=CSV_TYPE)
     response["Content-Disposition"] = 'attachment; filename="sirano-projets.csv"'
     return response
