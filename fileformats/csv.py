@@ -1,13 +1,13 @@
 """CSV writers whose every text cell is neutralised (see `fileformats.cells`).
 
-`writer()` wraps `csv.writer` with the same signature; `iter_lines()` yields one encoded line at
-a time for StreamingHttpResponse; `frame_to_csv()` writes a pandas frame (numbers stay numbers).
+`writer()` wraps `csv.writer` with the same signature (so it also feeds streaming responses
+through a one-line sink); `frame_to_csv()` writes a pandas frame (numbers stay numbers).
 """
 
 from __future__ import annotations
 
 import csv as _csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from fileformats.cells import neutralise, neutralise_row
 
@@ -28,28 +28,6 @@ class SafeWriter:
 
 def writer(handle, **fmtparams) -> SafeWriter:
     return SafeWriter(handle, **fmtparams)
-
-
-class _Line:
-    """File-like sink that hands back the last line the writer wrote."""
-
-    def __init__(self) -> None:
-        self.value = ""
-
-    def write(self, text: str) -> str:
-        self.value = text
-        return text
-
-
-def iter_lines(header: Iterable, rows: Iterable[Iterable], **fmtparams) -> Iterator[str]:
-    """Header then one formatted, neutralised line per row (strings, ready to encode)."""
-    line = _Line()
-    safe = SafeWriter(line, **fmtparams)
-    safe.writerow(header)
-    yield line.value
-    for row in rows:
-        safe.writerow(row)
-        yield line.value
 
 
 def neutralise_frame(frame):
