@@ -6,9 +6,10 @@ One writer serves `export_opendata` and `/donnees/sirano.csv`; it streams row by
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+
+from fileformats import csv as safe_csv
 
 COLUMNS = [
     "appel_a_projets",
@@ -74,7 +75,7 @@ def _encode(text: str) -> bytes:
 def iter_csv_bytes(projects: Iterable, chunk_size: int = 2000) -> Iterator[bytes]:
     """Stream the file: header then one encoded line per project, memory flat in the row count."""
     line = _Line()
-    writer = csv.writer(line, delimiter=";", lineterminator="\r\n")
+    writer = safe_csv.writer(line, delimiter=";", lineterminator="\r\n")
     writer.writerow(COLUMNS)
     yield _encode(line.value)
     iterator = projects.iterator(chunk_size=chunk_size) if hasattr(projects, "iterator") else projects

@@ -13,6 +13,9 @@ import pandas as pd
 from matplotlib.backends.backend_pdf import FigureCanvasPdf, PdfPages
 from matplotlib.figure import Figure
 
+from fileformats import csv as safe_csv
+from fileformats import xlsx as safe_xlsx
+
 from . import formatting as fmt
 from .charts import build_figure
 from .registry import INDICATORS, Indicator
@@ -25,7 +28,9 @@ def display_frame(ind: Indicator, df: pd.DataFrame) -> pd.DataFrame:
 
 
 def frame_to_csv(ind: Indicator, df: pd.DataFrame) -> bytes:
-    text = display_frame(ind, df).to_csv(sep=";", index=False, decimal=",", lineterminator="\r\n")
+    text = safe_csv.frame_to_csv(
+        display_frame(ind, df), sep=";", index=False, decimal=",", lineterminator="\r\n"
+    )
     return text.encode("utf-8-sig")
 
 
@@ -52,6 +57,7 @@ def frames_to_xlsx(frames: dict[str, pd.DataFrame], as_of: datetime.date, target
             sheet = _sheet_name(ind, used)
             display_frame(ind, df).to_excel(writer, sheet_name=sheet, index=False, startrow=3)
             ws = writer.sheets[sheet]
+            safe_xlsx.neutralise_sheet(ws, min_row=4)
             ws["A1"] = ind.title
             ws["A2"] = f"Au {fmt.date(as_of)} — source : SIRANo (DGOS). {ind.description}"
             for index, column in enumerate(ind.columns, start=1):

@@ -28,6 +28,8 @@ from django.db.models.functions import Collate
 from django.utils import timezone
 from openpyxl import Workbook
 
+from fileformats import csv as safe_csv
+from fileformats import xlsx as safe_xlsx
 from reports.release_schema import PROJECT_COLUMNS, PROJECTS_SCHEMA, TRANCHE_COLUMNS, TRANCHES_SCHEMA, Column
 from workflows import selectors
 from workflows.models import Project, TrancheRequest
@@ -180,12 +182,12 @@ def _write_table(path: Path, sheet, columns: list[Column], rows: Iterable[list])
     """One pass: each row goes to the CSV and to the write-only worksheet."""
     count = 0
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
+        writer = safe_csv.writer(handle, lineterminator="\n")
         writer.writerow([c.name for c in columns])
         sheet.append([c.name for c in columns])
         for row in rows:
             writer.writerow(row)
-            sheet.append([_xlsx_value(v, c) for v, c in zip(row, columns, strict=True)])
+            safe_xlsx.append(sheet, [_xlsx_value(v, c) for v, c in zip(row, columns, strict=True)])
             count += 1
     return count
 

@@ -34,11 +34,13 @@ from wagtail.snippets.views.snippets import (
     CreateView,
     DeleteView,
     EditView,
+    IndexView,
     InspectView,
     SnippetViewSet,
     SnippetViewSetGroup,
 )
 
+from fileformats.spreadsheet_export import FormulaSafeExportMixin
 from workflows import portfolio_services, selectors, services
 from workflows.models import (
     Call,
@@ -92,7 +94,12 @@ class GuardedDeleteView(DeleteView):
             return redirect(self.get_success_url())
 
 
+class SafeExportIndexView(FormulaSafeExportMixin, IndexView):
+    """Listings whose CSV/XLSX exports neutralise formulas (`fileformats`)."""
+
+
 class AgentSnippetViewSet(SnippetViewSet):
+    index_view_class = SafeExportIndexView
     delete_view_class = GuardedDeleteView
 
 

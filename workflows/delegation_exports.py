@@ -6,7 +6,6 @@ BOM and decimal comma, so French spreadsheet software opens it as is.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from decimal import Decimal
@@ -15,6 +14,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from fileformats import csv as safe_csv
+from fileformats import xlsx as safe_xlsx
 from workflows import selectors
 from workflows.models import Delegation, Region
 
@@ -52,7 +53,7 @@ def _french_decimal(amount: Decimal) -> str:
 
 def to_csv(rows) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer = safe_csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(header())
     for name, finess, public_id, rank, amount in rows:
         writer.writerow([name, finess, public_id, rank, _french_decimal(amount)])
@@ -64,14 +65,16 @@ def to_xlsx(rows, *, delegation: Delegation, region: str) -> bytes:
     sheet = workbook.active
     sheet.title = region
     ars = f"ARS {Region(region).label}"
-    sheet.append([_("Délégation"), delegation.reference, _("Circulaire du"), delegation.circular_date])
+    safe_xlsx.append(
+        sheet, [_("Délégation"), delegation.reference, _("Circulaire du"), delegation.circular_date]
+    )
     sheet.append([_("Destinataire"), ars])
     sheet.append([])
     sheet.append(header())
     for cell in sheet[4]:
         cell.font = Font(bold=True)
     for name, finess, public_id, rank, amount in rows:
-        sheet.append([name, finess, public_id, rank, amount])
+        safe_xlsx.append(sheet, [name, finess, public_id, rank, amount])
         sheet.cell(row=sheet.max_row, column=5).number_format = "#,##0.00"
     total = sum((row[4] for row in rows), Decimal(0))
     sheet.append([_("Total"), None, None, None, total])

@@ -11,7 +11,6 @@ import io
 import re
 import unicodedata
 import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 
@@ -19,6 +18,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.utils.translation import gettext as _
+
+from workflows.pdf_safety import Verdict, inspect_pdf
 
 ALLOWED = {
     "pdf": "application/pdf",
@@ -29,39 +30,6 @@ ALLOWED = {
     "jpg": "image/jpeg",
 }
 ALLOWED_LABEL = "PDF, ODT, DOCX, XLSX, PNG, JPEG"
-PDF_ACTIVE_CONTENT = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|OpenAction\s*<<[^>]*?/JS)\b")
-
-
-PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-PDF_FLATE_STREAM = re.compile(rb"/FlateDecode.*?stream\r?\n(.*?)\r?\nendstream", re.DOTALL)
-#: Inflating more than this from one upload is treated as a decompression bomb.
-PDF_INFLATE_LIMIT = 64 * 1024 * 1024
-
-
-def pdf_has_active_content(data: bytes) -> bool:
-    """Look for actions in the plain body and in Flate-compressed streams (object streams hide them).
-
-    Names written with `#xx` escapes (`/J#61vaScript`) are decoded first.
-    """
-
-    def suspicious(blob: bytes) -> bool:
-        return bool(PDF_ACTIVE_CONTENT.search(PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), blob)))
-
-    if suspicious(data):
-        return True
-    budget = PDF_INFLATE_LIMIT
-    for match in PDF_FLATE_STREAM.finditer(data):
-        inflater = zlib.decompressobj()
-        try:
-            inflated = inflater.decompress(match.group(1), budget)
-        except zlib.error:
-            continue
-        budget -= len(inflated)
-        if suspicious(inflated):
-            return True
-        if budget <= 0:
-            return True
-    return False
 
 
 @dataclass(frozen=True)
@@ -170,13 +138,22 @@ def inspect_upload(uploaded) -> InspectedUpload:
         digest.update(chunk)
         if kind == "pdf":
             pdf_bytes += chunk
-    if kind == "pdf" and pdf_has_active_content(bytes(pdf_bytes)):
+    verdict = inspect_pdf(bytes(pdf_bytes)) if kind == "pdf" else Verdict.CLEAN
+    if verdict is Verdict.ACTIVE:
         raise ValidationError(
             _(
                 "Ce PDF contient du contenu actif (JavaScript, lancement ou fichier incorporé) "
                 "et ne peut pas être accepté. Exportez-le à nouveau en PDF simple."
             ),
             code="pdf_active",
+        )
+    if verdict is Verdict.UNREADABLE:
+        raise ValidationError(
+            _(
+                "Ce PDF est endommagé, chiffré ou illisible : son contenu ne peut pas être vérifié. "
+                "Exportez-le à nouveau en PDF simple, sans mot de passe."
+            ),
+            code="pdf_unreadable",
         )
     uploaded.seek(0)
     name = sanitise_filename(getattr(uploaded, "name", ""), kind)

@@ -7,12 +7,13 @@ produced one at a time (`iter_csv`), so the same code can feed a StreamingHttpRe
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Iterator
 
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
+
+from fileformats import csv as safe_csv
 
 
 class _Line:
@@ -58,7 +59,7 @@ def _flat(row: dict, columns: list[str]) -> list[str]:
 
 def iter_csv(rows: Iterable[dict], columns: list[str]) -> Iterator[str]:
     line = _Line()
-    writer = csv.writer(line, lineterminator="\r\n")
+    writer = safe_csv.writer(line, lineterminator="\r\n")
     writer.writerow(columns)
     yield line.value
     for row in rows:

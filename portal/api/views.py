@@ -14,7 +14,7 @@ from portal.api.errors import api_exception_handler
 from portal.api.pagination import KeysetPagination
 from portal.api.renderers import CSVRenderer
 from portal.api.schema import SiranoAutoSchema
-from portal.api.throttling import AnonymousThrottle
+from portal.api.throttling import AnonymousThrottle, SignedInThrottle
 from workflows.visibility import Tier, tier_for
 
 FORMAT_PARAMETER = OpenApiParameter(
@@ -30,7 +30,7 @@ class OpenDataViewSet(viewsets.GenericViewSet):
 
     renderer_classes = [JSONRenderer, CSVRenderer]
     pagination_class = KeysetPagination
-    throttle_classes = [AnonymousThrottle]
+    throttle_classes = [AnonymousThrottle, SignedInThrottle]
     filter_backends = [DjangoFilterBackend]
     schema = SiranoAutoSchema()
 

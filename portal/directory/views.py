@@ -3,7 +3,6 @@ fields through `workflows.visibility` (via `presenters`)."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 
 from django.core.paginator import Paginator
@@ -16,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from content.formatting import format_euros
+from fileformats import csv as safe_csv
+from portal import export_files
 from portal.directory import presenters
 from portal.directory.filters import ProjectFilter, facet_choices, facets
 from workflows import selectors, visibility
@@ -224,7 +225,7 @@ class _Echo:
 
 
 def _csv_rows(queryset, base_url: str) -> Iterator[str]:
-    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+    writer = safe_csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
     yield "\ufeff" + writer.writerow([c[0] for c in CSV_COLUMNS] + ["url"])
     for project in queryset.iterator(chunk_size=1000):
         yield writer.writerow(
@@ -232,18 +233,29 @@ def _csv_rows(queryset, base_url: str) -> Iterator[str]:
         )
 
 
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
 @require_GET
+@export_files.rate_limited
 def project_csv(request):
-    """The current results (same filters as the page), streamed, public fields only."""
-    filterset = ProjectFilter(request.GET.copy(), directory_queryset(), choices=facet_choices())
-    queryset = (
-        selectors.with_funding_figures(filterset.qs)
-        .prefetch_related("registrations")
-        .order_by(*filterset.ordering())
-    )
-    response = StreamingHttpResponse(
-        _csv_rows(queryset, request.build_absolute_uri("/").rstrip("/")),
-        content_type="text/csv; charset=utf-8",
-    )
+    """The current results (same filters as the page), public fields only: built once per data
+    version and query, then streamed from the file."""
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    query = sorted((key, tuple(values)) for key, values in request.GET.lists() if key != "page")
+
+    def build():
+        filterset = ProjectFilter(request.GET.copy(), directory_queryset(), choices=facet_choices())
+        queryset = (
+            selectors.with_funding_figures(filterset.qs)
+            .prefetch_related("registrations")
+            .order_by(*filterset.ordering())
+        )
+        return (line.encode("utf-8") for line in _csv_rows(queryset, base_url))
+
+    path = export_files.cached_file("resultats.csv", (base_url, tuple(query)), build)
+    if path is not None:
+        return export_files.file_response(path, content_type=CSV_TYPE, filename="sirano-projets.csv")
+    response = StreamingHttpResponse(build(), content_type=CSV_TYPE)
     response["Content-Disposition"] = 'attachment; filename="sirano-projets.csv"'
     return response

@@ -3,6 +3,9 @@ choice of the current establishment for users who belong to several."""
 
 from __future__ import annotations
 
+import hashlib
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
@@ -11,7 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
-from portal import access
+from portal import access, rate_limits
+from portal.client_address import client_address
 from portal.forms import (
     EstablishmentSwitchForm,
     LoginForm,
@@ -37,6 +41,33 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "portal/email/password_reset_email.txt"
     subject_template_name = "portal/email/password_reset_subject.txt"
     success_url = reverse_lazy("portal:password_reset_done")
+
+    def form_valid(self, form):
+        """At most a few e-mails per address and per client an hour.
+
+        Past the address's limit the page says the same as usual (no hint whether the address
+        exists) but nothing is sent; past the client's limit the form says to wait.
+        """
+        period = settings.PASSWORD_RESET_RATE_PERIOD
+        if not rate_limits.allow(
+            f"password-reset:client:{client_address(self.request)}",
+            limit=settings.PASSWORD_RESET_PER_CLIENT,
+            period=period,
+        ):
+            form.add_error(
+                None,
+                _("Trop de demandes de réinitialisation depuis votre connexion. Réessayez dans une heure."),
+            )
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        email = form.cleaned_data["email"].strip().lower()
+        digest = hashlib.sha256(email.encode()).hexdigest()
+        if not rate_limits.allow(
+            f"password-reset:email:{digest}", limit=settings.PASSWORD_RESET_PER_EMAIL, period=period
+        ):
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

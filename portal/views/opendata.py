@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from portal import export_files
 from reports import compat_csv, releases
 from reports.release_schema import PROJECT_COLUMNS, TRANCHE_COLUMNS
 from workflows import selectors
@@ -67,11 +69,20 @@ class OpenDataIndexView(TemplateView):
         return context
 
 
+COMPAT_TYPE = "text/csv; charset=windows-1252"
+
+
+@require_GET
+@export_files.rate_limited
 def compat_file(request):
-    """The historical file, generated live from the published projects and streamed."""
+    """The historical file, built once per data version from the published projects, streamed."""
+    path = export_files.cached_file(
+        "sirano.csv", (), lambda: compat_csv.iter_csv_bytes(selectors.public_projects())
+    )
+    if path is not None:
+        return export_files.file_response(path, content_type=COMPAT_TYPE, filename="sirano.csv")
     response = StreamingHttpResponse(
-        compat_csv.iter_csv_bytes(selectors.public_projects()),
-        content_type="text/csv; charset=windows-1252",
+        compat_csv.iter_csv_bytes(selectors.public_projects()), content_type=COMPAT_TYPE
     )
     response["Content-Disposition"] = 'attachment; filename="sirano.csv"'
     return response

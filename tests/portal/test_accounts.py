@@ -1,4 +1,4 @@
-"""Sign-in, throttling (django-axes, per account and per address), password reset and change,
+"""Sign-in, throttling (django-axes, per account and address), password reset and change,
 logout by POST only, and the current establishment for users of several establishments."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from tests.factories import ProjectFactory
 from workflows.models import EstablishmentMembership
 
 PASSWORD = "sirano-test-pw"
-LOCKED = "Trop de tentatives de connexion ont échoué pour ce compte ou depuis cette adresse"
+LOCKED = "Trop de tentatives de connexion ont échoué pour ce compte depuis cette adresse"
 
 
 @pytest.mark.django_db
@@ -32,37 +32,18 @@ def test_wrong_password_is_explained_in_french(client, member_a):
 
 @pytest.mark.django_db
 @override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=3)
-def test_repeated_failures_lock_the_account(client, member_a):
+def test_repeated_failures_lock_the_account_from_that_address(client, member_a):
     for _attempt in range(3):
         client.post(
             reverse("portal:login"), {"username": "alice", "password": "wrong"}, REMOTE_ADDR="10.0.0.1"
         )
-    # Even the right password, from another address, is refused while the account is locked.
+    # Even the right password is refused from that address while the pair is locked.
     response = client.post(
-        reverse("portal:login"), {"username": "alice", "password": PASSWORD}, REMOTE_ADDR="10.0.0.2"
+        reverse("portal:login"), {"username": "alice", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1"
     )
     assert response.status_code == 429
     assert LOCKED in response.content.decode()
     assert "_auth_user_id" not in client.session
-
-
-@pytest.mark.django_db
-@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=3)
-def test_repeated_failures_lock_the_address(client, member_a, member_b):
-    for username in ("x1", "x2", "x3"):
-        client.post(
-            reverse("portal:login"), {"username": username, "password": "wrong"}, REMOTE_ADDR="10.0.0.9"
-        )
-    response = client.post(
-        reverse("portal:login"), {"username": "bob", "password": PASSWORD}, REMOTE_ADDR="10.0.0.9"
-    )
-    assert response.status_code == 429
-    assert LOCKED in response.content.decode()
-    # Another address and account are not affected.
-    ok = client.post(
-        reverse("portal:login"), {"username": "alice", "password": PASSWORD}, REMOTE_ADDR="10.0.0.10"
-    )
-    assert ok.status_code == 302
 
 
 @pytest.mark.django_db

@@ -112,7 +112,7 @@ def test_env_example_lists_every_variable_settings_read():
     declared = {
         line.split("=", 1)[0] for line in example.splitlines() if "=" in line and not line.startswith("#")
     }
-    read = set(re.findall(r'env_(?:bool|int|list)\("([A-Z_]+)"', settings_source))
+    read = set(re.findall(r'env_(?:bool|int|list|rate)\("([A-Z_]+)"', settings_source))
     read |= set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', settings_source))
     assert read - declared == set()
 

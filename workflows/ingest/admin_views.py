@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -103,6 +104,7 @@ def import_upload(request):
         mapping = form.cleaned_data.get("mapping")
         mapping_token = _store(mapping) if mapping else ""
         upload = {"file": token, "mapping": mapping_token, "format": form.cleaned_data["format"]}
+        stored = [upload_dir() / t for t in (token, mapping_token) if t]
         try:
             run, _outcome = import_projects_file(
                 path=upload_dir() / token,
@@ -114,10 +116,48 @@ def import_upload(request):
                 context={"upload": upload},
             )
         except (UnreadableFile, MappingError) as error:
+            _discard(stored)
             form.add_error("mapping" if isinstance(error, MappingError) else "file", str(error))
+        except BaseException:
+            _discard(stored)  # a failed dry run keeps no file behind
+            raise
         else:
             return redirect("ingest_import_detail", pk=run.pk)
     return TemplateResponse(request, "workflows/ingest/importrun_upload.html", {"form": form})
+
+
+def _discard(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
+CLAIM = "confirming"
+
+
+def _claim(pk: int) -> ImportRun | None:
+    """Mark the dry run as being confirmed, under its row lock; None when another request has it.
+
+    Three agents clicking « Confirmer » together: the first claims the dry run, the others read
+    the mark (or the finished run) and get a message; exactly one import runs.
+    """
+    with transaction.atomic():
+        dry = get_object_or_404(ImportRun.objects.select_for_update(), pk=pk, status=ImportRun.Status.DRY_RUN)
+        report = dict(dry.report or {})
+        if report.get(CLAIM) or _confirmed_by(dry) is not None:
+            return None
+        report[CLAIM] = True
+        dry.report = report
+        dry.save(update_fields=["report"])
+    return dry
+
+
+def _release(dry: ImportRun) -> None:
+    with transaction.atomic():
+        locked = ImportRun.objects.select_for_update().get(pk=dry.pk)
+        report = dict(locked.report or {})
+        report.pop(CLAIM, None)
+        locked.report = report
+        locked.save(update_fields=["report"])
 
 
 def _confirmed_by(run: ImportRun) -> ImportRun | None:
@@ -134,6 +174,7 @@ def import_detail(request, pk: int):
     can_confirm = (
         run.status == ImportRun.Status.DRY_RUN
         and confirmed is None
+        and not report.get(CLAIM)
         and bool(upload.get("file"))
         and (upload_dir() / upload["file"]).exists()
     )
@@ -157,13 +198,17 @@ def import_detail(request, pk: int):
 def import_confirm(request, pk: int):
     """Step 3: run the real import of the file the dry run showed (same bytes, same options)."""
     _require(request.user)
-    dry = get_object_or_404(ImportRun, pk=pk, status=ImportRun.Status.DRY_RUN)
+    dry = _claim(pk)
+    if dry is None:
+        messages.error(
+            request,
+            _("Cet import a déjà été confirmé ou est en cours de confirmation par une autre personne."),
+        )
+        return redirect("ingest_import_detail", pk=pk)
     upload = (dry.report or {}).get("upload") or {}
     path = upload_dir() / upload.get("file", "missing")
-    if _confirmed_by(dry) is not None:
-        messages.error(request, _("Cet import a déjà été confirmé."))
-        return redirect("ingest_import_detail", pk=dry.pk)
     if not upload.get("file") or not path.exists() or file_sha256(path) != dry.file_sha256:
+        _release(dry)
         messages.error(
             request, _("Le fichier de la simulation n'est plus disponible : déposez-le à nouveau.")
         )
@@ -179,8 +224,12 @@ def import_confirm(request, pk: int):
             context={"confirmed_from": dry.pk},
         )
     except (UnreadableFile, MappingError) as error:
+        _release(dry)
         messages.error(request, str(error))
         return redirect("ingest_import_detail", pk=dry.pk)
+    except BaseException:
+        _release(dry)
+        raise
     path.unlink(missing_ok=True)
     if mapping_path:
         mapping_path.unlink(missing_ok=True)

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 SEPARATORS = (";", ",", "\t", "|")
 _CHUNK = 1 << 20
+#: A real row is a few kilobytes; a longer line is a file without line ends or not a CSV at all.
+MAX_LINE_BYTES = 100_000
 
 
 class UnreadableFile(Exception):
@@ -98,6 +100,38 @@ def detect_encoding(path: Path) -> tuple[str, int]:
     return "cp1252", lines
 
 
+def check_text(path: Path) -> None:
+    """Refuse, with the line number, a CSV holding a NUL byte or a line too long to be a row.
+
+    A NUL byte means a binary file (and PostgreSQL text cannot hold it); a line of a megabyte
+    means missing line ends. Both are told in French before anything is parsed.
+    """
+    line, length = 1, 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            for part_index, part in enumerate(chunk.split(b"\n")):
+                if part_index:
+                    line, length = line + 1, 0
+                nul = part.find(b"\x00")
+                if nul >= 0:
+                    raise UnreadableFile(
+                        _(
+                            "Ligne %(row)s : le fichier contient un caractère nul (octet 0x00), ce n'est "
+                            "pas un fichier texte CSV. Enregistrez-le à nouveau en CSV depuis votre tableur."
+                        )
+                        % {"row": line}
+                    )
+                length += len(part)
+                if length > MAX_LINE_BYTES:
+                    raise UnreadableFile(
+                        _(
+                            "Ligne %(row)s : plus de %(max)s caractères sur une seule ligne. Vérifiez que le "
+                            "fichier est bien un CSV avec une ligne par projet."
+                        )
+                        % {"row": line, "max": f"{MAX_LINE_BYTES:,}".replace(",", "\u202f")}
+                    )
+
+
 def detect_separator(sample_lines: list[str]) -> str:
     """The separator giving the most lines of one same width (title lines have width 1)."""
     best, best_score = ";", (-1, -1)
@@ -116,12 +150,16 @@ def detect_separator(sample_lines: list[str]) -> str:
 
 
 def _open_csv(path: Path) -> Source:
+    check_text(path)
     encoding, lines = detect_encoding(path)
     # cp1252 leaves five bytes undefined: decode them as latin-1 rather than fail the file.
     errors = "strict" if encoding.startswith("utf-8") else "replace"
     with path.open(encoding=encoding, errors=errors, newline="") as handle:
         sample = [line for _index, line in zip(range(40), handle, strict=False)]
-    separator = detect_separator(sample)
+    try:
+        separator = detect_separator(sample)
+    except csv.Error as error:
+        raise UnreadableFile(_("CSV illisible (%(error)s).") % {"error": error})
 
     def rows() -> Iterator[tuple[int, list[object]]]:
         with path.open(encoding=encoding, errors=errors, newline="") as handle:

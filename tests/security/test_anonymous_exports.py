@@ -1,0 +1,73 @@
+"""Issue 13 §5: the large anonymous exports are built once per data version, streamed from a
+file, and limited per client with a French 429."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+
+from portal import export_files
+from tests.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+EXPORTS = ["/donnees/sirano.csv", "/projets/resultats.csv", "/projets/resultats.csv?annee=2016"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+@pytest.mark.parametrize("url", EXPORTS)
+def test_the_export_is_not_rebuilt_per_request(
+    client, project_a, project_b, url, django_assert_max_num_queries
+):
+    first = client.get(url)
+    assert first.status_code == 200
+    content = body(first)
+    with django_assert_max_num_queries(0):
+        again = client.get(url)
+        assert body(again) == content
+    # A change to the portfolio is in the next download.
+    ProjectFactory(establishment=project_a.establishment, acronym="NOUVEAU")
+    assert b"NOUVEAU" not in content
+    assert b"NOUVEAU" in body(client.get(url))
+
+
+def test_parallel_requests_build_once(client, project_a, monkeypatch):
+    builds = []
+    original = export_files.cached_file
+
+    def counting(name, parts, build):
+        def counted():
+            builds.append(name)
+            return build()
+
+        return original(name, parts, counted)
+
+    monkeypatch.setattr(export_files, "cached_file", counting)
+    for _ in range(5):
+        assert client.get("/donnees/sirano.csv").status_code == 200
+    assert builds == ["sirano.csv"]
+
+
+@pytest.mark.parametrize("url", EXPORTS[:2])
+@override_settings(EXPORT_RATE_PER_MINUTE=3)
+def test_a_burst_is_throttled_per_client(client, project_a, url):
+    statuses = [client.get(url, REMOTE_ADDR="192.0.2.7").status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 429, 429]
+    refused = client.get(url, REMOTE_ADDR="192.0.2.7")
+    assert refused["Retry-After"] == "60"
+    assert "Trop de téléchargements" in refused.content.decode()
+    # Another client still downloads; the directory page itself is not limited.
+    assert client.get(url, REMOTE_ADDR="192.0.2.8").status_code == 200
+    assert client.get("/projets/", REMOTE_ADDR="192.0.2.7").status_code == 200
