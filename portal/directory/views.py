@@ -202,7 +202,7 @@ CSV_COLUMNS = [
     ("finess", "establishment_finess", lambda p: p.establishment.finess),
     ("type_etablissement", "establishment_type", lambda p: p.establishment.type),
     ("region", "region", lambda p: p.establishment.get_region_display()),
-    ("porteur", "investigator", lambda p: p.investigator.full_name),
+    ("porteur", "investigator", lambda p: p.pi_full_name),
     ("financement_total", "award_amount", lambda p: f"{p.award_amount:.2f}".replace(".", ",")),
     ("numero_tranche", "tranche_number", lambda p: p.tranche_number or ""),
     ("registres_essais", "registrations", lambda p: " ".join(r.identifier for r in p.registrations.all())),

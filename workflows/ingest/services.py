@@ -49,6 +49,8 @@ DIFF_LABELS = {
     "legacy_tranche_number": "numéro de tranche",
     "selected_on": "date de sélection",
     "registrations": "registres d'essais",
+    "published_pi_last_name": "nom du porteur",
+    "published_pi_first_name": "prénom du porteur",
 }
 
 
@@ -167,6 +169,7 @@ def _finish(run: ImportRun, outcome: Outcome, status: str) -> None:
     run.updated_count = outcome.updated
     run.unchanged_count = outcome.unchanged
     run.rejected_count = len(outcome.rejected)
+    run.warning_count = len(outcome.warnings)
     run.mapping = outcome.mapping
     run.report = outcome.as_report(run)
     run.finished_at = timezone.now()
@@ -214,6 +217,7 @@ _LIMITS = {
     "discipline": ("discipline_raw", 255),
     "pi_last_name": ("person.last_name", 150),
     "pi_first_name": ("person.first_name", 150),
+    "pi_full_name": ("published_last_name", 150),
 }
 
 
@@ -293,7 +297,12 @@ class Writer:
     def _create_establishment(self, planned: PlannedRow) -> Establishment:
         spec = planned.establishment
         establishment = Establishment(
-            finess=spec.finess, name=spec.name, type=spec.type, region=spec.region, **self.provenance(planned)
+            finess=spec.finess,
+            name=spec.name,
+            type=spec.type,
+            region=spec.region,
+            to_complete=spec.to_complete,
+            **self.provenance(planned),
         )
         establishment.full_clean(exclude=["girci", "normalised_name"])
         establishment.save()
@@ -305,6 +314,7 @@ class Writer:
                 "name": spec.name,
                 "type": spec.type,
                 "region": spec.region,
+                "to_complete": spec.to_complete,
             }
         )
         return establishment
@@ -390,6 +400,8 @@ class Writer:
             discipline_id=self.disciplines.get(row.discipline_code) if row.discipline_code else None,
             establishment=row.establishment,
             investigator=investigator,
+            published_pi_last_name=row.published_last_name,
+            published_pi_first_name=row.published_first_name,
             award_amount=row.amount,
             selected_on=row.selected_on,
             legacy_tranche_number=row.tranche,
@@ -493,7 +505,13 @@ class Writer:
 
     def _update(self, project: Project, row: PlannedRow) -> None:
         """Compare the columns the file has; a change is an update that records old → new."""
-        wanted = {"title": row.title, "award_amount": row.amount}
+        wanted = {
+            "title": row.title,
+            "award_amount": row.amount,
+            # The spelling this source publishes; the linked Investigator keeps its own.
+            "published_pi_last_name": row.published_last_name,
+            "published_pi_first_name": row.published_first_name,
+        }
         if "discipline" in row.present:
             wanted["discipline_raw"] = row.discipline_raw
         if "tranche" in row.present:
