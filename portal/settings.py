@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -188,6 +190,9 @@ PRIVATE_STORAGE_ROOT = VAR_DIR / "private"
 # Open-data releases: immutable dated snapshots plus `latest`.
 RELEASES_ROOT = VAR_DIR / "releases"
 MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Legacy documents (`import_documents`): an archive uploaded in the admin, and every file in it.
+DOCUMENT_IMPORT_MAX_ARCHIVE = env_int("DOCUMENT_IMPORT_MAX_ARCHIVE_MB", 500) * 1024 * 1024
+DOCUMENT_IMPORT_MAX_FILE = env_int("DOCUMENT_IMPORT_MAX_FILE_MB", 20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The first handler keeps each file's name as sent, so a forged path is refused (portal/uploads.py).
@@ -196,6 +201,12 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+# Background work (legacy document imports): django-tasks with its database backend; a
+# `manage.py db_worker` process (Procfile `worker`, started by `make demo`) runs the queue.
+TASKS = {
+    "default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")},
+}
 
 CACHES = {
     "default": {

@@ -9,6 +9,7 @@ from .establishments import (
     Girci,
     Region,
 )
+from .legacy_documents import DocumentImportRun, LegacyDocument
 from .projects import (
     Discipline,
     Investigator,
@@ -37,6 +38,7 @@ __all__ = [
     "Delegation",
     "DelegationStatus",
     "Discipline",
+    "DocumentImportRun",
     "Establishment",
     "EstablishmentMembership",
     "EstablishmentType",
@@ -47,6 +49,7 @@ __all__ = [
     "ImportRun",
     "Investigator",
     "LateMilestone",
+    "LegacyDocument",
     "MilestoneTemplate",
     "Programme",
     "Project",
