@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -223,6 +225,9 @@ RELEASES_ROOT = VAR_DIR / "releases"
 # Downloads of /donnees/sirano.csv and /projets/resultats.csv per client and minute.
 EXPORT_RATE_PER_MINUTE = env_int("EXPORT_RATE_PER_MINUTE", 10)
 MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Legacy documents (`import_documents`): an archive uploaded in the admin, and every file in it.
+DOCUMENT_IMPORT_MAX_ARCHIVE = env_int("DOCUMENT_IMPORT_MAX_ARCHIVE_MB", 500) * 1024 * 1024
+DOCUMENT_IMPORT_MAX_FILE = env_int("DOCUMENT_IMPORT_MAX_FILE_MB", 20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The first handler keeps each file's name as sent, so a forged path is refused (portal/uploads.py).
@@ -262,6 +267,12 @@ def cache_settings(url: str) -> dict:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sirano"}
     raise ImproperlyConfigured(f"CACHE_URL must be db://, redis://…, file:///path or locmem://, got {url!r}")
 
+
+# Background work (legacy document imports): django-tasks with its database backend; a
+# `manage.py db_worker` process (Procfile `worker`, started by `make demo`) runs the queue.
+TASKS = {
+    "default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")},
+}
 
 CACHES = {
     "default": {

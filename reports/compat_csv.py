@@ -59,8 +59,8 @@ def row_for(project) -> list[str]:
         project.acronym,
         project.title,
         project.discipline_raw or (project.discipline.label if project.discipline else ""),
-        project.investigator.last_name,
-        project.investigator.first_name,
+        project.pi_last_name,  # as the source published it, not the de-duplicated spelling
+        project.pi_first_name,
         decimal_comma(project.award_amount),
         ", ".join(r.identifier for r in project.registrations.all()),
         str(tranche) if tranche else NO_TRANCHE,

@@ -172,14 +172,14 @@ PROJECT_COLUMNS: list[Column] = [
         "investigator",
         "string",
         "Nom du porteur de projet.",
-        lambda p: p.investigator.last_name,
+        lambda p: p.pi_last_name,
     ),
     Column(
         "investigator_first_name",
         "investigator",
         "string",
         "Prénom du porteur de projet.",
-        lambda p: p.investigator.first_name,
+        lambda p: p.pi_first_name,
     ),
     Column(
         "award_amount",

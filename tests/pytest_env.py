@@ -8,4 +8,5 @@ os.environ.setdefault("AXES_ENABLED", "false")
 os.environ.setdefault("SECURE_COOKIES", "false")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 os.environ.setdefault("SIRANO_VAR_DIR", "/tmp/sirano-test-var")
+os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API in live_server tests

@@ -42,6 +42,7 @@ from wagtail.snippets.views.snippets import (
 
 from fileformats.spreadsheet_export import FormulaSafeExportMixin
 from workflows import portfolio_services, selectors, services
+from workflows.establishment_services import complete_establishment
 from workflows.models import (
     Call,
     Discipline,
@@ -390,25 +391,57 @@ class ProjectViewSet(AgentSnippetViewSet):
 
 
 class EstablishmentFilterSet(WagtailFilterSet):
+    to_complete = django_filters.BooleanFilter(label=_("À compléter"))
     type = django_filters.ChoiceFilter(label=_("Type"), choices=EstablishmentType.choices)
     region = django_filters.ChoiceFilter(label=_("Région"), choices=Region.choices)
     girci = django_filters.ChoiceFilter(label=_("GIRCI"), choices=Girci.choices)
 
     class Meta:
         model = Establishment
-        fields = ["type", "region", "girci"]
+        fields = ["to_complete", "type", "region", "girci"]
 
 
 class EstablishmentForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only imports may leave them blank ("à compléter"); an agent always gives both.
+        for name in ("type", "region"):
+            if name in self.fields:
+                self.fields[name].required = True
+
     def clean_finess(self) -> str:
         """Accept what people paste (lost leading zero, spaces) and store the 9-character form."""
         return normalise_finess(self.cleaned_data.get("finess"))
+
+
+class EstablishmentEditView(EditView):
+    """Saving an establishment "à compléter" completes it through the audited service."""
+
+    def save_instance(self):
+        instance = self.form.instance
+        if not Establishment.objects.filter(pk=instance.pk, to_complete=True).exists():
+            return super().save_instance()
+        with transaction.atomic():
+            completed = complete_establishment(
+                establishment=instance,
+                actor=self.request.user,
+                name=instance.name,
+                type=instance.type,
+                region=instance.region,
+            )
+            Establishment.objects.filter(pk=completed.pk).update(
+                finess=instance.finess, contact_email=instance.contact_email
+            )
+            completed.refresh_from_db()
+        log(instance=completed, action="wagtail.edit", user=self.request.user)
+        return completed
 
 
 class EstablishmentViewSet(AgentSnippetViewSet):
     model = Establishment
     icon = "site"
     menu_label = _("Établissements")
+    edit_view_class = EstablishmentEditView
     inspect_view_enabled = True
     copy_view_enabled = False
     filterset_class = EstablishmentFilterSet
@@ -420,9 +453,24 @@ class EstablishmentViewSet(AgentSnippetViewSet):
         Column("finess", label=_("FINESS"), sort_key="finess"),
         Column("type", label=_("Type"), accessor="get_type_display", sort_key="type"),
         Column("region", label=_("Région"), accessor="get_region_display", sort_key="region"),
+        Column(
+            "to_complete",
+            label=_("À compléter"),
+            accessor=lambda e: _("oui") if e.to_complete else "",
+            sort_key="to_complete",
+        ),
         Column("project_count", label=_("Projets"), sort_key="project_count"),
     ]
-    inspect_view_fields = ["finess", "name", "type", "region", "girci", "contact_email", "source_file"]
+    inspect_view_fields = [
+        "finess",
+        "name",
+        "type",
+        "region",
+        "girci",
+        "contact_email",
+        "to_complete",
+        "source_file",
+    ]
     edit_handler = ObjectList(
         [
             FieldPanel("finess"),

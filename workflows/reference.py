@@ -39,6 +39,10 @@ EVIDENCE_TYPES = [
     ("final-report", "Rapport final"),
     ("results-link", "Lien vers les résultats postés au registre"),
     ("publication", "Publication"),
+    # Kinds met in the legacy documents of the stock (never required by a schedule by default).
+    ("funding-agreement", "Convention de financement"),
+    ("interim-report", "Rapport intermédiaire"),
+    ("correspondence", "Courrier"),
 ]
 
 #: rank, label, evidence codes, share %, planned delay in months, results milestone

@@ -209,7 +209,7 @@ CSV_COLUMNS = [
     ("finess", "establishment_finess", lambda p: p.establishment.finess),
     ("type_etablissement", "establishment_type", lambda p: p.establishment.type),
     ("region", "region", lambda p: p.establishment.get_region_display()),
-    ("porteur", "investigator", lambda p: p.investigator.full_name),
+    ("porteur", "investigator", lambda p: p.pi_full_name),
     ("financement_total", "award_amount", lambda p: f"{p.award_amount:.2f}".replace(".", ",")),
     ("credits_delegues", "amount_delegated", lambda p: f"{p.amount_delegated:.2f}".replace(".", ",")),
     ("numero_tranche", "tranche_number", lambda p: p.tranche_number or ""),

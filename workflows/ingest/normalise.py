@@ -6,7 +6,7 @@ Pure functions and small in-memory indexes; nothing here writes to the database.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -98,30 +98,82 @@ def region_from_finess(finess: str) -> str | None:
     return DEPARTMENT_REGION.get(finess[:2])
 
 
+#: names of the 18 centres de lutte contre le cancer that do not say "cancer" (name keys)
+CLCC_NAMES = (
+    "ANTOINE LACASSAGNE",
+    "BERGONIE",
+    "CLAUDIUS REGAUD",
+    "EUGENE MARQUIS",
+    "FRANCOIS BACLESSE",
+    "GEORGES FRANCOIS LECLERC",
+    "GUSTAVE ROUSSY",
+    "HENRI BECQUEREL",
+    "INSTITUT CURIE",
+    "JEAN GODINOT",
+    "JEAN PERRIN",
+    "LEON BERARD",
+    "OSCAR LAMBRET",
+    "PAOLI CALMETTES",
+    "PAUL STRAUSS",
+)
+
+
 def infer_type(name: str) -> str | None:
-    """The type when a legacy file has none, from words of the name; None if unclear."""
+    """The type a legacy file omits, from words of the name; None unless exactly one type fits.
+
+    A university hospital's name also says "centre hospitalier": CHUR wins over CH. Any other
+    pair of clues (a GCS of hospitals, a CLCC run as a GCS…) is ambiguous and left to an agent.
+    """
     key = f" {establishment_key(name)} "
-    if any(word in key for word in (" UNIVERSITAIRE ", " ASSISTANCE PUBLIQUE ", " HOSPICES CIVILS ")):
-        return EstablishmentType.CHUR
-    if " LUTTE CONTRE CANCER " in key or " INSTITUT " in key:
-        return EstablishmentType.CLCC
-    if key.startswith(" GCS ") or " GROUPEMENT COOPERATION " in key:
-        return EstablishmentType.GCS
-    if " SANTE MENTALE " in key or " SPECIALISE " in key:
-        return EstablishmentType.EPSM
-    if " CENTRE HOSPITALIER " in key or " GROUPE HOSPITALIER " in key:
-        return EstablishmentType.CH
-    return None
+    found: set[str] = set()
+    if any(
+        clue in key
+        for clue in (
+            " UNIVERSITAIRE ",
+            " ASSISTANCE PUBLIQUE ",
+            " HOSPICES CIVILS ",
+            " CENTRE HOSPITALIER REGIONAL ",
+        )
+    ):
+        found.add(EstablishmentType.CHUR)
+    if (
+        " LUTTE CONTRE CANCER " in key
+        or (" INSTITUT " in key and (" CANCER " in key or " CANCEROLOGIE " in key))
+        or any(f" {clinic} " in key for clinic in CLCC_NAMES)
+    ):
+        found.add(EstablishmentType.CLCC)
+    if key.startswith(" GCS ") or " GROUPEMENT COOPERATION SANITAIRE " in key:
+        found.add(EstablishmentType.GCS)
+    if " SANTE MENTALE " in key or " CENTRE HOSPITALIER SPECIALISE " in key:
+        found.add(EstablishmentType.EPSM)
+    if " CENTRE HOSPITALIER " in key and not found:
+        found.add(EstablishmentType.CH)
+    return found.pop() if len(found) == 1 else None
 
 
 @dataclass
 class NewEstablishment:
-    """An establishment a valid row needs and the database lacks; created by the service."""
+    """An establishment a valid row needs and the database lacks; created by the service.
+
+    `to_complete` when the file did not give its type (inferred or unknown) or its region: the
+    row is imported all the same and the establishment is listed for an agent to complete.
+    """
 
     finess: str
     name: str
     type: str
     region: str
+    to_complete: bool = False
+
+
+@dataclass
+class Resolution:
+    """What `EstablishmentIndex.resolve` found: the establishment, or errors that reject the row;
+    warnings (field → French message) never reject it."""
+
+    establishment: Establishment | NewEstablishment | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+    warnings: dict[str, str] = field(default_factory=dict)
 
 
 class EstablishmentIndex:
@@ -137,67 +189,79 @@ class EstablishmentIndex:
         self.by_finess[establishment.finess] = establishment
         self.by_name.setdefault(establishment_key(establishment.name), establishment)
 
-    def resolve(
-        self, *, finess: str, name: str, type_label: str, region_label: str
-    ) -> tuple[Establishment | NewEstablishment | None, dict[str, str]]:
+    def resolve(self, *, finess: str, name: str, type_label: str, region_label: str) -> Resolution:
         """Match by FINESS, then by normalised name; else describe the one to create.
 
-        Returns (establishment, errors by field); errors are French and quote the value. A lone
-        `warning` entry means the row is valid but matched by name despite another FINESS.
+        Only a bad FINESS (length, format, key), or no way to identify the establishment at all
+        (neither a FINESS nor a known name), rejects the row. A new establishment whose type or
+        region the file lacks or garbles is created "à compléter" with a warning.
         """
-        errors: dict[str, str] = {}
+        result = Resolution()
         normalised = ""
         if finess:
             try:
                 normalised = normalise_finess(finess)
             except ValidationError as error:
-                errors["finess"] = error.messages[0]
-                return None, errors
+                result.errors["finess"] = error.messages[0]
+                return result
             if normalised in self.by_finess:
-                return self.by_finess[normalised], errors
+                result.establishment = self.by_finess[normalised]
+                return result
         if name and (found := self.by_name.get(establishment_key(name))):
             if normalised:
-                errors["warning"] = _(
+                result.warnings["finess"] = _(
                     "FINESS « %(value)s » inconnu : rattaché par son nom à %(name)s (FINESS %(finess)s)"
                 ) % {"value": normalised, "name": found.name, "finess": found.finess}
-            return found, errors
+            result.establishment = found
+            return result
         if not normalised:
-            errors["finess" if not name else "establishment_name"] = (
+            result.errors["finess" if not name else "establishment_name"] = (
                 _("établissement « %(value)s » inconnu et FINESS absent : impossible de le créer")
                 % {"value": name}
                 if name
                 else _("ni FINESS ni nom d'établissement")
             )
-            return None, errors
+            return result
+        to_complete = False
         if not name:
-            errors["establishment_name"] = _("FINESS « %(value)s » inconnu et nom d'établissement absent") % {
-                "value": normalised
-            }
-            return None, errors
+            name = _("Établissement FINESS %(finess)s") % {"finess": normalised}
+            to_complete = True
+            result.warnings["establishment_name"] = _(
+                "FINESS « %(value)s » inconnu et nom d'établissement absent : établissement créé "
+                "« %(name)s », à compléter"
+            ) % {"value": normalised, "name": name}
         region = region_from_label(region_label) if region_label else None
         if region_label and region is None:
-            errors["region"] = _("région « %(value)s » inconnue") % {"value": region_label}
-        region = region or region_from_finess(normalised)
-        if region is None and "region" not in errors:
-            errors["region"] = _("région absente pour le nouvel établissement « %(value)s »") % {
-                "value": name
+            result.warnings["region"] = _("région « %(value)s » inconnue, déduite du FINESS") % {
+                "value": region_label
             }
+        region = region or region_from_finess(normalised)
+        if region is None:
+            to_complete = True
+            result.warnings.setdefault(
+                "region",
+                _("région inconnue pour le nouvel établissement « %(value)s » : à compléter")
+                % {"value": name},
+            )
         kind = type_label.strip().upper() if type_label else ""
         if kind and kind not in EstablishmentType.values:
-            errors["establishment_type"] = _(
+            result.warnings["establishment_type"] = _(
                 "type d'établissement « %(value)s » inconnu (attendu : %(known)s)"
-            ) % {
-                "value": type_label,
-                "known": ", ".join(EstablishmentType.values),
-            }
-        kind = kind if kind in EstablishmentType.values else infer_type(name)
-        if kind is None and "establishment_type" not in errors:
-            errors["establishment_type"] = _("type absent pour le nouvel établissement « %(value)s »") % {
-                "value": name
-            }
-        if errors:
-            return None, errors
-        return NewEstablishment(finess=normalised, name=name, type=kind, region=region), errors
+            ) % {"value": type_label, "known": ", ".join(EstablishmentType.values)}
+        if kind not in EstablishmentType.values:
+            to_complete = True
+            kind = infer_type(name) or ""
+            message = (
+                _("nouvel établissement « %(value)s » créé à compléter, type %(type)s déduit du nom")
+                if kind
+                else _("nouvel établissement « %(value)s » créé à compléter, type inconnu")
+            ) % {"value": name, "type": kind}
+            previous = result.warnings.get("establishment_type")
+            result.warnings["establishment_type"] = f"{previous} ; {message}" if previous else message
+        result.establishment = NewEstablishment(
+            finess=normalised, name=name, type=kind, region=region or "", to_complete=to_complete
+        )
+        return result
 
 
 # Disciplines

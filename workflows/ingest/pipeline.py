@@ -47,6 +47,9 @@ class PlannedRow:
     discipline_code: str | None = None
     tranche: int | None = None
     registries: list[tuple[str, str]] = field(default_factory=list)
+    # The investigator's name exactly as the file wrote it (the person above is parsed from it).
+    published_last_name: str = ""
+    published_first_name: str = ""
 
     @property
     def investigator_key(self) -> str:
@@ -177,18 +180,19 @@ class RowParser:
         amount = parsed("amount", values.parse_amount, missing=_("montant manquant"))
         tranche = parsed("tranche", values.parse_tranche, required=False)
         person = self._person(cells, fail)
-        establishment, problems = self.establishments.resolve(
+        resolution = self.establishments.resolve(
             finess=values.text(get("finess")),
             name=values.raw_text(get("establishment_name")),
             type_label=values.text(get("establishment_type")),
             region_label=values.text(get("region")),
         )
-        if warning := problems.pop("warning", ""):
+        establishment = resolution.establishment
+        for name, message in resolution.warnings.items():
             warnings.append(
                 _("%(where)s, colonne « %(column)s » : %(message)s.")
-                % {"where": prefix, "column": self.mapping.label_of("finess"), "message": warning}
+                % {"where": prefix, "column": self.mapping.label_of(name), "message": message}
             )
-        for name, message in problems.items():
+        for name, message in resolution.errors.items():
             fail(name, message)
         registries: list[tuple[str, str]] = []
         if not values.is_blank(get("registry")):
@@ -201,6 +205,10 @@ class RowParser:
         if errors:
             return None, errors, warnings
         discipline_raw = values.raw_text(get("discipline"))
+        published_last, published_first = person.last_name, person.first_name
+        if "pi_last_name" in self.present and "pi_first_name" in self.present:
+            published_last = values.raw_text(get("pi_last_name"))
+            published_first = values.raw_text(get("pi_first_name"))
         return (
             PlannedRow(
                 row=number,
@@ -218,6 +226,8 @@ class RowParser:
                 discipline_code=discipline_code(discipline_raw),
                 tranche=tranche,
                 registries=registries,
+                published_last_name=published_last,
+                published_first_name=published_first,
             ),
             [],
             warnings,

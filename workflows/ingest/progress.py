@@ -10,8 +10,11 @@ LONG_FILE_ROWS = 2000
 class ProgressBar:
     """`[#####-----]  12 000 / 40 000 lignes  1 850 l/s`, redrawn at most every 1 %."""
 
-    def __init__(self, stream, *, width: int = 30, min_rows: int = LONG_FILE_ROWS) -> None:
+    def __init__(
+        self, stream, *, width: int = 30, min_rows: int = LONG_FILE_ROWS, unit: str = "lignes"
+    ) -> None:
         self.stream = stream
+        self.unit = unit
         self.width = width
         self.min_rows = min_rows
         self.started = time.monotonic()
@@ -29,7 +32,7 @@ class ProgressBar:
         filled = min(self.width, int(self.width * done / total))
         rate = done / max(time.monotonic() - self.started, 1e-6)
         self.stream.write(
-            f"\r[{'#' * filled}{'-' * (self.width - filled)}] {done:>7}/{total} lignes  {rate:,.0f} l/s".replace(
+            f"\r[{'#' * filled}{'-' * (self.width - filled)}] {done:>7}/{total} {self.unit}  {rate:,.0f} {self.unit[0]}/s".replace(
                 ",", " "
             ),
             ending="",

@@ -52,6 +52,8 @@ DIFF_LABELS = {
     "tranche": "numéro de tranche",
     "selected_on": "date de sélection",
     "registrations": "registres d'essais",
+    "published_pi_last_name": "nom du porteur",
+    "published_pi_first_name": "prénom du porteur",
 }
 
 
@@ -179,6 +181,7 @@ def _finish(run: ImportRun, outcome: Outcome, status: str) -> None:
     run.updated_count = outcome.updated
     run.unchanged_count = outcome.unchanged
     run.rejected_count = len(outcome.rejected)
+    run.warning_count = len(outcome.warnings)
     run.mapping = outcome.mapping
     run.report = outcome.as_report(run)
     run.finished_at = timezone.now()
@@ -226,6 +229,7 @@ _LIMITS = {
     "discipline": ("discipline_raw", 255),
     "pi_last_name": ("person.last_name", 150),
     "pi_first_name": ("person.first_name", 150),
+    "pi_full_name": ("published_last_name", 150),
 }
 
 
@@ -305,7 +309,12 @@ class Writer:
     def _create_establishment(self, planned: PlannedRow) -> Establishment:
         spec = planned.establishment
         establishment = Establishment(
-            finess=spec.finess, name=spec.name, type=spec.type, region=spec.region, **self.provenance(planned)
+            finess=spec.finess,
+            name=spec.name,
+            type=spec.type,
+            region=spec.region,
+            to_complete=spec.to_complete,
+            **self.provenance(planned),
         )
         establishment.full_clean(exclude=["girci", "normalised_name"])
         establishment.save()
@@ -317,6 +326,7 @@ class Writer:
                 "name": spec.name,
                 "type": spec.type,
                 "region": spec.region,
+                "to_complete": spec.to_complete,
             }
         )
         return establishment
@@ -425,6 +435,8 @@ class Writer:
             discipline_id=self.disciplines.get(row.discipline_code) if row.discipline_code else None,
             establishment=row.establishment,
             investigator=investigator,
+            published_pi_last_name=row.published_last_name,
+            published_pi_first_name=row.published_first_name,
             award_amount=row.amount,
             selected_on=row.selected_on,
             **self.provenance(row),
@@ -536,7 +548,13 @@ class Writer:
         The tranche number is compared with the historical tranches of the ledger: a higher
         number is an update (the ledger adds tranches), a lower one a conflict the ledger reports.
         """
-        wanted = {"title": row.title, "award_amount": row.amount}
+        wanted = {
+            "title": row.title,
+            "award_amount": row.amount,
+            # The spelling this source publishes; the linked Investigator keeps its own.
+            "published_pi_last_name": row.published_last_name,
+            "published_pi_first_name": row.published_first_name,
+        }
         if "discipline" in row.present:
             wanted["discipline_raw"] = row.discipline_raw
         if "selected_on" in row.present:

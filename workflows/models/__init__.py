@@ -9,6 +9,7 @@ from .establishments import (
     Girci,
     Region,
 )
+from .legacy_documents import DocumentImportRun, LegacyDocument
 from .projects import (
     CLOSED_PROJECT_STATES,
     Discipline,
@@ -40,6 +41,7 @@ __all__ = [
     "Delegation",
     "DelegationStatus",
     "Discipline",
+    "DocumentImportRun",
     "Establishment",
     "EstablishmentMembership",
     "EstablishmentType",
@@ -50,6 +52,7 @@ __all__ = [
     "ImportRun",
     "Investigator",
     "LateMilestone",
+    "LegacyDocument",
     "MilestoneTemplate",
     "Programme",
     "Project",

@@ -89,15 +89,28 @@ class EstablishmentQuerySet(models.QuerySet):
     def for_user(self, user) -> EstablishmentQuerySet:
         return self.filter(memberships__user=user)
 
+    def to_complete(self) -> EstablishmentQuerySet:
+        return self.filter(to_complete=True)
+
 
 class Establishment(Sourced):
     finess = models.CharField(_("FINESS juridique"), max_length=9, unique=True, validators=[validate_finess])
     name = models.CharField(_("nom"), max_length=255)
     normalised_name = models.CharField(max_length=255, db_index=True, editable=False)
-    type = models.CharField(_("type"), max_length=4, choices=EstablishmentType.choices)
-    region = models.CharField(_("région"), max_length=3, choices=Region.choices)
+    # Blank type or region: an establishment an import met first, still to be completed by an agent.
+    type = models.CharField(_("type"), max_length=4, choices=EstablishmentType.choices, blank=True)
+    region = models.CharField(_("région"), max_length=3, choices=Region.choices, blank=True)
     girci = models.CharField(_("GIRCI"), max_length=4, choices=Girci.choices, blank=True)
     contact_email = models.EmailField(_("adresse de contact (interne)"), blank=True)
+    to_complete = models.BooleanField(
+        _("à compléter"),
+        default=False,
+        db_index=True,
+        help_text=_(
+            "Créé par un import sans type (ou sans région) sûrs : un agent vérifie le nom, le type et "
+            "la région."
+        ),
+    )
 
     objects = EstablishmentQuerySet.as_manager()
 

@@ -154,6 +154,14 @@ class Project(Sourced):
         on_delete=models.PROTECT,
         related_name="projects",
     )
+    # The investigator's name as this project's source wrote it: de-duplication links projects
+    # to one Investigator, but what was published (accents, hyphens, case) is never rewritten.
+    published_pi_last_name = models.CharField(
+        _("nom du porteur (tel que publié)"), max_length=150, blank=True
+    )
+    published_pi_first_name = models.CharField(
+        _("prénom du porteur (tel que publié)"), max_length=150, blank=True
+    )
     award_amount = models.DecimalField(
         _("financement total (€)"),
         max_digits=12,
@@ -188,6 +196,21 @@ class Project(Sourced):
 
     def __str__(self) -> str:
         return f"{self.public_id} {self.acronym}"
+
+    @property
+    def pi_last_name(self) -> str:
+        """The name to publish: this project's source spelling, else the investigator's."""
+        return self.published_pi_last_name or self.investigator.last_name
+
+    @property
+    def pi_first_name(self) -> str:
+        if self.published_pi_last_name:
+            return self.published_pi_first_name
+        return self.investigator.first_name
+
+    @property
+    def pi_full_name(self) -> str:
+        return " ".join(part for part in (self.pi_first_name, self.pi_last_name) if part)
 
     @staticmethod
     def build_public_id(call: Call, sequence: int) -> str:

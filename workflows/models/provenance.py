@@ -24,6 +24,7 @@ class ImportRun(models.Model):
     updated_count = models.PositiveIntegerField(_("mis à jour"), default=0)
     unchanged_count = models.PositiveIntegerField(_("inchangés"), default=0)
     rejected_count = models.PositiveIntegerField(_("rejetés"), default=0)
+    warning_count = models.PositiveIntegerField(_("avertissements"), default=0)
     mapping = models.JSONField(_("correspondance des colonnes"), default=dict, blank=True)
     report = models.JSONField(_("rapport"), default=dict, blank=True)
     run_by = models.ForeignKey(
