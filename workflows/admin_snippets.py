@@ -30,6 +30,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import (
     CreateView,
     DeleteView,
+    IndexView,
     InspectView,
     SnippetViewSet,
     SnippetViewSetGroup,
@@ -53,6 +54,7 @@ from workflows.models import (
     Region,
     Visibility,
 )
+from workflows.search.query import RELEVANCE, search_projects
 from workflows.validators import normalise_finess
 
 
@@ -160,6 +162,18 @@ class ProjectCreateView(CreateView):
         return project
 
 
+class ProjectIndexView(IndexView):
+    """The agents' project listing searches with the one project search, most relevant first."""
+
+    def search_queryset(self, queryset):
+        if not self.is_searching:
+            return queryset
+        queryset = search_projects(queryset, self.search_query)
+        if self.is_explicitly_ordered:
+            return queryset
+        return queryset.order_by(f"-{RELEVANCE}", "public_id")
+
+
 class ProjectInspectView(InspectView):
     extra_labels = {"milestones": _("jalons"), "registrations": _("registres d'essais")}
 
@@ -211,18 +225,13 @@ class ProjectViewSet(AgentSnippetViewSet):
     icon = "folder-open-inverse"
     menu_label = _("Projets")
     add_view_class = ProjectCreateView
+    index_view_class = ProjectIndexView
     inspect_view_class = ProjectInspectView
     inspect_view_enabled = True
     copy_view_enabled = False
     filterset_class = ProjectFilterSet
-    search_fields = [
-        "public_id",
-        "acronym",
-        "title",
-        "investigator__last_name",
-        "establishment__name",
-        "establishment__finess",
-    ]
+    # Searching goes through `ProjectIndexView.search_queryset`; the field list only turns the box on.
+    search_fields = ["acronym"]
     search_backend_name = None
     list_per_page = 50
     list_display = [

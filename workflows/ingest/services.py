@@ -32,6 +32,7 @@ from workflows.models import (
     TrialRegistration,
 )
 from workflows.reference import ensure_reference_data, get_or_create_call
+from workflows.search import index as search_index
 from workflows.text import normalise_name
 
 from .headers import load_override
@@ -413,6 +414,8 @@ class Writer:
                 for _registry, identifier in row.registries
             )
         insert_many(Project.registrations.through, links)
+        # bulk inserts send no signal: the new projects join the search index here.
+        search_index.refresh_projects(project.pk for project in projects)
         self.outcome.created += len(projects)
 
     def _registrations(self, rows: list[PlannedRow]) -> dict[str, int]:

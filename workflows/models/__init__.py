@@ -20,6 +20,7 @@ from .projects import (
 )
 from .provenance import ImportRun
 from .queues import LateMilestone, RequestAwaitingChanges, RequestToDelegate, RequestToReview
+from .search import ProjectSearchDocument, SearchTerm
 from .tranches import (
     COMMITTED_STATES,
     Delegation,
@@ -51,11 +52,13 @@ __all__ = [
     "Programme",
     "Project",
     "ProjectMilestone",
+    "ProjectSearchDocument",
     "ProjectStatus",
     "Region",
     "RequestAwaitingChanges",
     "RequestToDelegate",
     "RequestToReview",
+    "SearchTerm",
     "TrancheRequest",
     "TrancheStatus",
     "TrialRegistration",
