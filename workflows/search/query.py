@@ -1,8 +1,8 @@
 """Project search: one parser and one matcher for the directory, the API, the portal and the admin.
 
 A query is split into words; each word (or identifier) is reduced like the documents
-(`workflows.search.text`), a word of 5+ letters unknown to the vocabulary also matches the
-vocabulary words one typo away, and every word must match. PostgreSQL matches with
+(`workflows.search.text`); a word unknown to the vocabulary also matches as a prefix and, from
+5 letters on, as the vocabulary words one typo away; every word must match. PostgreSQL matches with
 `tsquery` against the GIN-indexed `tsvector` of each document; SQLite with FTS5. Relevance
 puts an exact identifier or acronym first, then projects matched in their acronym/identifiers
 alone, then in acronym + title, then the rest, each tier ordered by `ts_rank` / `bm25`.
@@ -39,7 +39,19 @@ RELEVANCE = "search_relevance"
 _DOCUMENTS = ProjectSearchDocument._meta.db_table
 _TERMS = SearchTerm._meta.db_table
 
-Alternative = tuple[str, ...]  # reduced words that must all match
+#: an unknown word this long or longer also matches as the beginning of a word
+PREFIX_MIN_LENGTH = 3
+PREFIX = "*"
+
+Alternative = tuple[str, ...]  # reduced words that must all match; "word*" is a prefix
+
+
+def _tsquery_word(word: str) -> str:
+    return f"{word[:-1]}:*" if word.endswith(PREFIX) else word
+
+
+def _fts5_word(word: str) -> str:
+    return f'"{stem(word[:-1])}"*' if word.endswith(PREFIX) else f'"{stem(word)}"'
 
 
 @dataclass(frozen=True)
@@ -55,12 +67,13 @@ class ParsedQuery:
 
     def tsquery(self) -> str:
         return " & ".join(
-            "(" + " | ".join("(" + " & ".join(alt) + ")" for alt in group) + ")" for group in self.groups
+            "(" + " | ".join("(" + " & ".join(map(_tsquery_word, alt)) + ")" for alt in group) + ")"
+            for group in self.groups
         )
 
     def fts5(self) -> str:
         return " AND ".join(
-            "(" + " OR ".join("(" + " AND ".join(f'"{stem(w)}"' for w in alt) + ")" for alt in group) + ")"
+            "(" + " OR ".join("(" + " AND ".join(map(_fts5_word, alt)) + ")" for alt in group) + ")"
             for group in self.groups
         )
 
@@ -76,36 +89,45 @@ def _chunks(text: str) -> list[tuple[str, list[str]]]:
     return result
 
 
-def _typo_candidates(unknown: list[str]) -> dict[str, list[tuple[str, int]]]:
-    """Vocabulary words (with their document counts) one typo away from each word, in one query.
+def _vocabulary_matches(checked: list[str]) -> dict[str, list[tuple[str, int]]]:
+    """For each word: itself if the vocabulary knows it, and, from 5 letters on, the vocabulary
+    words one typo away; with their document counts, in one query.
 
     PostgreSQL narrows the vocabulary with trigram similarity (`%`, GIN `gin_trgm_ops`);
     elsewhere every one-edit variant is looked up by equality. Both keep distance <= 1 only.
     """
-    if not unknown:
+    if not checked:
         return {}
-    found: dict[str, list[tuple[str, int]]] = {word: [] for word in unknown}
+    found: dict[str, list[tuple[str, int]]] = {word: [] for word in checked}
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT q.word, t.word, t.documents FROM unnest(%s::text[]) AS q(word) "
+                f"JOIN {_TERMS} t ON t.word = q.word "
+                f"UNION SELECT q.word, t.word, t.documents FROM unnest(%s::text[]) AS q(word) "
                 f"JOIN {_TERMS} t ON t.word %% q.word "
                 f"AND length(t.word) BETWEEN length(q.word) - 1 AND length(q.word) + 1",
-                [unknown],
+                [checked, [word for word in checked if len(word) >= TYPO_MIN_LENGTH]],
             )
             rows = cursor.fetchall()
     else:
-        variants = set(unknown).union(*(one_typo_variants(word) for word in unknown))
+        variants = set(checked).union(
+            *(one_typo_variants(word) for word in checked if len(word) >= TYPO_MIN_LENGTH)
+        )
         terms = list(SearchTerm.objects.filter(word__in=variants).values_list("word", "documents"))
-        rows = [(word, term, count) for word in unknown for term, count in terms]
+        rows = [(word, term, count) for word in checked for term, count in terms]
     for word, term, count in rows:
-        if word in found and edit_distance(word, term) <= 1:
+        if term == word or (len(word) >= TYPO_MIN_LENGTH and edit_distance(word, term) == 1):
             found[word].append((term, count))
     return found
 
 
 def parse(text: str) -> ParsedQuery:
-    """The query as groups of alternatives; one query to the vocabulary when a word may be mistyped."""
+    """The query as groups of alternatives; one query to the vocabulary for the words it checks.
+
+    A word the vocabulary does not know also matches as a prefix (a truncated word, "gamm" for
+    "GAMMA") and, from 5 letters on, as the known words one typo away.
+    """
     chunks = _chunks(text)
     checked = sorted(
         {
@@ -113,10 +135,10 @@ def parse(text: str) -> ParsedQuery:
             for identifier, reduced in chunks
             if not identifier and len(reduced) == 1
             for word in reduced
-            if word.isalpha() and len(word) >= TYPO_MIN_LENGTH
+            if word.isalpha() and len(word) >= PREFIX_MIN_LENGTH
         }
     )
-    candidates = _typo_candidates(checked)
+    matches = _vocabulary_matches(checked)
     groups = []
     for identifier, reduced in chunks:
         alternatives: list[Alternative] = []
@@ -124,11 +146,11 @@ def parse(text: str) -> ParsedQuery:
             alternatives.append((identifier,))
         if reduced:
             alternatives.append(tuple(reduced))
-        if len(reduced) == 1 and reduced[0] in candidates:
+        if len(reduced) == 1 and reduced[0] in matches:
             word = reduced[0]
-            known = {term for term, _count in candidates[word]}
-            if word not in known:
-                best = sorted(candidates[word], key=lambda item: (-item[1], item[0]))[:MAX_CORRECTIONS]
+            if word not in {term for term, _count in matches[word]}:
+                alternatives.append((word + PREFIX,))
+                best = sorted(matches[word], key=lambda item: (-item[1], item[0]))[:MAX_CORRECTIONS]
                 alternatives += [(term,) for term, _count in best]
         if alternatives:
             groups.append(tuple(dict.fromkeys(alternatives)))
