@@ -4,8 +4,10 @@ side with a plain `icontains` search over the same fields, on the same seeded da
     DATABASE_URL=postgres://… SECRET_KEY=bench .venv/bin/python bench/search_bench.py --projects 4000
     DATABASE_URL=postgres://… SECRET_KEY=bench .venv/bin/python bench/search_bench.py --projects 40000
 
-Seeds the demo portfolio (`seed_portfolio`, bulk inserts that index as they go) inside a
-transaction rolled back at the end, so the database is left as it was. Each query is timed as a
+Seeds the demo portfolio (`seed_portfolio`, bulk inserts that index as they go, at most 4,000
+projects) then, above 4,000, bulk-creates copies of those projects (same texts, new ids, no
+milestones: the search does not read them) and indexes them with `refresh_projects`, the path the
+import takes. All inside a transaction rolled back at the end: the database is left as it was. Each query is timed as a
 directory page needs it: the count of the matching set, then the first 20 ids in page order
 (relevance for the search, year for `icontains`). Prints median and p95 in milliseconds.
 """
@@ -34,6 +36,7 @@ from django.db.models import Q  # noqa: E402
 from workflows.demo.portfolio import seed_portfolio  # noqa: E402
 from workflows.models import Project  # noqa: E402
 from workflows.reference import ensure_reference_data  # noqa: E402
+from workflows.search.index import refresh_projects  # noqa: E402
 from workflows.search.query import RELEVANCE, search_projects  # noqa: E402
 
 #: the fields the directory searched with `icontains` before issue 14
@@ -75,6 +78,41 @@ def queries() -> list[str]:
     ]
 
 
+SEED_LIMIT = 4000
+COPIED_FIELDS = (
+    "call_id",
+    "acronym",
+    "title",
+    "summary",
+    "discipline_raw",
+    "discipline_id",
+    "establishment_id",
+    "investigator_id",
+    "award_amount",
+    "status",
+    "visibility",
+    "selected_on",
+)
+
+
+def seed(projects: int) -> None:
+    ensure_reference_data()
+    seed_portfolio(
+        projects=min(projects, SEED_LIMIT), rng=random.Random(2026), today=datetime.date(2026, 11, 1)
+    )
+    originals = list(Project.objects.select_related("call").order_by("pk"))
+    copies = []
+    for index in range(projects - len(originals)):
+        original = originals[index % len(originals)]
+        sequence = 10_000 * (1 + index // len(originals)) + original.sequence
+        copy = Project(**{name: getattr(original, name) for name in COPIED_FIELDS})
+        copy.sequence = sequence
+        copy.public_id = Project.build_public_id(original.call, sequence)
+        copies.append(copy)
+    created = Project.objects.bulk_create(copies, batch_size=2000)
+    refresh_projects(project.pk for project in created)
+
+
 def timed(function, repeat: int) -> list[float]:
     function()  # warm the plan and the buffers
     times = []
@@ -105,9 +143,8 @@ def main() -> None:
     if connection.vendor != "postgresql":
         sys.exit("PostgreSQL only: set DATABASE_URL=postgres://…")
     with transaction.atomic():
-        ensure_reference_data()
         start = time.perf_counter()
-        seed_portfolio(projects=args.projects, rng=random.Random(2026), today=datetime.date(2026, 11, 1))
+        seed(args.projects)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         total = Project.objects.count()

@@ -23,6 +23,7 @@ from django.db.models.expressions import RawSQL
 from workflows.models import ProjectSearchDocument, SearchTerm
 from workflows.search.index import FTS_TABLE
 from workflows.search.text import (
+    TYPO_MAX_LENGTH,
     TYPO_MIN_LENGTH,
     compact,
     edit_distance,
@@ -89,6 +90,10 @@ def _chunks(text: str) -> list[tuple[str, list[str]]]:
     return result
 
 
+def _typo_length(word: str) -> bool:
+    return TYPO_MIN_LENGTH <= len(word) <= TYPO_MAX_LENGTH
+
+
 def _vocabulary_matches(checked: list[str]) -> dict[str, list[tuple[str, int]]]:
     """For each word: itself if the vocabulary knows it, and, from 5 letters on, the vocabulary
     words one typo away; with their document counts, in one query.
@@ -107,17 +112,15 @@ def _vocabulary_matches(checked: list[str]) -> dict[str, list[tuple[str, int]]]:
                 f"UNION SELECT q.word, t.word, t.documents FROM unnest(%s::text[]) AS q(word) "
                 f"JOIN {_TERMS} t ON t.word %% q.word "
                 f"AND length(t.word) BETWEEN length(q.word) - 1 AND length(q.word) + 1",
-                [checked, [word for word in checked if len(word) >= TYPO_MIN_LENGTH]],
+                [checked, [word for word in checked if _typo_length(word)]],
             )
             rows = cursor.fetchall()
     else:
-        variants = set(checked).union(
-            *(one_typo_variants(word) for word in checked if len(word) >= TYPO_MIN_LENGTH)
-        )
+        variants = set(checked).union(*(one_typo_variants(word) for word in checked if _typo_length(word)))
         terms = list(SearchTerm.objects.filter(word__in=variants).values_list("word", "documents"))
         rows = [(word, term, count) for word in checked for term, count in terms]
     for word, term, count in rows:
-        if term == word or (len(word) >= TYPO_MIN_LENGTH and edit_distance(word, term) == 1):
+        if term == word or (_typo_length(word) and edit_distance(word, term) == 1):
             found[word].append((term, count))
     return found
 

@@ -32,6 +32,8 @@ STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 #: Words this long or longer tolerate one typo (insertion, deletion, substitution, transposition).
 TYPO_MIN_LENGTH = 5
+#: longer "words" are codes or noise: no typo variants (they would only bloat the look-up)
+TYPO_MAX_LENGTH = 30
 
 _stemmer = snowballstemmer.stemmer("french")
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz"

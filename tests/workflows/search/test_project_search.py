@@ -155,3 +155,11 @@ def test_postgres_stems_like_the_sqlite_pipeline(projects):
         cursor.execute("SELECT w, (ts_lexize('french_stem', w))[1] FROM unnest(%s::text[]) w", [vocabulary])
         for word, lexeme in cursor.fetchall():
             assert stem(word) == lexeme, word
+
+
+@pytest.mark.parametrize(
+    "text", ["x" * 200, "!!! ???", '"OR" AND (NEAR', "é" * 60, "a:* & !b | c", " ".join(["abcdefgh"] * 20)]
+)
+def test_odd_input_is_only_text(projects, text):
+    """Operators of FTS5 or tsquery typed by a visitor are words, never syntax."""
+    assert isinstance(found(text), list)
