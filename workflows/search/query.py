@@ -40,19 +40,23 @@ RELEVANCE = "search_relevance"
 _DOCUMENTS = ProjectSearchDocument._meta.db_table
 _TERMS = SearchTerm._meta.db_table
 
-#: an unknown word this long or longer also matches as the beginning of a word
+#: an unknown word this long or longer also matches as the beginning of a word (see below)
 PREFIX_MIN_LENGTH = 3
 PREFIX = "*"
 
 Alternative = tuple[str, ...]  # reduced words that must all match; "word*" is a prefix
 
 
+# A prefix completes identifiers, acronyms and title words only (weights A and B): "alp" finds
+# ALPHA, not every project of Auvergne-Rhône-Alpes.
 def _tsquery_word(word: str) -> str:
-    return f"{word[:-1]}:*" if word.endswith(PREFIX) else word
+    return f"{word[:-1]}:*AB" if word.endswith(PREFIX) else word
 
 
 def _fts5_word(word: str) -> str:
-    return f'"{stem(word[:-1])}"*' if word.endswith(PREFIX) else f'"{stem(word)}"'
+    if word.endswith(PREFIX):
+        return f'{{identifiers acronym title}} : "{stem(word[:-1])}"*'
+    return f'"{stem(word)}"'
 
 
 @dataclass(frozen=True)
