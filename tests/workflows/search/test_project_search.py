@@ -163,3 +163,26 @@ def test_postgres_stems_like_the_sqlite_pipeline(projects):
 def test_odd_input_is_only_text(projects, text):
     """Operators of FTS5 or tsquery typed by a visitor are words, never syntax."""
     assert isinstance(found(text), list)
+
+
+def test_directory_offers_the_correction_and_no_empty_csv(client, projects):
+    response = client.get("/projets/", {"q": "insuffisence cardiake"})
+    html = response.content.decode()
+    assert response.context["paginator"].count == 0
+    assert "resultats.csv" not in html
+    assert response.context["suggestion"]["corrected"] == "insuffisance cardiaque"
+    assert "Essayez plutôt" in html
+    assert "q=insuffisance+cardiaque" in html
+    followed = client.get("/projets/", {"q": "insuffisance cardiaque"})
+    assert [p.acronym for p in followed.context["page_obj"].object_list] == ["TELECARD"]
+    assert "resultats.csv" in followed.content.decode()
+    assert followed.context["current_sort"] == "pertinence"
+    assert client.get("/projets/").context["current_sort"] == "-annee"
+
+
+def test_api_orders_by_relevance_with_a_search_only(client, projects):
+    searched = client.get("/api/v1/projects/", {"search": "telecard"}).json()["results"]
+    assert [row["acronym"] for row in searched] == ["TELECARD", "ETUDEX"]
+    assert client.get("/api/v1/projects/", {"ordering": "relevance"}).status_code == 200
+    plain = [row["public_id"] for row in client.get("/api/v1/projects/").json()["results"]]
+    assert plain == sorted(plain)
