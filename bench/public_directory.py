@@ -30,7 +30,7 @@ def every_facet_on() -> dict:
 
     choices = facet_choices()
     return {
-        "q": "e",
+        "q": "essai",
         "programme": [c for c, _ in choices["programme"]],
         "annee": [c for c, _ in choices["annee"]],
         "etablissement": [c for c, _ in choices["etablissement"]],

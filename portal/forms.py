@@ -62,7 +62,7 @@ class EstablishmentSwitchForm(DsfrBaseForm):
 class DashboardFilterForm(DsfrBaseForm):
     q = forms.CharField(
         label=_("Rechercher un projet"),
-        help_text=_("Acronyme ou mots du titre"),
+        help_text=_("Acronyme, mots du titre ou du résumé, porteur, identifiant, numéro d'essai…"),
         required=False,
         max_length=100,
     )

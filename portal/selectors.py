@@ -21,6 +21,7 @@ from workflows.models import (
 )
 from workflows.models.tranches import ESTABLISHMENT_ACTION_STATES
 from workflows.roles import DGOS_ROLES
+from workflows.search.query import RELEVANCE, search_projects
 
 
 def visible_projects(scope) -> QuerySet[Project]:
@@ -64,8 +65,11 @@ def dashboard_projects(
         projects = projects.filter(call__year=year)
     if status:
         projects = projects.filter(status=status)
+    ordering = ["-awaiting_action", "-has_late_milestone", "next_due", "public_id"]
     if search:
-        projects = projects.filter(Q(acronym__icontains=search) | Q(title__icontains=search))
+        # The same search as the directory and the API; a searched list is ordered by relevance.
+        projects = search_projects(projects, search)
+        ordering.insert(0, f"-{RELEVANCE}")
     next_milestone = ProjectMilestone.objects.filter(
         project=OuterRef("pk"), declared_on__isnull=True, reached_before_sirano=False
     ).order_by("rank")
@@ -87,7 +91,7 @@ def dashboard_projects(
             awaiting_request_status=Subquery(awaiting.values("status")[:1]),
         )
         .select_related("call__programme", "establishment")
-        .order_by("-awaiting_action", "-has_late_milestone", "next_due", "public_id")
+        .order_by(*ordering)
     )
 
 

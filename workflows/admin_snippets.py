@@ -60,6 +60,7 @@ from workflows.models import (
     Region,
     Visibility,
 )
+from workflows.search.query import RELEVANCE, search_projects
 from workflows.validators import normalise_finess
 
 
@@ -210,6 +211,18 @@ class ProjectEditView(ServiceSaveMixin, EditView):
         return self.saved(project)
 
 
+class ProjectIndexView(SafeExportIndexView):
+    """The agents' project listing searches with the one project search, most relevant first."""
+
+    def search_queryset(self, queryset):
+        if not self.is_searching:
+            return queryset
+        queryset = search_projects(queryset, self.search_query)
+        if self.is_explicitly_ordered:
+            return queryset
+        return queryset.order_by(f"-{RELEVANCE}", "public_id")
+
+
 class ProjectInspectView(InspectView):
     extra_labels = {"milestones": _("jalons"), "registrations": _("registres d'essais")}
 
@@ -262,18 +275,13 @@ class ProjectViewSet(AgentSnippetViewSet):
     menu_label = _("Projets")
     add_view_class = ProjectCreateView
     edit_view_class = ProjectEditView
+    index_view_class = ProjectIndexView
     inspect_view_class = ProjectInspectView
     inspect_view_enabled = True
     copy_view_enabled = False
     filterset_class = ProjectFilterSet
-    search_fields = [
-        "public_id",
-        "acronym",
-        "title",
-        "investigator__last_name",
-        "establishment__name",
-        "establishment__finess",
-    ]
+    # Searching goes through `ProjectIndexView.search_queryset`; the field list only turns the box on.
+    search_fields = ["acronym"]
     search_backend_name = None
     list_per_page = 50
     list_display = [

@@ -10,5 +10,7 @@ class WorkflowsConfig(AppConfig):
 
     def ready(self) -> None:
         from workflows import roles
+        from workflows.search import index
 
         post_migrate.connect(roles.sync_role_groups, sender=self)
+        index.connect_signals()

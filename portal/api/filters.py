@@ -11,7 +11,6 @@ from decimal import Decimal
 import django_filters as filters
 from django import forms
 from django.core.validators import RegexValidator
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
@@ -24,6 +23,7 @@ from workflows.models import (
     Region,
     TrancheRequest,
 )
+from workflows.search.query import search_projects
 from workflows.visibility import EXPERT_TRANCHE_STATES
 
 FINESS_PATTERN = r"^[0-9][0-9AB][0-9]{7}$"
@@ -110,7 +110,12 @@ class ProjectFilter(filters.FilterSet):
         field_name="award_amount", lookup_expr="lte", label=_("Financement total maximal (€)")
     )
     search = SearchFilter(
-        method="filter_search", label=_("Texte cherché dans l'identifiant, l'acronyme, le titre, le porteur")
+        method="filter_search",
+        label=_(
+            "Recherche plein texte (accents, casse, pluriels et une faute de frappe par mot tolérés) : "
+            "acronyme, titre, résumé, discipline, porteur, établissement et FINESS, région, identifiant, "
+            "numéros d'essai (NCT, EU CT, EudraCT, ID-RCB). Tri par pertinence par défaut."
+        ),
     )
 
     class Meta:
@@ -121,12 +126,7 @@ class ProjectFilter(filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(public_id__icontains=value)
-            | Q(acronym__icontains=value)
-            | Q(title__icontains=value)
-            | Q(investigator__last_name__icontains=value)
-        )
+        return search_projects(queryset, value)
 
 
 class TrancheFilter(filters.FilterSet):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import F, IntegerField, Value
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -15,6 +16,7 @@ from portal.api.pagination import KeysetPagination
 from portal.api.renderers import CSVRenderer
 from portal.api.schema import SiranoAutoSchema
 from portal.api.throttling import AnonymousThrottle, SignedInThrottle
+from workflows.search.query import RELEVANCE
 from workflows.visibility import Tier, tier_for
 
 FORMAT_PARAMETER = OpenApiParameter(
@@ -80,13 +82,27 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OpenDataV
         "award_amount": ["award_amount"],
         "selected_on": ["selected_on"],
         "acronym": ["acronym"],
+        "relevance": ["relevance"],
     }
-    default_ordering = "public_id"
     tiebreak = "public_id"
+
+    @property
+    def default_ordering(self) -> str:
+        """With `search=`, the most relevant first (exact identifier or acronym, then title…)."""
+        request = getattr(self, "request", None)
+        return "-relevance" if request is not None and request.query_params.get("search") else "public_id"
 
     def get_queryset(self):
         tier = Tier.INTERNAL if getattr(self, "swagger_fake_view", False) else self.tier
         return selectors.api_projects(tier)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.action != "list":
+            return queryset
+        if "search" in self.request.query_params and RELEVANCE in queryset.query.annotations:
+            return queryset.annotate(relevance=F(RELEVANCE))
+        return queryset.annotate(relevance=Value(0, output_field=IntegerField()))
 
 
 @_list_schema

@@ -1,5 +1,6 @@
-"""The directory's facets (django-filter) and full-text search; every facet counts its values
-with one GROUP BY query over the other active filters (disjunctive faceting)."""
+"""The directory's facets (django-filter) over the project search (`workflows.search`); every
+facet counts its values with one GROUP BY query over the other active filters (disjunctive
+faceting), the search itself applied once to the base queryset."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from workflows import selectors
 from workflows.models import Discipline, EstablishmentType, Programme, ProjectStatus, Region
+from workflows.search.query import RELEVANCE, search_projects
 
 #: bucket code -> (label, min inclusive, max exclusive) in euros
 AWARD_RANGES: dict[str, tuple[str, Decimal | None, Decimal | None]] = {
@@ -22,6 +24,7 @@ AWARD_RANGES: dict[str, tuple[str, Decimal | None, Decimal | None]] = {
 }
 
 SORTS = {
+    "pertinence": (_("Pertinence"), [f"-{RELEVANCE}", "-call__year", "public_id"]),
     "-annee": (_("Année de sélection, la plus récente d'abord"), ["-call__year", "public_id"]),
     "annee": (_("Année de sélection, la plus ancienne d'abord"), ["call__year", "public_id"]),
     "-montant": (_("Financement, le plus élevé d'abord"), ["-award_amount", "public_id"]),
@@ -29,27 +32,8 @@ SORTS = {
     "acronyme": (_("Acronyme (A → Z)"), ["acronym", "public_id"]),
 }
 DEFAULT_SORT = "-annee"
-
-SEARCH_FIELDS = (
-    "public_id",
-    "acronym",
-    "title",
-    "summary",
-    "investigator__last_name",
-    "investigator__first_name",
-    "establishment__name",
-    "discipline__label",
-)
-
-
-def search(queryset: QuerySet, text: str) -> QuerySet:
-    """Every word must match one of the searchable public fields (case-insensitive)."""
-    for word in text.split()[:8]:
-        condition = Q()
-        for field in SEARCH_FIELDS:
-            condition |= Q(**{f"{field}__icontains": word})
-        queryset = queryset.filter(condition)
-    return queryset
+#: the default order when the visitor searched
+SEARCH_SORT = "pertinence"
 
 
 def _award_filter(queryset, name, values):
@@ -128,14 +112,19 @@ class ProjectFilter(django_filters.FilterSet):
             self.filters[name].extra["choices"] = values
 
     def filter_q(self, queryset, name, value):
-        return search(queryset, value)
+        return search_projects(queryset, value)
 
     def sort(self, queryset, name, value):
         return queryset
 
     def ordering(self) -> list[str]:
-        value = self.form.cleaned_data.get("tri") if self.form.is_valid() else None
-        return SORTS.get(value or DEFAULT_SORT, SORTS[DEFAULT_SORT])[1]
+        """Relevance by default when there is a query; without one, "pertinence" means the default."""
+        cleaned = self.form.cleaned_data if self.form.is_valid() else {}
+        searching = bool((cleaned.get("q") or "").strip())
+        value = cleaned.get("tri") or (SEARCH_SORT if searching else DEFAULT_SORT)
+        if value == SEARCH_SORT and not searching:
+            value = DEFAULT_SORT
+        return SORTS.get(value, SORTS[DEFAULT_SORT])[1]
 
 
 def facet_choices() -> dict[str, list[tuple[str, str]]]:
@@ -158,7 +147,14 @@ def facet_choices() -> dict[str, list[tuple[str, str]]]:
 
 
 def facets(data, base_queryset: QuerySet, choices: dict) -> dict[str, list[dict]]:
-    """For each facet: its values with the count of projects matching every OTHER active filter."""
+    """For each facet: its values with the count of projects matching every OTHER active filter.
+
+    The search is applied once to the base queryset (the matching set), not once per facet.
+    """
+    data = data.copy()
+    text = (data.pop("q", None) or [""])[-1].strip()
+    if text:
+        base_queryset = search_projects(base_queryset, text)
     result = {}
     for name in [*ProjectFilter.FACETS, "montant"]:
         others = data.copy()

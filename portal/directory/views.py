@@ -18,9 +18,10 @@ from content.formatting import format_euros
 from fileformats import csv as safe_csv
 from portal import export_files
 from portal.directory import presenters
-from portal.directory.filters import ProjectFilter, facet_choices, facets
+from portal.directory.filters import SORTS, ProjectFilter, facet_choices, facets
 from workflows import selectors, visibility
 from workflows.models import Project, TrancheRequest
+from workflows.search.query import suggest
 from workflows.visibility import Tier
 
 PAGE_SIZE = 20
@@ -51,6 +52,26 @@ def _active_filters(filterset: ProjectFilter, facet_values: dict) -> list[dict]:
     return tags
 
 
+def _suggestion(data, count: int) -> dict | None:
+    """For a search that found nothing: the corrected query and the nearest terms, as links."""
+    text = (data.get("q") or "").strip()
+    if count or not text:
+        return None
+    found = suggest(text)
+
+    def query_for(value: str) -> str:
+        query = data.copy()
+        query["q"] = value
+        query.pop("page", None)
+        return query.urlencode()
+
+    return {
+        "corrected": found.corrected,
+        "corrected_query": query_for(found.corrected) if found.corrected else "",
+        "terms": [{"label": term, "query": query_for(term)} for term in found.terms],
+    }
+
+
 @require_GET
 def project_list(request, page=None):
     """The faceted directory; `page` is the Wagtail DirectoryPage when served from the tree."""
@@ -67,6 +88,7 @@ def project_list(request, page=None):
     facet_values = facets(data, directory_queryset(), choices) if filterset.is_valid() else {}
     query = data.copy()
     query.pop("page", None)
+    ordering = filterset.ordering()
     return render(
         request,
         "portal/directory/project_list.html",
@@ -89,6 +111,8 @@ def project_list(request, page=None):
             "pages": page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1),
             "query": query.urlencode(),
             "csv_url": f"{reverse('projects:csv')}?{query.urlencode()}",
+            "current_sort": next(key for key, (_label, order) in SORTS.items() if order == ordering),
+            "suggestion": _suggestion(data, paginator.count),
             "title": page.title if page else _("Projets financés"),
         },
     )

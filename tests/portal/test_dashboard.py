@@ -15,6 +15,7 @@ from django.urls import reverse
 from tests.factories import InvestigatorFactory, ProjectFactory
 from workflows.models import Project, ProjectMilestone, ProjectStatus, TrancheRequest
 from workflows.reference import get_or_create_call
+from workflows.search import index as search_index
 
 
 def bulk_projects(establishment, count: int, *, code="PHRCN", year=2018) -> list[Project]:
@@ -53,6 +54,7 @@ def bulk_projects(establishment, count: int, *, code="PHRCN", year=2018) -> list
         for i, m in enumerate(milestones)
         if m.rank == 1 and i % 15 == 0
     )
+    search_index.refresh_projects(project.pk for project in projects)  # as every bulk path does
     return projects
 
 

@@ -172,7 +172,7 @@ def every_facet_on() -> dict:
 
     choices = facet_choices()
     return {
-        "q": "e",
+        "q": "essai",
         "programme": [c for c, _label in choices["programme"]],
         "annee": [c for c, _label in choices["annee"]],
         "etablissement": [c for c, _label in choices["etablissement"]],

@@ -29,6 +29,7 @@ from workflows.models import (
 from workflows.models.establishments import region_from_label
 from workflows.planner_statistics import analyze_portfolio_tables
 from workflows.reference import DISCIPLINES, get_or_create_call
+from workflows.search import index as search_index
 from workflows.validators import Registry
 
 from .establishments import ESTABLISHMENTS, EXTRA_ESTABLISHMENTS
@@ -369,6 +370,7 @@ def seed_portfolio(*, projects: int, rng: random.Random, today: datetime.date) -
         batch_size=5000,
     )
     _seed_milestones(created, rng=rng, today=today)
+    search_index.refresh_projects(project.pk for project in created)
     analyze_portfolio_tables()
     bump_on_commit()  # bulk-created rows send no save signal
     return created

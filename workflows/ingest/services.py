@@ -35,6 +35,7 @@ from workflows.models import (
 )
 from workflows.planner_statistics import analyze_portfolio_tables
 from workflows.reference import ensure_reference_data, get_or_create_call
+from workflows.search import index as search_index
 from workflows.text import normalise_name
 
 from .headers import load_override
@@ -459,6 +460,8 @@ class Writer:
                 for _registry, identifier in row.registries
             )
         insert_many(Project.registrations.through, links)
+        # bulk inserts send no signal: the new projects join the search index here.
+        search_index.refresh_projects(project.pk for project in projects)
         self.outcome.created += len(projects)
         for project, (_same, row) in zip(projects, pairs, strict=True):
             project._planned_row = row

@@ -23,6 +23,7 @@ from .projects import (
 )
 from .provenance import ImportRun
 from .queues import LateMilestone, RequestAwaitingChanges, RequestToDelegate, RequestToReview
+from .search import ProjectSearchDocument, SearchTerm
 from .tranches import (
     COMMITTED_STATES,
     Delegation,
@@ -57,12 +58,14 @@ __all__ = [
     "Programme",
     "Project",
     "ProjectMilestone",
+    "ProjectSearchDocument",
     "ProjectStatus",
     "ProjectStatusChange",
     "Region",
     "RequestAwaitingChanges",
     "RequestToDelegate",
     "RequestToReview",
+    "SearchTerm",
     "TrancheRequest",
     "TrancheStatus",
     "TrialRegistration",

@@ -1,0 +1,45 @@
+"""With a query, the directory and the API keep the same number of SQL queries from 50 to 4,000
+projects: the search is one vocabulary look-up plus subqueries, never a query per row."""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+import pytest
+
+from workflows.demo.portfolio import seed_portfolio
+
+QUERIES = ("essai randomisé", "etude cohorte", "insufisance cardiaque", "NCT0")
+
+
+def _count(client, django_assert_max_num_queries, url: str, param: str, extra: dict) -> int:
+    client.get(url)  # warm the per-process caches (site, settings) out of the measure
+    with django_assert_max_num_queries(60) as captured:
+        for text in QUERIES:
+            response = client.get(url, {param: text, **extra})
+            assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.mark.postgres
+def test_search_query_count_is_flat_from_50_to_4000_projects(
+    client, reference, django_assert_max_num_queries
+):
+    today = datetime.date(2026, 11, 1)
+    seed_portfolio(projects=50, rng=random.Random(1), today=today)
+    small = {
+        "directory": _count(client, django_assert_max_num_queries, "/projets/", "q", {}),
+        "api": _count(
+            client, django_assert_max_num_queries, "/api/v1/projects/", "search", {"page_size": 100}
+        ),
+    }
+    seed_portfolio(projects=4000, rng=random.Random(2), today=today)
+    large = {
+        "directory": _count(client, django_assert_max_num_queries, "/projets/", "q", {}),
+        "api": _count(
+            client, django_assert_max_num_queries, "/api/v1/projects/", "search", {"page_size": 100}
+        ),
+    }
+    print(f"4 searches: {small} queries at 50 projects, {large} at 4,050")
+    assert small == large
