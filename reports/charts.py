@@ -17,7 +17,6 @@ import textwrap
 from dataclasses import dataclass
 
 import matplotlib
-
 import pandas as pd
 from django.utils.html import escape
 from matplotlib.backends.backend_agg import FigureCanvasAgg
