@@ -9,16 +9,24 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
+#: indicators also drawn as a map of France (`reports.regions_map`)
+MAP_INDICATORS = {"awards_by_region"}
+
 
 def indicator_section(key: str, *, as_of=None, base: str = "", note: str = "") -> dict:
     """What `indicator_section.html` renders for one public indicator on `as_of` (None: today):
     the table, the chart inlined at both sizes, the download links (which keep the date)."""
-    from reports import charts, indicators
+    from reports import charts, indicators, regions_map
     from reports.snapshot import Filters
 
     filters = Filters(public_only=True)
     query = f"?au={as_of.isoformat()}" if as_of else ""
+    funding_map = None
+    if key in MAP_INDICATORS:
+        table = indicators.table(key, as_of, filters=filters)
+        funding_map = regions_map.build(indicators.get(key, as_of, filters=filters), table.as_of)
     return {
+        "map": funding_map,
         "indicator": indicators.INDICATORS[key],
         "table": indicators.table(key, as_of, filters=filters),
         "svg": {
