@@ -137,7 +137,7 @@ def _svg(regions: list[RegionFigure], as_of: datetime.date) -> str:
         f'role="group" aria-labelledby="carte-regions-titre">',
         f'<title id="carte-regions-titre">{escape(title)}</title>',
     ]
-    for index, code in enumerate(geo.OVERSEAS):
+    for index in range(len(geo.OVERSEAS)):
         top = index * INSET_SLOT
         parts.append(
             f'<rect x="1" y="{top + 1:.0f}" width="138" height="{INSET_SLOT - 6:.0f}" fill="none" '
