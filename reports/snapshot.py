@@ -244,6 +244,8 @@ def _request_states(requests: pd.DataFrame, events: pd.DataFrame, cutoff: pd.Tim
         .reindex(index=requests.index, columns=STAMPED_STATES)
     )
     reached = firsts.combine_first(stamps.where(stamps.lt(cutoff)))
+    # With no event before the cutoff the columns come out as objects (NaN): back to datetimes.
+    reached = reached.apply(pd.to_datetime)
     reached = reached.where(reached.lt(cutoff))
     out = pd.DataFrame(
         {
