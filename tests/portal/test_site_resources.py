@@ -125,3 +125,16 @@ def test_facets_show_programme_names_in_french_order(client, reference):
     assert groups["etablissement"] == sorted(groups["etablissement"], key=lambda n: n.replace("É", "E"))
     programme = Programme.objects.get(code=response.context["facet_groups"][0]["options"][0]["value"])
     assert groups["programme"][0] == f"{programme.name} ({programme.code})"
+
+
+def test_applying_filters_with_all_establishments_is_not_an_error(client, project_a):
+    """The form sends `etablissement=` ("Tous les établissements") and `q=`: no filter, no error."""
+    code = project_a.call.programme.code
+    response = client.get("/projets/", {"q": "", "programme": code, "etablissement": "", "tri": "-annee"})
+    assert not response.context["filter"].errors
+    assert [tag["label"] for tag in response.context["active_filters"]] == [
+        next(o["label"] for g in response.context["facet_groups"] for o in g["options"] if o["value"] == code)
+    ]
+    assert "1 filtre actif" in response.content.decode()
+    csv = client.get("/projets/resultats.csv", {"programme": code, "etablissement": ""})
+    assert project_a.public_id in b"".join(csv.streaming_content).decode("utf-8-sig")
