@@ -62,7 +62,7 @@ def test_public_pages_on_phone_and_laptop(browser, live_server, site, device, re
         base_url=live_server.url, locale="fr-FR", viewport={"width": width, "height": height}
     )
     page = context.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(180_000)  # a cold /indicateurs/ draws every chart at two sizes
     try:
         page.goto("/")
         _check(page, folder, "01-accueil")
