@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
+from content.formatting import sorted_french
 from workflows.models import EstablishmentType, ProjectStatus, Region
 
 
@@ -29,7 +30,8 @@ def _programme_choices():
 def _discipline_choices():
     from workflows.models import Discipline
 
-    return [("", _("Toutes les disciplines")), *list(Discipline.objects.values_list("code", "label"))]
+    disciplines = sorted_french(Discipline.objects.values_list("code", "label"), key=lambda choice: choice[1])
+    return [("", _("Toutes les disciplines")), *disciplines]
 
 
 class ImageBlock(blocks.StructBlock):

@@ -9,6 +9,7 @@ import random
 from django.db import transaction
 from wagtail.models import Page, Site
 
+from content import legal
 from content.models import (
     DirectoryPage,
     HomePage,
@@ -212,6 +213,7 @@ def build_site(*, rng: random.Random, today: datetime.date, stdout=None) -> dict
             ],
         )
         _footer_links(home)
+        _legal_pages(home)
     bump_on_commit()  # bulk-created demo records fire no save signal: recompute figures on next view
     if stdout is not None:
         stdout.write(
@@ -234,6 +236,30 @@ def _footer_links(home: HomePage) -> None:
             ("link", {"label": "Actualités", "url": "/actualites/"}),
             ("link", {"label": "Les programmes", "url": "/programmes/"}),
         ]
+        identity.save()
+
+
+def _legal_pages(home: HomePage) -> None:
+    """The pages French State websites must carry, editable, linked from the footer."""
+    from content.models import SiteIdentity, SitemapPage
+
+    site = Site.objects.filter(root_page=home).first()
+    identity = SiteIdentity.for_site(site) if site else None
+    for slug, (title, intro, body, field) in legal.PAGES.items():
+        page = _child(
+            home, StandardPage, slug, title=title, intro=intro, body=_text(body), show_in_menus=False
+        )
+        if identity is not None and getattr(identity, f"{field}_id") is None:
+            setattr(identity, field, page)
+    sitemap = _child(
+        home,
+        SitemapPage,
+        "plan-du-site",
+        title="Plan du site",
+        intro="Toutes les pages du site, et les espaces de données.",
+    )
+    if identity is not None:
+        identity.sitemap_page = identity.sitemap_page or sitemap
         identity.save()
 
 

@@ -9,6 +9,37 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
+#: indicators also drawn as a map of France (`reports.regions_map`)
+MAP_INDICATORS = {"awards_by_region"}
+
+
+def indicator_section(key: str, *, as_of=None, base: str = "", note: str = "") -> dict:
+    """What `indicator_section.html` renders for one public indicator on `as_of` (None: today):
+    the table, the chart inlined at both sizes, the download links (which keep the date)."""
+    from reports import charts, indicators, regions_map
+    from reports.snapshot import Filters
+
+    filters = Filters(public_only=True)
+    query = f"?au={as_of.isoformat()}" if as_of else ""
+    funding_map = None
+    if key in MAP_INDICATORS:
+        table = indicators.table(key, as_of, filters=filters)
+        funding_map = regions_map.build(indicators.get(key, as_of, filters=filters), table.as_of)
+    return {
+        "map": funding_map,
+        "indicator": indicators.INDICATORS[key],
+        "table": indicators.table(key, as_of, filters=filters),
+        "svg": {
+            size: charts.inline_svg(
+                indicators.chart(key, "svg", as_of, filters=filters, size=size),
+                css_class=f"sirano-chart sirano-chart--{size}",
+            )
+            for size in charts.SIZES
+        },
+        "note": note,
+        "links": {fmt: f"{base}{key}/{fmt}/{query}" for fmt in ("svg", "png", "csv", "xlsx")} if base else {},
+    }
+
 
 def _choices() -> list[tuple[str, str]]:
     from reports.registry import public_indicators
@@ -29,18 +60,11 @@ class IndicatorChartBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         from content.models import IndicatorsPage
-        from reports import indicators
-        from reports.snapshot import Filters
 
         context = super().get_context(value, parent_context=parent_context)
-        key = value["indicator"]
         page = IndicatorsPage.objects.live().first()
-        base = page.url if page else ""
-        context["section"] = {
-            "indicator": indicators.INDICATORS[key],
-            "table": indicators.table(key, filters=Filters(public_only=True)),
-            "note": value.get("note") or "",
-            "links": {fmt: f"{base}{key}/{fmt}/" for fmt in ("svg", "png", "csv", "xlsx")} if page else {},
-        }
+        context["section"] = indicator_section(
+            value["indicator"], base=page.url if page else "", note=value.get("note") or ""
+        )
         context["heading_level"] = 3
         return context

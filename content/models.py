@@ -18,6 +18,18 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from content.blocks import BodyBlock, LiveFigureBlock
+from content.indicator_blocks import indicator_section
+
+
+def _legal_page_field(verbose_name) -> models.ForeignKey:
+    return models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
 
 @register_setting(icon="site")
@@ -72,6 +84,11 @@ class SiteIdentity(BaseSiteSetting):
         choices=[("FULL", _("totale")), ("PART", _("partielle")), ("NOT", _("non conforme"))],
         default="PART",
     )
+    legal_notice_page = _legal_page_field(_("page « Mentions légales »"))
+    personal_data_page = _legal_page_field(_("page « Données personnelles »"))
+    cookies_page = _legal_page_field(_("page « Gestion des cookies »"))
+    accessibility_page = _legal_page_field(_("page « Accessibilité » (déclaration RGAA)"))
+    sitemap_page = _legal_page_field(_("page « Plan du site »"))
     beta_tag = models.BooleanField(_("afficher le badge BETA"), default=True)
     mourning = models.BooleanField(_("mode deuil"), default=False)
     notice_title = models.CharField(_("bandeau d'information"), max_length=200, blank=True)
@@ -100,6 +117,16 @@ class SiteIdentity(BaseSiteSetting):
         ),
         MultiFieldPanel(
             [
+                FieldPanel("legal_notice_page"),
+                FieldPanel("personal_data_page"),
+                FieldPanel("cookies_page"),
+                FieldPanel("accessibility_page"),
+                FieldPanel("sitemap_page"),
+            ],
+            heading=_("Pages obligatoires des sites de l'État (liées au pied de page)"),
+        ),
+        MultiFieldPanel(
+            [
                 FieldPanel("notice_title"),
                 FieldPanel("notice_description"),
                 FieldPanel("notice_link"),
@@ -111,6 +138,41 @@ class SiteIdentity(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("identité du site")
+
+    def legal_links(self, request=None) -> list[dict]:
+        """The footer's mandatory links, in the DSFR order, with one query for the five pages.
+
+        The accessibility link carries the RGAA status ("Accessibilité : partiellement conforme")."""
+        wanted = [
+            ("sitemap_page_id", _("Plan du site")),
+            ("accessibility_page_id", _("Accessibilité : %(status)s") % {"status": self.accessibility_label}),
+            ("legal_notice_page_id", _("Mentions légales")),
+            ("personal_data_page_id", _("Données personnelles")),
+            ("cookies_page_id", _("Gestion des cookies")),
+        ]
+        ids = [getattr(self, attribute) for attribute, _label in wanted if getattr(self, attribute)]
+        pages = {page.pk: page for page in Page.objects.live().filter(pk__in=ids)} if ids else {}
+        links = []
+        for attribute, label in wanted:
+            page = pages.get(getattr(self, attribute))
+            url = page.get_url(request) if page else None
+            if url or attribute == "accessibility_page_id":
+                links.append({"label": label, "url": url, "key": attribute.removesuffix("_page_id")})
+        return links
+
+    @property
+    def accessibility_label(self) -> str:
+        """The RGAA wording of the status: "totalement conforme", "partiellement conforme"…"""
+        return str(
+            ACCESSIBILITY_WORDING.get(self.accessibility_status, self.get_accessibility_status_display())
+        )
+
+
+ACCESSIBILITY_WORDING = {
+    "FULL": _("totalement conforme"),
+    "PART": _("partiellement conforme"),
+    "NOT": _("non conforme"),
+}
 
 
 class HomePage(Page):
@@ -138,7 +200,12 @@ class HomePage(Page):
         FieldPanel("featured_stories"),
         FieldPanel("body"),
     ]
-    subpage_types = ["content.DirectoryPage", "content.StandardPage", "content.StoryIndexPage"]
+    subpage_types = [
+        "content.DirectoryPage",
+        "content.StandardPage",
+        "content.StoryIndexPage",
+        "content.SitemapPage",
+    ]
     max_count = 1
 
     class Meta:
@@ -206,6 +273,46 @@ class StandardPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["children"] = self.get_children().live().public().specific()
         return context
+
+
+class SitemapPage(Page):
+    """The HTML "Plan du site" French State websites carry: every public page of the tree, then
+    the directory, indicators and open-data areas, built live so it never goes stale."""
+
+    intro = models.TextField(_("chapô"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["content.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("plan du site")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["tree"] = site_tree(self.get_site().root_page if self.get_site() else None, request)
+        context["other_areas"] = [
+            {"url": "/donnees/", "title": _("Données ouvertes")},
+            {"url": "/donnees/latest/", "title": _("Dernière publication des données")},
+            {"url": "/api/v1/docs/", "title": _("Documentation de l'API")},
+            {"url": "/portail/", "title": _("Espace établissements (connexion)")},
+        ]
+        return context
+
+
+def site_tree(root: Page | None, request=None) -> list[dict]:
+    """Live public pages under `root` (root first) as nested `{"title", "url", "children"}`,
+    from one query; project pages are reached from the directory, not listed here."""
+    if root is None:
+        return []
+    pages = list(Page.objects.live().public().descendant_of(root, inclusive=True).order_by("path"))
+    nodes = {page.path: {"title": page.title, "url": page.get_url(request), "children": []} for page in pages}
+    top = []
+    for page in pages:
+        parent = nodes.get(page.path[: -Page.steplen])
+        (parent["children"] if parent and page.pk != root.pk else top).append(nodes[page.path])
+    return top
 
 
 class ProgrammePage(Page):
@@ -369,26 +476,39 @@ class IndicatorsPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("page des indicateurs")
 
-    def indicator_sections(self) -> list[dict]:
+    def indicator_sections(self, as_of: datetime.date | None = None) -> list[dict]:
+        """Each public indicator on `as_of` (default today): table, inline charts, links."""
         from reports import indicators
-        from reports.snapshot import Filters
 
         notes = {note.indicator: note.note for note in self.indicator_notes.all()}
-        base = self.url or ""
         with indicators.shared_snapshot():
             return [
-                {
-                    "indicator": ind,
-                    "table": indicators.table(ind.key, filters=Filters(public_only=True)),
-                    "note": notes.get(ind.key, ""),
-                    "links": {fmt: f"{base}{ind.key}/{fmt}/" for fmt in ("svg", "png", "csv", "xlsx")},
-                }
+                indicator_section(ind.key, as_of=as_of, base=self.url or "", note=notes.get(ind.key, ""))
                 for ind in indicators.public_indicators()
             ]
 
+    def as_of_from(self, request) -> tuple[datetime.date | None, str]:
+        """The `?au=AAAA-MM-JJ` date a citizen chose (None: today), or a French error message."""
+        from reports.indicators import parse_as_of
+
+        raw = request.GET.get("au", "").strip()
+        if not raw:
+            return None, ""
+        try:
+            return parse_as_of(raw), ""
+        except ValidationError as error:
+            return None, error.messages[0]
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["sections"] = self.indicator_sections()
+        as_of, error = self.as_of_from(request)
+        context.update(
+            sections=self.indicator_sections(as_of),
+            as_of=as_of,
+            as_of_error=error,
+            as_of_value=(as_of or timezone.localdate()).isoformat(),
+            today=timezone.localdate().isoformat(),
+        )
         return context
 
     @path("")
@@ -407,11 +527,12 @@ class IndicatorsPage(RoutablePageMixin, Page):
         if ind is None or not ind.public or file_format not in DOWNLOAD_TYPES:
             raise Http404(_("Indicateur ou format inconnu."))
         filters = Filters(public_only=True)
+        as_of = request.GET.get("au") or None
         try:
             if file_format in ("svg", "png"):
-                data = indicators.chart(key, file_format, filters=filters)
+                data = indicators.chart(key, file_format, as_of, filters=filters)
             else:
-                data = indicators.download(key, file_format, filters=filters)
+                data = indicators.download(key, file_format, as_of, filters=filters)
         except ValidationError as error:
             raise Http404(error.messages[0])
         response = HttpResponse(data, content_type=DOWNLOAD_TYPES[file_format])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.functional import SimpleLazyObject
+
 
 def site_identity(request) -> dict:
     from wagtail.models import Site
@@ -13,6 +15,8 @@ def site_identity(request) -> dict:
     identity = SiteIdentity.for_site(site) if site else SiteIdentity()
     return {
         "SITE_CONFIG": identity,
+        # Lazy: one query, only when a template renders the footer.
+        "legal_links": SimpleLazyObject(lambda: identity.legal_links(request)),
         "skiplinks": [
             {"link": "#content", "label": "Contenu"},
             {"link": "#header-navigation", "label": "Menu"},

@@ -10,6 +10,11 @@ urlpatterns = [
     path("", opendata.OpenDataIndexView.as_view(), name="index"),
     path("sirano.csv", opendata.compat_file, name="compat"),
     re_path(
+        r"^(?P<release>latest|\d{4}-\d{2}-\d{2}(?:-\d{1,3})?)/$",
+        opendata.release_detail,
+        name="release",
+    ),
+    re_path(
         r"^(?P<release>latest|\d{4}-\d{2}-\d{2}(?:-\d{1,3})?)/(?P<filename>[A-Za-z0-9_.]+)$",
         opendata.release_file,
         name="file",

@@ -9,6 +9,7 @@ from wagtail.contrib.sitemaps import Sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.directory.sitemaps import ProjectSitemap
+from portal.views.site import robots_txt
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("donnees/", include("portal.opendata_urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("projets/", include("portal.directory.urls")),
+    path("robots.txt", robots_txt, name="robots"),
     path(
         "sitemap.xml",
         sitemap,

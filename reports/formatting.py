@@ -5,21 +5,11 @@ from __future__ import annotations
 import datetime
 import math
 
+from content.formatting import MONTHS_FR, format_date, format_month
+
+__all__ = ["MONTHS_FR", "cell", "compact_euros", "date", "days", "euros", "month", "number"]
+
 NBSP = "\u00a0"
-MONTHS_FR = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 
 
 def number(value, decimals: int = 0) -> str:
@@ -52,13 +42,12 @@ def days(value) -> str:
 
 
 def date(value: datetime.date) -> str:
-    """'1 mars 2026' (1er for the first day)."""
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {MONTHS_FR[value.month - 1]} {value.year}"
+    """'1er mars 2026': the site's one date format (`content.formatting.format_date`)."""
+    return format_date(value)
 
 
 def month(value: datetime.date) -> str:
-    return f"{MONTHS_FR[value.month - 1]} {value.year}"
+    return format_month(value)
 
 
 def cell(value, kind: str) -> str:
@@ -72,5 +61,6 @@ def cell(value, kind: str) -> str:
     if kind == "month":
         return month(value)
     if kind == "year":
-        return str(value)
+        # pandas holds a year column with gaps as floats: 2010.0 is written 2010
+        return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
     return "" if value is None else str(value)

@@ -161,6 +161,11 @@ class Table:
     alt: str
 
     @property
+    def labelled_rows(self) -> list[list[tuple[str, str]]]:
+        """Rows as (header, cell) pairs, for tables that reflow into label/value lists on phones."""
+        return [list(zip(self.headers, row, strict=True)) for row in self.rows]
+
+    @property
     def as_of_label(self) -> str:
         return fmt.date(self.as_of)
 
@@ -189,19 +194,27 @@ def table(key: str, as_of=None, filters: Filters | None = None, **raw_filters) -
 
 
 def chart(
-    key: str, file_format: str = "svg", as_of=None, filters: Filters | None = None, **raw_filters
+    key: str,
+    file_format: str = "svg",
+    as_of=None,
+    filters: Filters | None = None,
+    size: str = "wide",
+    **raw_filters,
 ) -> bytes:
-    """The indicator's chart as SVG or PNG bytes (matplotlib Figure API, Agg)."""
-    from .charts import render
+    """The indicator's chart as SVG or PNG bytes (matplotlib Figure API, Agg), drawn "wide"
+    (downloads, large screens) or "narrow" (phones; see `reports.charts.SIZES`)."""
+    from .charts import SIZES, render
 
     ind = indicator(key)
     day, filters = _resolve(as_of, filters, raw_filters)
     if file_format not in ("svg", "png"):
         raise ValidationError(f"Format d'image inconnu : « {file_format} ».", code="bad_format")
+    if size not in SIZES:
+        raise ValidationError(f"Taille de graphique inconnue : « {size} ».", code="bad_size")
     return cached(
         "chart",
-        (key, file_format, day, filters.as_key()),
-        lambda: render(ind, get(key, day, filters), day, file_format),
+        (key, file_format, size, day, filters.as_key()),
+        lambda: render(ind, get(key, day, filters), day, file_format, size),
     )
 
 

@@ -59,9 +59,14 @@ def _alt_ranking(ind: Indicator, df: pd.DataFrame, as_of) -> str:
         return f"{ind.title}, au {fmt.date(as_of)} : aucune donnée."
     value = ind.chart.values[0]
     kind = {c.name: c.kind for c in ind.columns}[value]
-    parts = [f"{row['label']} : {fmt.cell(row[value], kind)}" for _i, row in df.head(5).iterrows()]
+    label_kind = {c.name: c.kind for c in ind.columns}["label"]
+    parts = [
+        f"{fmt.cell(row['label'], label_kind)} : {fmt.cell(row[value], kind)}"
+        for _i, row in df.head(5).iterrows()
+    ]
     total = fmt.cell(df[value].sum(), kind)
-    more = f" et {len(df) - 5} autres" if len(df) > 5 else ""
+    rest = len(df) - 5
+    more = f" et {rest} autre" + ("s" if rest > 1 else "") if rest > 0 else ""
     return (
         f"{ind.title}, au {fmt.date(as_of)}. Total : {total}. "
         f"Diagramme en barres ; premières valeurs : {' ; '.join(parts)}{more}. "
@@ -136,7 +141,8 @@ _AWARD_COLUMNS = (
     Column("awarded", "Montant attribué (€)", "money"),
     Column("delegated", "Montant délégué (€)", "money"),
 )
-_AWARD_CHART = ChartSpec("label", ("awarded", "delegated"), horizontal=True, max_items=20)
+#: top 9 and "Autres" on the chart (the table keeps every row)
+_AWARD_CHART = ChartSpec("label", ("awarded", "delegated"), horizontal=True, max_items=10)
 
 
 def _award_indicator(
@@ -272,7 +278,7 @@ INDICATORS: dict[str, Indicator] = {
                 Column("max_days_late", "Retard maximal (jours)", "days"),
             ),
             chart=ChartSpec(
-                "establishment", ("late_milestones",), horizontal=True, value_kind="int", max_items=15
+                "establishment", ("late_milestones",), horizontal=True, value_kind="int", max_items=10
             ),
             unit="jalons",
             public=False,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from content.formatting import format_euros, format_int
+from content.formatting import format_date, format_euros, format_int
 
 register = template.Library()
 
@@ -40,11 +40,7 @@ def page_breadcrumb(page):
 
 
 @register.filter
-def date_fr(value, fmt: str = "j F Y") -> str:
-    """Dates always in French: public pages are French whatever the browser asks (RGAA 8.7)."""
-    if not value:
-        return ""
-    from django.utils import dateformat, translation
-
-    with translation.override("fr"):
-        return dateformat.format(value, fmt)
+def date_fr(value) -> str:
+    """Dates always in French whatever the browser asks (RGAA 8.7), "1er" for the first day:
+    the one formatter, `content.formatting.format_date`."""
+    return format_date(value or None)

@@ -26,6 +26,7 @@ SCHEMA_SETTINGS = {
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(custom_settings=SCHEMA_SETTINGS), name="schema"),
+    path("", views.ApiRootView.as_view(), name="root"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
     re_path(r"^.*$", not_found),

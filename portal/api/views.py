@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from django.db.models import F, IntegerField, Value
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, viewsets
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from portal.api import filters, selectors, serializers
 from portal.api.errors import api_exception_handler
@@ -146,3 +149,40 @@ class CallViewSet(mixins.ListModelMixin, OpenDataViewSet):
 
     def get_queryset(self):
         return selectors.api_calls()
+
+
+@extend_schema(exclude=True)
+class ApiRootView(APIView):
+    """`/api/v1/`: what the API serves and where it is documented, so a reuser can start from
+    the address the README gives."""
+
+    renderer_classes = [JSONRenderer]
+    throttle_classes = [AnonymousThrottle]
+
+    def get_exception_handler(self):
+        return api_exception_handler
+
+    def get(self, request):
+        def absolute(name: str) -> str:
+            return request.build_absolute_uri(reverse(name))
+
+        return Response(
+            {
+                "name": "API SIRANo",
+                "version": "v1",
+                "description": _(
+                    "Données ouvertes des projets de recherche appliquée en santé financés par la DGOS, "
+                    "en lecture seule (JSON ou CSV, pagination par curseur)."
+                ),
+                "licence": "Licence Ouverte / Open Licence version 2.0 (etalab-2.0)",
+                "endpoints": {
+                    "projects": absolute("api:project-list"),
+                    "establishments": absolute("api:establishment-list"),
+                    "calls": absolute("api:call-list"),
+                    "tranches": absolute("api:tranche-list"),
+                },
+                "documentation": absolute("api:docs"),
+                "schema": absolute("api:schema"),
+                "open_data": absolute("opendata:index"),
+            }
+        )

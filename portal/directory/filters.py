@@ -11,6 +11,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from content.formatting import sorted_french
 from workflows import selectors
 from workflows.models import Discipline, EstablishmentType, Programme, ProjectStatus, Region
 from workflows.search.query import RELEVANCE, search_projects
@@ -128,21 +129,29 @@ class ProjectFilter(django_filters.FilterSet):
 
 
 def facet_choices() -> dict[str, list[tuple[str, str]]]:
-    """Choices that come from data (4 small queries); the others are TextChoices."""
+    """Choices that come from data (4 small queries), the names in French alphabetical order
+    (accents ignored); programmes show their names, not their codes."""
     from workflows.models import Call, Establishment
 
     return {
-        "programme": [(p.code, p.code) for p in Programme.objects.order_by("code")],
+        "programme": sorted_french(
+            [
+                (p.code, f"{p.name} ({p.code})" if p.name and p.name != p.code else p.code)
+                for p in Programme.objects.all()
+            ],
+            key=lambda choice: choice[1],
+        ),
         "annee": [
             (str(y), str(y)) for y in Call.objects.order_by("-year").values_list("year", flat=True).distinct()
         ],
-        "etablissement": list(
-            Establishment.objects.filter(projects__isnull=False)
-            .distinct()
-            .order_by("name")
-            .values_list("finess", "name")
+        "region": sorted_french(Region.choices, key=lambda choice: choice[1]),
+        "etablissement": sorted_french(
+            Establishment.objects.filter(projects__isnull=False).distinct().values_list("finess", "name"),
+            key=lambda choice: choice[1],
         ),
-        "discipline": list(Discipline.objects.order_by("label").values_list("code", "label")),
+        "discipline": sorted_french(
+            Discipline.objects.values_list("code", "label"), key=lambda choice: choice[1]
+        ),
     }
 
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from content.formatting import format_date
 from workflows import visibility
 from workflows.models import Project, ProjectMilestone
 from workflows.visibility import Tier
@@ -64,14 +66,14 @@ def timeline(project: Project, milestones: list[ProjectMilestone], tier: Tier) -
             r for r in milestone.tranche_requests.all() if r.status in visibility.PUBLIC_TRANCHE_STATES
         ]
         tranches = [
-            {
-                "amount": r.amount,
-                "status": _("déléguée avant SIRANo") if r.is_historical else r.get_status_display(),
-                "delegated_on": r.delegated_at.date() if r.delegated_at else None,
-                "paid_on": r.paid_at.date() if r.paid_at else None,
-                "is_historical": r.is_historical,
-                "amount_is_derived": r.amount_is_derived,
-            }
+            _tranche(
+                r.amount,
+                _("déléguée avant SIRANo") if r.is_historical else r.get_status_display(),
+                r.delegated_at.date() if r.delegated_at else None,
+                r.paid_at.date() if r.paid_at else None,
+                is_historical=r.is_historical,
+                amount_is_derived=r.amount_is_derived,
+            )
             for r in requests
         ]
         values = {
@@ -85,3 +87,36 @@ def timeline(project: Project, milestones: list[ProjectMilestone], tier: Tier) -
         }
         steps.append({"values": {k: v for k, v in values.items() if k in allowed}, "tranches": tranches})
     return steps
+
+
+def _tranche(amount, status, delegated_on, paid_on, *, is_historical: bool, amount_is_derived: bool) -> dict:
+    return {
+        "amount": amount,
+        "status": status,
+        "delegated_on": delegated_on,
+        "paid_on": paid_on,
+        "is_historical": is_historical,
+        "amount_is_derived": amount_is_derived,
+        "label": tranche_label(status=status, delegated_on=delegated_on, paid_on=paid_on),
+    }
+
+
+def tranche_label(*, status: str, delegated_on=None, paid_on=None) -> str:
+    """What happened to a tranche, each step once: "déléguée le 3 mars 2026, versée le 1er avril
+    2026", "déléguée et versée le 1er décembre 2026", "déléguée le …", or the bare status.
+
+    The dates carry the steps, so the status word is not repeated before them (a paid tranche
+    used to read "versée le X, versée le Y")."""
+    delegated, paid = format_date(delegated_on), format_date(paid_on)
+    if paid and delegated == paid:
+        return gettext("déléguée et versée le %(date)s") % {"date": paid}
+    if paid and delegated:
+        return gettext("déléguée le %(delegated)s, versée le %(paid)s") % {
+            "delegated": delegated,
+            "paid": paid,
+        }
+    if paid:
+        return gettext("versée le %(date)s") % {"date": paid}
+    if delegated:
+        return gettext("déléguée le %(date)s") % {"date": delegated}
+    return str(status)

@@ -72,6 +72,19 @@ def _suggestion(data, count: int) -> dict | None:
     }
 
 
+def _without_empty_values(query):
+    """The query without empty values: the filters form sends `etablissement=` for "Tous les
+    établissements" and `q=` for an empty search, which mean "no filter", not an invalid choice."""
+    data = query.copy()
+    for key in list(data):
+        values = [value for value in data.getlist(key) if value.strip()]
+        if values:
+            data.setlist(key, values)
+        else:
+            del data[key]
+    return data
+
+
 @require_GET
 def project_list(request, page=None):
     """The faceted directory; `page` is the Wagtail DirectoryPage when served from the tree."""
@@ -80,7 +93,7 @@ def project_list(request, page=None):
 
         page = DirectoryPage.objects.live().first()
     choices = facet_choices()
-    data = request.GET.copy()
+    data = _without_empty_values(request.GET)
     filterset = ProjectFilter(data, directory_queryset(), choices=choices)
     queryset = filterset.qs.order_by(*filterset.ordering())
     paginator = Paginator(queryset, PAGE_SIZE)
@@ -269,7 +282,9 @@ def project_csv(request):
     query = sorted((key, tuple(values)) for key, values in request.GET.lists() if key != "page")
 
     def build():
-        filterset = ProjectFilter(request.GET.copy(), directory_queryset(), choices=facet_choices())
+        filterset = ProjectFilter(
+            _without_empty_values(request.GET), directory_queryset(), choices=facet_choices()
+        )
         queryset = (
             selectors.with_funding_figures(filterset.qs)
             .prefetch_related("registrations")

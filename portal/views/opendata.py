@@ -7,6 +7,8 @@ disk. Release files are looked up by name in a fixed list, never by joining a us
 from __future__ import annotations
 
 from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
@@ -85,6 +87,33 @@ def compat_file(request):
         compat_csv.iter_csv_bytes(selectors.public_projects()), content_type=COMPAT_TYPE
     )
     response["Content-Disposition"] = 'attachment; filename="sirano.csv"'
+    return response
+
+
+def release_detail(request, release: str):
+    """One release's files (`/donnees/latest/` is the newest): size, SHA-256, description."""
+    loaded = releases.load_release(release)
+    if loaded is None:
+        raise Http404(_("Publication inconnue."))
+    descriptions = dict(FILE_DESCRIPTIONS)
+    is_latest = loaded.name == releases.latest_name()
+    response = render(
+        request,
+        "portal/opendata_release.html",
+        {
+            "title": _("Publication %(name)s") % {"name": loaded.name},
+            "release": loaded,
+            "is_latest": is_latest,
+            "via_latest": release == releases.LATEST,
+            "files": [(file, descriptions.get(file.name, "")) for file in loaded.files],
+            "crumbs": [
+                {"url": "/", "title": _("Accueil")},
+                {"url": reverse("opendata:index"), "title": _("Données ouvertes")},
+            ],
+        },
+    )
+    if release == releases.LATEST:
+        response["Cache-Control"] = "no-cache"
     return response
 
 

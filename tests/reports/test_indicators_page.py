@@ -26,8 +26,11 @@ def test_page_renders_every_public_chart_with_table_and_links(client, page):
     sections = soup.select("section.sirano-indicator")
     assert [s["id"] for s in sections] == [ind.key for ind in public]
     for section, ind in zip(sections, public, strict=True):
-        img = section.find("img")
-        assert img["src"] == f"/indicateurs/{ind.key}/svg/" and len(img["alt"]) > 40
+        # The chart is inlined at two sizes, each scaled by its viewBox, its alt text in <desc>.
+        for size in ("narrow", "wide"):
+            svg = section.select_one(f"svg.sirano-chart--{size}")
+            assert svg["role"] == "img" and svg.has_attr("viewbox") and not svg.has_attr("width")
+            assert svg.find("title").get_text() == ind.title and len(svg.find("desc").get_text()) > 40
         assert section.find("table").find("caption").get_text(strip=True).endswith(ind.title)
         hrefs = {a["href"] for a in section.select("a.fr-link--download")}
         assert hrefs == {f"/indicateurs/{ind.key}/{fmt}/" for fmt in ("csv", "xlsx", "svg", "png")}
@@ -93,6 +96,6 @@ def test_indicator_chart_block(page):
     value = block.to_python({"indicator": "funding_by_year", "note": "<p>Source : circulaires.</p>"})
     soup = BeautifulSoup(block.render(value), "html.parser")
     assert soup.find("h3").get_text() == "Montants délégués et versés par année"
-    assert soup.find("img")["src"] == "/indicateurs/funding_by_year/svg/"
+    assert soup.select_one("svg.sirano-chart--wide desc").get_text().startswith("Montants délégués")
     assert [th.get_text() for th in soup.select("tbody th")] == ["2016", "2017"]
     assert "Source : circulaires." in soup.get_text()

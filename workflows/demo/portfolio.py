@@ -32,6 +32,7 @@ from workflows.reference import DISCIPLINES, get_or_create_call
 from workflows.search import index as search_index
 from workflows.validators import Registry
 
+from . import grammar
 from .establishments import ESTABLISHMENTS, EXTRA_ESTABLISHMENTS
 
 #: provenance of the demo's historical tranches
@@ -177,10 +178,12 @@ FIRST_NAMES = [
     "Gilles",
     "Agnès",
 ]
+#: grammatical templates: {x} and {y} are noun phrases with their article; `grammar.fill`
+#: contracts "de les" -> "des", "de un" -> "d'un", "à le" -> "au"…
 TITLE_PATTERNS = [
     "Essai randomisé multicentrique évaluant {x} chez les patients atteints de {y}",
     "Impact de {x} sur la prise en charge de {y} : étude prospective",
-    "Évaluation médico-économique de {x} dans {y}",
+    "Évaluation médico-économique de {x} dans la prise en charge de {y}",
     "Étude de cohorte sur {x} et le pronostic de {y}",
     "Intérêt de {x} pour réduire les complications de {y}",
 ]
@@ -201,12 +204,12 @@ INTERVENTIONS = [
 CONDITIONS = {
     "cardiologie": ["l'insuffisance cardiaque", "l'infarctus du myocarde", "la fibrillation atriale"],
     "neurologie": ["l'accident vasculaire cérébral", "la sclérose en plaques", "la maladie de Parkinson"],
-    "cancerologie": ["cancer du sein", "cancer colorectal", "cancer du poumon"],
+    "cancerologie": ["le cancer du sein", "le cancer colorectal", "le cancer du poumon"],
     "psychiatrie": ["la dépression résistante", "la schizophrénie", "l'addiction à l'alcool"],
     "pediatrie": ["la bronchiolite du nourrisson", "la prématurité", "l'asthme de l'enfant"],
     "infectiologie": ["la pneumonie acquise", "le sepsis", "les infections du site opératoire"],
 }
-DEFAULT_CONDITIONS = ["la maladie chronique", "la population âgée hospitalisée", "les patients opérés"]
+DEFAULT_CONDITIONS = ["les maladies chroniques", "la dénutrition du sujet âgé", "les suites opératoires"]
 RAW_SPELLINGS = {
     "cardiologie": ["cardiologie", "Cardiologie", "cardiology", "cardiologie / vasculaire"],
     "neurologie": ["neurologie", "Neurology", "neurologie."],
@@ -329,7 +332,9 @@ def seed_portfolio(*, projects: int, rng: random.Random, today: datetime.date) -
             sequence=sequences[call.pk],
             public_id=Project.build_public_id(call, sequences[call.pk]),
             acronym=acronym,
-            title=rng.choice(TITLE_PATTERNS).format(x=rng.choice(INTERVENTIONS), y=rng.choice(conditions)),
+            title=grammar.fill(
+                rng.choice(TITLE_PATTERNS), x=rng.choice(INTERVENTIONS), y=rng.choice(conditions)
+            ),
             summary=(
                 f"Projet {acronym} financé au titre de l'appel {call.code} {year}. "
                 "L'étude compare une stratégie innovante à la prise en charge habituelle et mesure son "
