@@ -82,7 +82,8 @@ class SiteIdentity(BaseSiteSetting):
         _("conformité RGAA"),
         max_length=4,
         choices=[("FULL", _("totale")), ("PART", _("partielle")), ("NOT", _("non conforme"))],
-        default="PART",
+        # RGAA: a site that has not been audited must declare itself "non conforme".
+        default="NOT",
     )
     legal_notice_page = _legal_page_field(_("page « Mentions légales »"))
     personal_data_page = _legal_page_field(_("page « Données personnelles »"))
