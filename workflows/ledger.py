@@ -88,6 +88,7 @@ def record_historical_tranches(
     (`project_status.follow_ledger`, dated on the selection day). Runs in the caller's
     transaction when there is one (an import rolls everything back together).
     """
+    backdated = at is not None
     at = at or timezone.now()
     outcome = LedgerOutcome()
     wanted = {entry.project_id: entry for entry in entries}
@@ -191,10 +192,10 @@ def record_historical_tranches(
                 reached_before_sirano=True, days_late=0
             )
         created = TrancheRequest.objects.bulk_create(new_tranches, batch_size=batch_size)
-        # auto_now_add stamped "now"; the ledger's own time is `at` (same for every row).
-        TrancheRequest.objects.filter(pk__in=[t.pk for t in created]).update(
-            created_at=at, status_changed_at=at
-        )
+        if backdated:  # auto_now_add stamped "now"; the caller's time is `at` (same for every row)
+            TrancheRequest.objects.filter(pk__in=[t.pk for t in created]).update(
+                created_at=at, status_changed_at=at
+            )
         project_of = {m["pk"]: m["project_id"] for rows in milestones.values() for m in rows}
         AuditEvent.objects.bulk_create(
             [
