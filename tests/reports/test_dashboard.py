@@ -52,6 +52,7 @@ def test_filters_and_as_of(client, portfolio, budget_agent):
     assert "Date invalide" in text and "Sélectionnez un choix valide" in text
 
 
+@pytest.mark.django_db(transaction=True)  # real commits: the data version moves in `on_commit`
 def test_delegation_shows_at_next_view_without_recomputing_each_view(
     client, portfolio, budget_agent, monkeypatch
 ):
