@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.db.backends.signals import connection_created
 
 from tests.factories import EstablishmentFactory, ProjectFactory, UserFactory, member_of
 from workflows.models import EstablishmentType, Region
@@ -27,6 +28,15 @@ def pytest_configure(config):
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         }
     ).enable()
+    connection_created.connect(_allow_flush_of_audit_trail)
+
+
+def _allow_flush_of_audit_trail(sender, connection, **kwargs):
+    """pytest-django empties tables with TRUNCATE between transactional tests; the audit trail's
+    TRUNCATE trigger (workflows/0004) lets only a superuser session with this flag do so."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET sirano.allow_audit_truncate = 'on'")
 
 
 def pytest_collection_modifyitems(config, items):
