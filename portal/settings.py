@@ -86,6 +86,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "mozilla_django_oidc",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -104,7 +108,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.two_factor.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -144,6 +150,31 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# ProConnect (the State's OpenID Connect service): enabled when its client id is set. Users are
+# matched by e-mail to existing accounts; nobody is created (portal/proconnect.py).
+PROCONNECT_CLIENT_ID = os.environ.get("PROCONNECT_CLIENT_ID", "")
+PROCONNECT_ENABLED = bool(PROCONNECT_CLIENT_ID)
+if PROCONNECT_ENABLED:
+    _proconnect_base = os.environ.get("PROCONNECT_BASE_URL", "").rstrip("/")
+    if not _proconnect_base.startswith("https://") and not DEBUG:
+        raise ImproperlyConfigured(
+            "PROCONNECT_BASE_URL must be an https:// URL when PROCONNECT_CLIENT_ID is set."
+        )
+    AUTHENTICATION_BACKENDS.append("portal.proconnect.ProConnectBackend")
+    OIDC_RP_CLIENT_ID = PROCONNECT_CLIENT_ID
+    OIDC_RP_CLIENT_SECRET = os.environ.get("PROCONNECT_CLIENT_SECRET", "")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = f"{_proconnect_base}/authorize"
+    OIDC_OP_TOKEN_ENDPOINT = f"{_proconnect_base}/token"
+    OIDC_OP_USER_ENDPOINT = f"{_proconnect_base}/userinfo"
+    OIDC_OP_JWKS_ENDPOINT = f"{_proconnect_base}/jwks"
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = os.environ.get("PROCONNECT_SCOPES", "openid email given_name usual_name")
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": "eidas1"}
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+LOGIN_REDIRECT_URL_FAILURE = "/portail/connexion/"
+OIDC_USE_PKCE = True
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

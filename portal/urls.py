@@ -13,6 +13,7 @@ from portal.directory.sitemaps import ProjectSitemap
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("portail/", include("portal.portal_urls")),
+    path("proconnect/", include("portal.proconnect")),
     path("api/v1/", include("portal.api.urls")),
     path("donnees/", include("portal.opendata_urls")),
     path("documents/", include(wagtaildocs_urls)),

@@ -9,6 +9,7 @@ import pytest
 from django.db.backends.signals import connection_created
 
 from tests.factories import EstablishmentFactory, ProjectFactory, UserFactory, member_of
+from tests.two_factor_support import with_trusted_sessions
 from workflows.models import EstablishmentType, Region
 from workflows.reference import ensure_reference_data
 from workflows.roles import Role
@@ -17,16 +18,18 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 def pytest_configure(config):
-    """Tests run with DEBUG off but without collectstatic: serve static names unhashed."""
+    """Tests run with DEBUG off but without collectstatic: serve static names unhashed. Sessions count
+    as verified by a second factor (tests/two_factor_support.py); tests/security proves the real policy."""
     from django.conf import settings
     from django.test.utils import override_settings
 
     # override_settings (not assignment) so the cached storages are reset by setting_changed.
     override_settings(
+        MIDDLEWARE=with_trusted_sessions(settings.MIDDLEWARE),
         STORAGES={
             **settings.STORAGES,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
+        },
     ).enable()
     connection_created.connect(_allow_flush_of_audit_trail)
 
