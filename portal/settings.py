@@ -154,19 +154,19 @@ AUTHENTICATION_BACKENDS = [
 # matched by e-mail to existing accounts; nobody is created (portal/proconnect.py).
 PROCONNECT_CLIENT_ID = os.environ.get("PROCONNECT_CLIENT_ID", "")
 PROCONNECT_ENABLED = bool(PROCONNECT_CLIENT_ID)
+PROCONNECT_ISSUER = os.environ.get("PROCONNECT_BASE_URL", "").rstrip("/")
 if PROCONNECT_ENABLED:
-    _proconnect_base = os.environ.get("PROCONNECT_BASE_URL", "").rstrip("/")
-    if not _proconnect_base.startswith("https://") and not DEBUG:
+    if not PROCONNECT_ISSUER.startswith("https://") and not DEBUG:
         raise ImproperlyConfigured(
             "PROCONNECT_BASE_URL must be an https:// URL when PROCONNECT_CLIENT_ID is set."
         )
     AUTHENTICATION_BACKENDS.append("portal.proconnect.ProConnectBackend")
-    OIDC_RP_CLIENT_ID = PROCONNECT_CLIENT_ID
-    OIDC_RP_CLIENT_SECRET = os.environ.get("PROCONNECT_CLIENT_SECRET", "")
-    OIDC_OP_AUTHORIZATION_ENDPOINT = f"{_proconnect_base}/authorize"
-    OIDC_OP_TOKEN_ENDPOINT = f"{_proconnect_base}/token"
-    OIDC_OP_USER_ENDPOINT = f"{_proconnect_base}/userinfo"
-    OIDC_OP_JWKS_ENDPOINT = f"{_proconnect_base}/jwks"
+OIDC_RP_CLIENT_ID = PROCONNECT_CLIENT_ID
+OIDC_RP_CLIENT_SECRET = os.environ.get("PROCONNECT_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = f"{PROCONNECT_ISSUER}/authorize"
+OIDC_OP_TOKEN_ENDPOINT = f"{PROCONNECT_ISSUER}/token"
+OIDC_OP_USER_ENDPOINT = f"{PROCONNECT_ISSUER}/userinfo"
+OIDC_OP_JWKS_ENDPOINT = f"{PROCONNECT_ISSUER}/jwks"
 OIDC_RP_SIGN_ALGO = "RS256"
 OIDC_RP_SCOPES = os.environ.get("PROCONNECT_SCOPES", "openid email given_name usual_name")
 OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": "eidas1"}
