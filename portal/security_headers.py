@@ -1,8 +1,9 @@
 """Content-Security-Policy (django-csp) per area, and Permissions-Policy on every response.
 
 Public site and portal: self only, no inline script or style (a nonce for any script that must be inline).
-Wagtail admin and API docs: scripts still self or nonced, but inline styles allowed (their widgets set
-style attributes), and the admin may frame itself (page preview). No third-party origin anywhere.
+API docs: scripts self or nonced, inline styles allowed (Swagger UI sets style attributes). Wagtail admin:
+inline scripts and styles from itself (its widgets print them), may frame itself (page preview).
+No third-party origin anywhere.
 """
 
 from __future__ import annotations

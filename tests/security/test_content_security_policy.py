@@ -47,8 +47,15 @@ def test_public_pages_carry_no_inline_script_or_style(client, reference):
     assert ' style="' not in html and "<style" not in html
 
 
-@pytest.mark.parametrize("path", ["/admin/login/", "/api/v1/docs/"])
-def test_admin_and_docs_allow_inline_styles_but_only_nonced_scripts(client, db, path):
+def test_admin_allows_no_origin_but_itself(client, db):
+    policy = directives(client.get("/admin/login/"))
+    assert policy["script-src"] == ["'self'", "'unsafe-inline'"]
+    assert policy["default-src"] == ["'self'"] and policy["connect-src"] == ["'self'"]
+    assert policy["frame-ancestors"] == ["'self'"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/docs/"])
+def test_docs_allow_inline_styles_but_only_nonced_scripts(client, db, path):
     response = client.get(path)
     assert response.status_code == 200
     policy = directives(response)
