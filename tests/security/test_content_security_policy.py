@@ -16,7 +16,7 @@ def directives(response) -> dict[str, list[str]]:
 
 
 PUBLIC = [
-    "/projets/",
+    "/portail/mot-de-passe-oublie/",
     "/portail/connexion/",
     "/donnees/",
     "/api/v1/projects/",
