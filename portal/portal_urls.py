@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portal.views import accounts, dashboard, documents, milestones, projects, requests
+from portal.views import accounts, dashboard, documents, milestones, projects, requests, two_factor
 
 app_name = "portal"
 
@@ -24,6 +24,13 @@ urlpatterns = [
     ),
     path("mot-de-passe/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path("mot-de-passe/modifie/", accounts.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("double-authentification/", two_factor.VerifyView.as_view(), name="two_factor_verify"),
+    path("double-authentification/activer/", two_factor.EnrolView.as_view(), name="two_factor_enrol"),
+    path(
+        "double-authentification/codes-de-secours/",
+        two_factor.RecoveryCodesView.as_view(),
+        name="two_factor_recovery_codes",
+    ),
     path("etablissement/", accounts.EstablishmentSwitchView.as_view(), name="establishment_switch"),
     # Projects and requests.
     path("", dashboard.DashboardView.as_view(), name="dashboard"),

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -92,12 +93,16 @@ INSTALLED_APPS = [
     "django_fsm",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "mozilla_django_oidc",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -117,9 +122,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.session_timeouts.SessionTimeoutMiddleware",
+    "portal.two_factor.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portal.security_headers.SiranoCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -158,6 +166,31 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# ProConnect (the State's OpenID Connect service): enabled when its client id is set. Users are
+# matched by e-mail to existing accounts; nobody is created (portal/proconnect.py).
+PROCONNECT_CLIENT_ID = os.environ.get("PROCONNECT_CLIENT_ID", "")
+PROCONNECT_ENABLED = bool(PROCONNECT_CLIENT_ID)
+PROCONNECT_ISSUER = os.environ.get("PROCONNECT_BASE_URL", "").rstrip("/")
+if PROCONNECT_ENABLED:
+    if not PROCONNECT_ISSUER.startswith("https://") and not DEBUG:
+        raise ImproperlyConfigured(
+            "PROCONNECT_BASE_URL must be an https:// URL when PROCONNECT_CLIENT_ID is set."
+        )
+    AUTHENTICATION_BACKENDS.append("portal.proconnect.ProConnectBackend")
+OIDC_RP_CLIENT_ID = PROCONNECT_CLIENT_ID
+OIDC_RP_CLIENT_SECRET = os.environ.get("PROCONNECT_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = f"{PROCONNECT_ISSUER}/authorize"
+OIDC_OP_TOKEN_ENDPOINT = f"{PROCONNECT_ISSUER}/token"
+OIDC_OP_USER_ENDPOINT = f"{PROCONNECT_ISSUER}/userinfo"
+OIDC_OP_JWKS_ENDPOINT = f"{PROCONNECT_ISSUER}/jwks"
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = os.environ.get("PROCONNECT_SCOPES", "openid email given_name usual_name")
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": "eidas1"}
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+LOGIN_REDIRECT_URL_FAILURE = "/portail/connexion/"
+OIDC_USE_PKCE = True
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -310,7 +343,7 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français"), ("en", "English")]
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "portal.api.authentication.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -326,6 +359,8 @@ REST_FRAMEWORK = {
     # Same proxy count as portal.client_address: X-Forwarded-For is believed only that far.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
+# API tokens are stored hashed and expire (portal/api/tokens.py).
+API_TOKEN_LIFETIME_DAYS = env_int("API_TOKEN_LIFETIME_DAYS", 180)
 SPECTACULAR_SETTINGS = {
     "TITLE": "API SIRANo",
     "DESCRIPTION": "Données ouvertes des projets de recherche financés par la DGOS.",
@@ -336,6 +371,30 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["portal.schema.exclude_admin_endpoints"],
 }
+
+# Content-Security-Policy (portal/security_headers.py relaxes styles for the admin and API docs).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [NONE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF, *([PROCONNECT_ISSUER.split("/api/")[0]] if PROCONNECT_ENABLED else [])],
+        "frame-ancestors": [NONE],
+        "manifest-src": [SELF],
+        "worker-src": [SELF],
+    }
+}
+# Nothing phones home: no Gravatar, no update check, no "what's new" banner fetched from Wagtail.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAILEMBEDS_FINDERS = []  # no oEmbed lookups to third parties from the server
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"  # Wagtail's preview sets SAMEORIGIN on its own views

@@ -14,6 +14,7 @@ from portal.views.site import robots_txt
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("portail/", include("portal.portal_urls")),
+    path("proconnect/", include("portal.proconnect")),
     path("api/v1/", include("portal.api.urls")),
     path("donnees/", include("portal.opendata_urls")),
     path("documents/", include(wagtaildocs_urls)),

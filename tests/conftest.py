@@ -6,8 +6,10 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.db.backends.signals import connection_created
 
 from tests.factories import EstablishmentFactory, ProjectFactory, UserFactory, member_of
+from tests.two_factor_support import with_trusted_sessions
 from workflows.models import EstablishmentType, Region
 from workflows.reference import ensure_reference_data
 from workflows.roles import Role
@@ -33,6 +35,9 @@ def test_settings() -> dict:
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         },
         "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # Sessions count as verified by a second factor (tests/two_factor_support.py);
+        # tests/security proves the real policy.
+        "MIDDLEWARE": with_trusted_sessions(settings.MIDDLEWARE),
         "CACHES": {
             "default": {
                 "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -51,6 +56,15 @@ def pytest_configure(config):
 
     # override_settings (not assignment) so the cached storages and caches are reset by setting_changed.
     override_settings(**test_settings()).enable()
+    connection_created.connect(_allow_flush_of_audit_trail)
+
+
+def _allow_flush_of_audit_trail(sender, connection, **kwargs):
+    """pytest-django empties tables with TRUNCATE between transactional tests; the audit trail's
+    TRUNCATE trigger (workflows/0004) lets only a superuser session with this flag do so."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET sirano.allow_audit_truncate = 'on'")
 
 
 AUTOVACUUM_OFF = """

@@ -1,7 +1,7 @@
 """`/api/v1/`: the router, the OpenAPI schema and its interactive documentation (local assets)."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from portal.api import views
@@ -27,7 +27,7 @@ SCHEMA_SETTINGS = {
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(custom_settings=SCHEMA_SETTINGS), name="schema"),
     path("", views.ApiRootView.as_view(), name="root"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
     re_path(r"^.*$", not_found),
 ]

@@ -30,6 +30,9 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "proconnect_enabled": settings.PROCONNECT_ENABLED}
+
 
 class LogoutView(auth_views.LogoutView):
     """POST only (Django refuses GET): a link cannot sign someone out."""

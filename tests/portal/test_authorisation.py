@@ -32,6 +32,9 @@ EXPECTED = {
     "request_resubmit": (302, 404, 302),
     "request_withdraw": (200, 404, 403),
     "document_download": (200, 404, 200),
+    "two_factor_verify": (200, 200, 200),
+    "two_factor_enrol": (200, 200, 200),
+    "two_factor_recovery_codes": (200, 200, 200),
 }
 #: Routes that write on A's objects: POST by B → 404, by an agent → 403.
 WRITE_ROUTES = {

@@ -4,8 +4,8 @@ around every test by the root conftest)."""
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 
+from portal.api.tokens import issue_api_token
 from tests.factories import UserFactory
 from tests.tranche_support import tranches  # noqa: F401
 from workflows.roles import Role
@@ -18,9 +18,9 @@ def expert(reference):
 
 @pytest.fixture
 def expert_headers(expert):
-    return {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=expert).key}"}
+    return {"HTTP_AUTHORIZATION": f"Token {issue_api_token(user=expert)[1]}"}
 
 
 @pytest.fixture
 def agent_headers(instructing_agent):
-    return {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=instructing_agent).key}"}
+    return {"HTTP_AUTHORIZATION": f"Token {issue_api_token(user=instructing_agent)[1]}"}

@@ -234,16 +234,23 @@ def test_delegated_amounts_reach_the_project(client, tranches):
     assert body["milestones"][0]["amount_delegated"] == float(tranches["paid"].amount)
 
 
-def test_issue_api_token_command(expert, member_a, editor):
+def test_issue_api_token_command(client, expert, member_a, editor):
     from django.core.management import CommandError, call_command
-    from rest_framework.authtoken.models import Token
+
+    from portal.models import ApiToken
 
     out = io.StringIO()
     call_command("issue_api_token", "experte", stdout=out)
     key = out.getvalue().strip().splitlines()[-1]
-    assert Token.objects.get(user=expert).key == key
-    call_command("issue_api_token", "experte", "--rotate", stdout=io.StringIO())
-    assert Token.objects.get(user=expert).key != key
+    assert client.get("/api/v1/calls/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    with pytest.raises(CommandError, match="--rotate"):
+        call_command("issue_api_token", "experte")
+    out = io.StringIO()
+    call_command("issue_api_token", "experte", "--rotate", stdout=out)
+    new_key = out.getvalue().strip().splitlines()[-1]
+    assert new_key != key
+    assert ApiToken.objects.active().filter(user=expert).count() == 1
+    assert client.get("/api/v1/calls/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
     with pytest.raises(CommandError, match="rôle Expert"):
         call_command("issue_api_token", "redaction")
     with pytest.raises(CommandError, match="Aucun compte"):

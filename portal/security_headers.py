@@ -1,0 +1,56 @@
+"""Content-Security-Policy (django-csp) per area, and Permissions-Policy on every response.
+
+Public site and portal: self only, no inline script or style (a nonce for any script that must be inline).
+API docs: scripts self or nonced, inline styles allowed (Swagger UI sets style attributes). Wagtail admin:
+inline scripts and styles from itself (its widgets print them), may frame itself (page preview).
+No third-party origin anywhere.
+"""
+
+from __future__ import annotations
+
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.middleware import CSPMiddleware, PolicyParts
+
+RELAXED_STYLE_PREFIXES = ("/admin/", "/api/v1/docs/")
+ADMIN_PREFIX = "/admin/"
+
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
+
+
+class SiranoCSPMiddleware(CSPMiddleware):
+    def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        path = request.path_info
+        if not report_only and path.startswith(RELAXED_STYLE_PREFIXES):
+            replace = dict(parts.replace or {})
+            replace["style-src"] = [SELF, UNSAFE_INLINE]
+            if path.startswith(ADMIN_PREFIX):
+                replace.update(
+                    {"frame-src": [SELF], "frame-ancestors": [SELF], "img-src": [SELF, "data:", "blob:"]}
+                )
+            parts.replace = replace
+        return parts
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
