@@ -44,8 +44,15 @@ class SiranoCSPMiddleware(CSPMiddleware):
             replace = dict(parts.replace or {})
             replace["style-src"] = [SELF, UNSAFE_INLINE]
             if path.startswith(ADMIN_PREFIX):
+                # Wagtail's own widgets (date pickers, inline panels) print <script> without a nonce;
+                # a nonce in the directive would make browsers ignore 'unsafe-inline', so none here.
                 replace.update(
-                    {"frame-src": [SELF], "frame-ancestors": [SELF], "img-src": [SELF, "data:", "blob:"]}
+                    {
+                        "script-src": [SELF, UNSAFE_INLINE],
+                        "frame-src": [SELF],
+                        "frame-ancestors": [SELF],
+                        "img-src": [SELF, "data:", "blob:"],
+                    }
                 )
             parts.replace = replace
         return parts
