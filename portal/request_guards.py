@@ -10,8 +10,10 @@ fields already refuse NUL characters.
 from __future__ import annotations
 
 from django.core.exceptions import SuspiciousOperation
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+
+from portal.api.errors import error_body
 
 NUL = "\x00"
 
@@ -25,10 +27,16 @@ class RejectNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        api = request.path_info.startswith("/api/")
         if NUL in request.path_info:
+            if api:  # API clients always get the API's JSON error shape
+                return JsonResponse(error_body("not_found", _("Cette page n'existe pas.")), status=404)
             raise Http404(_("Cette page n'existe pas."))
         if NUL in request.META.get("QUERY_STRING", "") or _has_nul(request.GET):
-            raise MalformedRequest(_("La requête contient un caractère nul."))
+            message = _("La requête contient un caractère nul.")
+            if api:
+                return JsonResponse(error_body("invalid_parameter", message), status=400)
+            raise MalformedRequest(message)
         return self.get_response(request)
 
 

@@ -58,7 +58,15 @@ def test_chart_and_data_downloads(client, page):
     xlsx = client.get("/indicateurs/tranche_pipeline/xlsx/")
     assert "attachment" in xlsx["Content-Disposition"]
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
-    assert [c.value for c in sheet[4]] == ["État", "Tranches", "Montant (€)"]
+    assert [c.value for c in sheet[4]] == [
+        "État",
+        "Tranches SIRANo",
+        "Montant SIRANo (€)",
+        "Tranches historiques",
+        "Montant historique (€)",
+        "Tranches (total)",
+        "Montant total (€)",
+    ]
 
 
 def test_internal_or_unknown_downloads_are_404(client, page):

@@ -27,6 +27,9 @@ def body(response) -> bytes:
     return b"".join(response.streaming_content)
 
 
+# Committed writes: the data version moves on commit (workflows.data_version), never inside a
+# test's rolled-back transaction.
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("url", EXPORTS)
 def test_the_export_is_not_rebuilt_per_request(
     client, project_a, project_b, url, django_assert_max_num_queries

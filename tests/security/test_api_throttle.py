@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
-from rest_framework.authtoken.models import Token
 from rest_framework.settings import api_settings
 
+from portal.api.tokens import issue_api_token
 from tests.factories import UserFactory
 from workflows.roles import Role
 
@@ -41,7 +41,7 @@ def test_a_new_forwarded_address_per_request_does_not_reset_the_anonymous_thrott
 
 def test_tokens_are_throttled_per_user(client, reference):
     expert = UserFactory(username="experte", roles=[Role.EXPERT])
-    headers = {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=expert).key}"}
+    headers = {"HTTP_AUTHORIZATION": f"Token {issue_api_token(user=expert)[1]}"}
     with override_settings(REST_FRAMEWORK=rest_settings(anon="1/minute", user="3/minute")):
         statuses = [client.get("/api/v1/calls/", **headers).status_code for _ in range(4)]
         # The limit follows the user, not the address.

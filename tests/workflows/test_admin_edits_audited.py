@@ -41,7 +41,6 @@ def project_post_data(project: Project, **overrides) -> dict:
         "award_amount": str(project.award_amount),
         "selected_on": project.selected_on.isoformat(),
         "budget_breakdown": project.budget_breakdown,
-        "legacy_tranche_number": project.legacy_tranche_number or "",
         "visibility": project.visibility,
         "results_posted_on": project.results_posted_on.isoformat() if project.results_posted_on else "",
         "results_url": project.results_url,

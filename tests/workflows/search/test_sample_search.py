@@ -18,6 +18,13 @@ from .conftest import needs_sample
 pytestmark = [pytest.mark.django_db, needs_sample]
 
 
+@pytest.fixture(autouse=True)
+def _no_export_limit(settings):
+    """These tests read the directory's CSV once per query: the per-client download limit
+    (tests/security/test_anonymous_exports.py) is not what they measure."""
+    settings.EXPORT_RATE_PER_MINUTE = 100_000
+
+
 def api_ids(client, text: str) -> list[str]:
     response = client.get("/api/v1/projects/", {"search": text, "page_size": 1000})
     assert response.status_code == 200, response.content
