@@ -46,7 +46,8 @@ def browser():
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="fr-FR", accept_downloads=True)
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    # Behaviour, not speed (bench/ measures speed): a cold /indicateurs/ draws every chart.
+    page.set_default_timeout(120_000)
     yield page
     context.close()
 
