@@ -44,7 +44,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="fr-FR", accept_downloads=True)
+    context = browser.new_context(
+        base_url=live_server.url, locale="fr-FR", accept_downloads=True, bypass_csp=True
+    )
     page = context.new_page()
     # Behaviour, not speed (bench/ measures speed): a cold /indicateurs/ draws every chart.
     page.set_default_timeout(120_000)

@@ -116,7 +116,8 @@ def test_portal_journey(page, browser, live_server, screenshot, axe, tmp_path, l
 
     # 4. instructeur asks for changes.
     comment = "Merci de joindre l'avis CPP signé."
-    context = browser.new_context(base_url=live_server.url, locale="fr-FR")
+    # bypass_csp: axe-core is injected as an inline script (CSP itself: tests/security).
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR", bypass_csp=True)
     desk_page = context.new_page()
     desk_page.goto("/admin/login/")
     desk_page.fill("#id_username", "instructeur")

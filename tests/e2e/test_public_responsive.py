@@ -59,7 +59,10 @@ def test_public_pages_on_phone_and_laptop(browser, live_server, site, device, re
     folder = ARTIFACTS / request.node.name
     folder.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(
-        base_url=live_server.url, locale="fr-FR", viewport={"width": width, "height": height}
+        bypass_csp=True,  # axe-core is injected inline; CSP itself is tested in tests/security
+        base_url=live_server.url,
+        locale="fr-FR",
+        viewport={"width": width, "height": height},
     )
     page = context.new_page()
     page.set_default_timeout(180_000)  # a cold /indicateurs/ draws every chart at two sizes
