@@ -8,7 +8,8 @@ from reports.registry import public_indicators
 from tests.reports.conftest import portfolio  # noqa: F401 (fixture)
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the Wagtail root page and Site created by migrations survive the flush
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_citizen_reads_indicators(page, portfolio, screenshot, axe):  # noqa: F811
     create_indicators_page()
     page.goto("/indicateurs/")
