@@ -50,7 +50,7 @@ class EstablishmentFactory(factory.django.DjangoModelFactory):
         model = Establishment
         django_get_or_create = ("finess",)
 
-    finess = factory.Sequence(lambda n: finess_with_key(f"{130000000 + n * 7:08d}"[:8]))
+    finess = factory.Sequence(lambda n: finess_with_key(f"{13100000 + n:08d}"))
     name = factory.Sequence(lambda n: f"CENTRE HOSPITALIER NUMERO {n}")
     type = EstablishmentType.CH
     region = Region.PAC

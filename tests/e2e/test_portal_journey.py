@@ -50,8 +50,8 @@ def agent_acts_in_desk(
         expect(summary).to_contain_text(format_euros(tranche_request.amount, places=2))
         screenshot_desk("confirmation-validation")
         desk_page.get_by_role("button", name="Confirmer : Valider").click()
-        # exact: the menu item « Validées à déléguer » also holds the word
-        expect(desk_page.get_by_text("validée", exact=True).first).to_be_visible()
+        # The confirmation message names the new state (the menu also says « Validées à déléguer »).
+        expect(desk_page.get_by_role("status")).to_contain_text(": validée.")
         screenshot_desk("validee")
         return
     desk_page.get_by_role("link", name="Demander des compléments").first.click()

@@ -71,8 +71,8 @@ def test_app_role_cannot_rewrite_the_audit_trail(app_role, instructing_agent, st
 def test_app_role_does_its_normal_writes(app_role, project_a, instructing_agent):
     app_role.execute(
         "INSERT INTO workflows_auditevent (actor_id, action, from_state, to_state, comment, evidence_sha256,"
-        " created_at, project_id) VALUES (%s, 'change_project', '', '', 'écrit par le rôle applicatif', '',"
-        " now(), %s)",
+        " created_at, project_id, target_id, target_label, changes) VALUES (%s, 'change_project', '', '',"
+        " 'écrit par le rôle applicatif', '', now(), %s, '', '', '{}')",
         [instructing_agent.pk, project_a.pk],
     )
     app_role.execute("UPDATE workflows_project SET title = 'Titre modifié' WHERE id = %s", [project_a.pk])
