@@ -3,7 +3,7 @@
     .venv/bin/python bench/export_bench.py [--projects 40000] [--workdir /tmp/sirano-bench]
 
 Seeds (once) a SQLite database with `seed_portfolio`, then measures:
-  * `sirano.csv` through `reports.compat_csv.iter_csv_bytes(selectors.public_projects())`;
+  * `sirano.csv` through `workflows.compat_csv.iter_csv_bytes(selectors.public_projects())`;
   * a full release (`reports.releases.publish_release`: CSV + XLSX + datapackage + CHANGELOG
     + SHA256SUMS), first and second (the second merges a CHANGELOG against the first);
   * the floor: one hand-written SQL query per file through `sqlite3` + `csv`, same rows.
@@ -37,7 +37,7 @@ def setup(workdir: Path) -> Path:
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
     os.environ["DEBUG"] = "false"
     os.environ["AXES_ENABLED"] = "false"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sirano.settings")
     import django
 
     django.setup()
@@ -47,7 +47,7 @@ def setup(workdir: Path) -> Path:
 def seed(n: int) -> None:
     from django.core.management import call_command
 
-    from workflows.demo.portfolio import seed_portfolio
+    from demo.portfolio import seed_portfolio
     from workflows.models import Project
     from workflows.reference import ensure_reference_data
 
@@ -76,8 +76,8 @@ def measure(label: str, fn) -> None:
 
 
 def sirano_csv(out: Path):
-    from reports.compat_csv import iter_csv_bytes
     from workflows import selectors
+    from workflows.compat_csv import iter_csv_bytes
 
     rows = -1
     with open(out, "wb") as handle:

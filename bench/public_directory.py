@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sirano.settings")
 
 import django
 
@@ -26,7 +26,7 @@ from workflows.models import EstablishmentType, Project, ProjectStatus, Region  
 
 
 def every_facet_on() -> dict:
-    from portal.directory.filters import AWARD_RANGES, facet_choices
+    from content.directory.filters import AWARD_RANGES, facet_choices
 
     choices = facet_choices()
     return {

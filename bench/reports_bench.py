@@ -26,7 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sirano.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://sirano:sirano@127.0.0.1:5432/sirano_reports")
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
@@ -41,10 +41,10 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from demo.indicators import create_indicators_page  # noqa: E402
+from demo.portfolio import seed_portfolio  # noqa: E402
 from reports import cache as report_cache  # noqa: E402
 from reports import indicators  # noqa: E402
-from reports.demo import create_indicators_page  # noqa: E402
-from workflows.demo.portfolio import seed_portfolio  # noqa: E402
 from workflows.models import AuditEvent, Project, ProjectMilestone, TrancheRequest  # noqa: E402
 from workflows.reference import ensure_reference_data  # noqa: E402
 

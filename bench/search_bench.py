@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sirano.settings")
 
 import django
 
@@ -33,7 +33,7 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Q  # noqa: E402
 
-from workflows.demo.portfolio import seed_portfolio  # noqa: E402
+from demo.portfolio import seed_portfolio  # noqa: E402
 from workflows.models import Project  # noqa: E402
 from workflows.reference import ensure_reference_data  # noqa: E402
 from workflows.search.index import refresh_projects  # noqa: E402

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
-from content.formatting import sorted_french
-from workflows.models import EstablishmentType, ProjectStatus, Region
+from formatting import sorted_french
+from workflows.models import Discipline, EstablishmentType, Programme, ProjectStatus, Region
 
 
 def _figure_choices():
@@ -20,7 +20,6 @@ def _figure_choices():
 
 
 def _programme_choices():
-    from workflows.models import Programme
 
     return [("", _("Tous les programmes"))] + [
         (code, f"{code} — {name}") for code, name in Programme.objects.values_list("code", "name")
@@ -28,7 +27,6 @@ def _programme_choices():
 
 
 def _discipline_choices():
-    from workflows.models import Discipline
 
     disciplines = sorted_french(Discipline.objects.values_list("code", "label"), key=lambda choice: choice[1])
     return [("", _("Toutes les disciplines")), *disciplines]
@@ -141,8 +139,8 @@ class ProjectListBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         from django.http import QueryDict
 
-        from portal.directory.filters import ProjectFilter, facet_choices
-        from portal.directory.views import directory_queryset
+        from content.directory.filters import ProjectFilter, facet_choices
+        from content.directory.views import directory_queryset
 
         context = super().get_context(value, parent_context)
         params = self.directory_params(value)

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from content.formatting import format_euros, format_int
+from formatting import format_euros, format_number
 from reports.cache import cached
 from workflows import selectors
 from workflows.models import Project
@@ -29,7 +29,7 @@ class KeyFigure:
     description: str = ""
 
     def format(self, value) -> str:
-        return format_euros(value, compact=True) if self.kind == "euros" else format_int(value)
+        return format_euros(value, compact=True) if self.kind == "euros" else format_number(value)
 
 
 REGISTRY: dict[str, KeyFigure] = {}

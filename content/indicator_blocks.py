@@ -9,6 +9,10 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
+from reports import charts, indicators, regions_map
+from reports.registry import public_indicators
+from reports.snapshot import Filters
+
 #: indicators also drawn as a map of France (`reports.regions_map`)
 MAP_INDICATORS = {"awards_by_region"}
 
@@ -16,8 +20,6 @@ MAP_INDICATORS = {"awards_by_region"}
 def indicator_section(key: str, *, as_of=None, base: str = "", note: str = "") -> dict:
     """What `indicator_section.html` renders for one public indicator on `as_of` (None: today):
     the table, the chart inlined at both sizes, the download links (which keep the date)."""
-    from reports import charts, indicators, regions_map
-    from reports.snapshot import Filters
 
     filters = Filters(public_only=True)
     query = f"?au={as_of.isoformat()}" if as_of else ""
@@ -42,7 +44,6 @@ def indicator_section(key: str, *, as_of=None, base: str = "", note: str = "") -
 
 
 def _choices() -> list[tuple[str, str]]:
-    from reports.registry import public_indicators
 
     return [(ind.key, ind.title) for ind in public_indicators()]
 

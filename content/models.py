@@ -19,6 +19,12 @@ from wagtail.search import index
 
 from content.blocks import BodyBlock, LiveFigureBlock
 from content.indicator_blocks import indicator_section
+from reports import indicators
+from reports.indicators import parse_as_of
+from reports.registry import public_indicators
+from reports.snapshot import Filters
+from workflows import selectors
+from workflows.models import Project
 
 
 def _legal_page_field(verbose_name) -> models.ForeignKey:
@@ -239,7 +245,7 @@ def key_figure_for(value):
 
 class DirectoryPage(Page):
     """Entry point of the project directory: editors write its intro; `/projets/` is served by
-    `portal.directory.views` (stable URL), which reads this page for its title and intro."""
+    `content.directory.views` (stable URL), which reads this page for its title and intro."""
 
     intro = RichTextField(_("introduction"), blank=True)
 
@@ -252,7 +258,7 @@ class DirectoryPage(Page):
         verbose_name = _("annuaire des projets")
 
     def serve(self, request, *args, **kwargs):
-        from portal.directory.views import project_list
+        from content.directory.views import project_list
 
         return project_list(request, page=self)
 
@@ -337,9 +343,8 @@ class ProgrammePage(Page):
         verbose_name = _("page programme")
 
     def get_context(self, request, *args, **kwargs):
+        from content.directory.views import directory_queryset
         from content.figures import key_figures
-        from portal.directory.views import directory_queryset
-        from workflows import selectors
 
         context = super().get_context(request, *args, **kwargs)
         code = self.programme.code
@@ -426,7 +431,6 @@ class StoryPage(Page):
 
     def clean(self) -> None:
         super().clean()
-        from workflows.models import Project
 
         ids = self.public_ids
         known = set(Project.objects.public().filter(public_id__in=ids).values_list("public_id", flat=True))
@@ -439,7 +443,7 @@ class StoryPage(Page):
             raise ValidationError({"date": _("La date est trop lointaine.")})
 
     def get_context(self, request, *args, **kwargs):
-        from portal.directory.views import directory_queryset
+        from content.directory.views import directory_queryset
 
         context = super().get_context(request, *args, **kwargs)
         context["projects"] = list(directory_queryset().filter(public_id__in=self.public_ids))
@@ -450,7 +454,6 @@ class StoryPage(Page):
 
 
 def _public_indicator_choices() -> list[tuple[str, str]]:
-    from reports.registry import public_indicators
 
     return [(ind.key, ind.title) for ind in public_indicators()]
 
@@ -479,7 +482,6 @@ class IndicatorsPage(RoutablePageMixin, Page):
 
     def indicator_sections(self, as_of: datetime.date | None = None) -> list[dict]:
         """Each public indicator on `as_of` (default today): table, inline charts, links."""
-        from reports import indicators
 
         notes = {note.indicator: note.note for note in self.indicator_notes.all()}
         with indicators.shared_snapshot():
@@ -490,7 +492,6 @@ class IndicatorsPage(RoutablePageMixin, Page):
 
     def as_of_from(self, request) -> tuple[datetime.date | None, str]:
         """The `?au=AAAA-MM-JJ` date a citizen chose (None: today), or a French error message."""
-        from reports.indicators import parse_as_of
 
         raw = request.GET.get("au", "").strip()
         if not raw:
@@ -520,9 +521,6 @@ class IndicatorsPage(RoutablePageMixin, Page):
     def download(self, request, key: str, file_format: str):
         from django.core.exceptions import ValidationError
         from django.http import Http404, HttpResponse
-
-        from reports import indicators
-        from reports.snapshot import Filters
 
         ind = indicators.INDICATORS.get(key)
         if ind is None or not ind.public or file_format not in DOWNLOAD_TYPES:

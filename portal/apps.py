@@ -6,7 +6,3 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "portal"
     verbose_name = _("Portail des établissements")
-
-    def ready(self) -> None:
-        # Connects the sign-in receiver that stamps sessions (before the first request).
-        from portal import session_timeouts  # noqa: F401

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from workflows.documents import ALLOWED_LABEL, inspect_upload
-from workflows.models import EvidenceType, Programme, ProjectStatus
+from workflows.models import Establishment, EvidenceType, Programme, ProjectStatus
 
 
 class LoginForm(auth_forms.AuthenticationForm, DsfrBaseForm):
@@ -52,7 +52,6 @@ class EstablishmentSwitchForm(DsfrBaseForm):
 
     def __init__(self, *args, establishments, **kwargs):
         super().__init__(*args, **kwargs)
-        from workflows.models import Establishment
 
         self.fields["establishment"].queryset = Establishment.objects.filter(
             pk__in=[e.pk for e in establishments]

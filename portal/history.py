@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from formatting import format_euros
 from portal.selectors import is_agent_actor
 from workflows.models import AuditEvent
 
 SENTENCES = {
-    "create": gettext_lazy("{actor} a ouvert la demande de tranche du jalon {rank} ({amount} €)."),
+    "create": gettext_lazy("{actor} a ouvert la demande de tranche du jalon {rank} ({amount})."),
     "attach_evidence": gettext_lazy("{actor} a déposé un justificatif ({comment})."),
     "submit": gettext_lazy("{actor} a soumis la demande de tranche du jalon {rank} à la DGOS."),
     "resubmit": gettext_lazy(
@@ -22,15 +22,13 @@ SENTENCES = {
     "withdraw": gettext_lazy("{actor} a retiré la demande de tranche du jalon {rank}."),
     "start_review": gettext_lazy("{actor} a commencé l'instruction de la demande du jalon {rank}."),
     "request_changes": gettext_lazy("{actor} a demandé des compléments sur la demande du jalon {rank}."),
-    "validate": gettext_lazy("{actor} a validé la tranche du jalon {rank} ({amount} €)."),
+    "validate": gettext_lazy("{actor} a validé la tranche du jalon {rank} ({amount})."),
     "reject": gettext_lazy("{actor} a rejeté la demande de tranche du jalon {rank}."),
     "add_to_delegation": gettext_lazy(
         "{actor} a inscrit la tranche du jalon {rank} dans la délégation {delegation}."
     ),
-    "delegate": gettext_lazy("{actor} a délégué les crédits de la tranche du jalon {rank} ({amount} €)."),
-    "mark_paid": gettext_lazy(
-        "{actor} a enregistré le versement de la tranche du jalon {rank} ({amount} €)."
-    ),
+    "delegate": gettext_lazy("{actor} a délégué les crédits de la tranche du jalon {rank} ({amount})."),
+    "mark_paid": gettext_lazy("{actor} a enregistré le versement de la tranche du jalon {rank} ({amount})."),
     "declare_milestone": gettext_lazy("{actor} a déclaré le jalon {rank} atteint."),
     "verify_milestone": gettext_lazy("{actor} a vérifié le jalon {rank}."),
     "select_project": gettext_lazy("{actor} a enregistré la sélection du projet."),
@@ -62,7 +60,7 @@ def describe(event: AuditEvent) -> HistoryLine:
     text = str(template).format(
         actor=actor_label(event.actor),
         rank=milestone.rank if milestone else "",
-        amount=number_format(amount, decimal_pos=2, force_grouping=True) if amount is not None else "",
+        amount=format_euros(amount, places=2),
         comment=event.comment,
         delegation=event.delegation.reference if event.delegation else event.comment,
         action=event.action,

@@ -1,7 +1,7 @@
 """Freshness without recomputation, across every worker process.
 
 Figures live in the shared Django cache (the database cache by default, Redis when configured:
-see `CACHES` in `portal/settings.py`) under a key made of the indicator, its filters, its date
+see `CACHES` in `sirano/settings.py`) under a key made of the indicator, its filters, its date
 and the portfolio's data version (`workflows.data_version`), which moves after every committed
 write; so the next view in any process recomputes once and every later view reads the cache.
 """

@@ -23,7 +23,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from . import formatting as fmt
+import formatting as fmt
+
 from .registry import Indicator
 
 #: DSFR: bleu France, then illustrative colours (menthe, tournesol, glycine, terre battue).
@@ -51,10 +52,10 @@ SIZES = {
 
 def _formatter(kind: str) -> FuncFormatter:
     if kind == "money":
-        return FuncFormatter(lambda v, _pos: fmt.compact_euros(v))
+        return FuncFormatter(lambda v, _pos: fmt.format_euros(v, compact=True))
     if kind == "days":
-        return FuncFormatter(lambda v, _pos: fmt.days(v))
-    return FuncFormatter(lambda v, _pos: fmt.number(v))
+        return FuncFormatter(lambda v, _pos: fmt.format_days(v))
+    return FuncFormatter(lambda v, _pos: fmt.format_number(v))
 
 
 def _series(ind: Indicator, df: pd.DataFrame) -> tuple[list[str], dict[str, list[float]]]:
@@ -102,7 +103,7 @@ def build_figure(ind: Indicator, df: pd.DataFrame, as_of: datetime.date, size: s
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     if size == "wide":  # the narrow drawing only lives in pages, under the indicator's heading
-        title = f"{ind.title}\nau {fmt.date(as_of)}"
+        title = f"{ind.title}\nau {fmt.format_date(as_of)}"
         ax.set_title(title, loc="left", fontsize=dims.title, color=TEXT, fontweight="bold")
     if not categories:
         ax.text(

@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 from django.utils import timezone
 
+import formatting as fmt
 from workflows.models import EstablishmentType, Region, TrancheStatus
 
-from . import formatting as fmt
 from .snapshot import ACTIVE_PROJECT_EXCLUDED, Filters, Snapshot, build_snapshot
 
 #: Tranche states whose money has left DGOS on the day (historical tranches are delegated).
@@ -46,7 +46,7 @@ def indicator(func):
 
 
 def month_label(timestamp: pd.Timestamp) -> str:
-    return fmt.month(timestamp)
+    return fmt.format_month(timestamp)
 
 
 def _delegated_by_project(snap: Snapshot) -> pd.Series:

@@ -13,10 +13,10 @@ import pandas as pd
 from matplotlib.backends.backend_pdf import FigureCanvasPdf, PdfPages
 from matplotlib.figure import Figure
 
+import formatting as fmt
 from fileformats import csv as safe_csv
 from fileformats import xlsx as safe_xlsx
 
-from . import formatting as fmt
 from .charts import build_figure
 from .registry import INDICATORS, Indicator
 
@@ -59,7 +59,7 @@ def frames_to_xlsx(frames: dict[str, pd.DataFrame], as_of: datetime.date, target
             ws = writer.sheets[sheet]
             safe_xlsx.neutralise_sheet(ws, min_row=4)
             ws["A1"] = ind.title
-            ws["A2"] = f"Au {fmt.date(as_of)} — source : SIRANo (DGOS). {ind.description}"
+            ws["A2"] = f"Au {fmt.format_date(as_of)} — source : SIRANo (DGOS). {ind.description}"
             for index, column in enumerate(ind.columns, start=1):
                 letter = ws.cell(row=4, column=index).column_letter
                 ws.column_dimensions[letter].width = 42 if column.kind == "text" else 20
@@ -87,7 +87,8 @@ def _table_figure(ind: Indicator, df: pd.DataFrame, as_of: datetime.date, max_ro
     table_ax = fig.add_axes((0.05, 0.04, 0.9, 0.44))
     table_ax.set_axis_off()
     cells = [
-        [fmt.cell(row[c.name], c.kind) for c in ind.columns] for row in df.head(max_rows).to_dict("records")
+        [fmt.format_cell(row[c.name], c.kind) for c in ind.columns]
+        for row in df.head(max_rows).to_dict("records")
     ]
     if cells:
         table = table_ax.table(
@@ -106,12 +107,12 @@ def _table_figure(ind: Indicator, df: pd.DataFrame, as_of: datetime.date, max_ro
 def write_pdf(frames: dict[str, pd.DataFrame], as_of: datetime.date, path: Path) -> None:
     """Title page then one page per indicator: its chart and its table."""
     with PdfPages(
-        path, metadata={"Title": f"Indicateurs SIRANo au {fmt.date(as_of)}", "Creator": "SIRANo"}
+        path, metadata={"Title": f"Indicateurs SIRANo au {fmt.format_date(as_of)}", "Creator": "SIRANo"}
     ) as pdf:
         cover = Figure(figsize=(8.27, 11.69))
         FigureCanvasPdf(cover)
         cover.text(0.1, 0.7, "SIRANo — indicateurs", fontsize=26, color="#000091", fontweight="bold")
-        cover.text(0.1, 0.64, f"Situation au {fmt.date(as_of)}", fontsize=16)
+        cover.text(0.1, 0.64, f"Situation au {fmt.format_date(as_of)}", fontsize=16)
         cover.text(0.1, 0.6, "Direction générale de l'offre de soins (DGOS)", fontsize=12)
         for offset, key in enumerate(frames):
             cover.text(0.12, 0.52 - offset * 0.025, f"• {INDICATORS[key].title}", fontsize=10)

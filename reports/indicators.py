@@ -23,9 +23,9 @@ import pandas as pd
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+import formatting as fmt
 from workflows.models import Programme, Region
 
-from . import formatting as fmt
 from .cache import cached, data_version
 from .registry import INDICATORS, Indicator, internal_indicators, public_indicators
 from .snapshot import Filters, build_snapshot
@@ -70,7 +70,7 @@ def parse_as_of(value) -> datetime.date:
             )
     if value > today:
         raise ValidationError(
-            f"La date {fmt.date(value)} est dans le futur : les indicateurs décrivent le passé ou aujourd'hui.",
+            f"La date {fmt.format_date(value)} est dans le futur : les indicateurs décrivent le passé ou aujourd'hui.",
             code="future_date",
         )
     return value
@@ -167,11 +167,11 @@ class Table:
 
     @property
     def as_of_label(self) -> str:
-        return fmt.date(self.as_of)
+        return fmt.format_date(self.as_of)
 
     @property
     def caption(self) -> str:
-        return f"{self.indicator.title} — au {fmt.date(self.as_of)}"
+        return f"{self.indicator.title} — au {fmt.format_date(self.as_of)}"
 
 
 def table(key: str, as_of=None, filters: Filters | None = None, **raw_filters) -> Table:
@@ -180,7 +180,7 @@ def table(key: str, as_of=None, filters: Filters | None = None, **raw_filters) -
 
     def build() -> Table:
         df = get(key, day, filters)
-        rows = [[fmt.cell(row[c.name], c.kind) for c in ind.columns] for row in df.to_dict("records")]
+        rows = [[fmt.format_cell(row[c.name], c.kind) for c in ind.columns] for row in df.to_dict("records")]
         return Table(
             indicator=ind,
             as_of=day,

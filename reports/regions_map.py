@@ -16,9 +16,9 @@ from urllib.parse import urlencode
 import pandas as pd
 from django.utils.html import escape
 
+import formatting as fmt
 from workflows.models import Region
 
-from . import formatting as fmt
 from . import geo
 
 VIEWBOX = (600, 560)
@@ -44,8 +44,8 @@ class RegionFigure:
     @property
     def description(self) -> str:
         return (
-            f"{self.name} : {fmt.number(self.projects)} projet{'s' if self.projects > 1 else ''}, "
-            f"{fmt.euros(self.awarded)} attribués, {fmt.euros(self.delegated)} délégués"
+            f"{self.name} : {fmt.format_number(self.projects)} projet{'s' if self.projects > 1 else ''}, "
+            f"{fmt.format_euros(self.awarded)} attribués, {fmt.format_euros(self.delegated)} délégués"
         )
 
 
@@ -121,8 +121,8 @@ def build(frame: pd.DataFrame, as_of: datetime.date, directory_url: str = "/proj
         )
     legend, low = [], 0.0
     for bound, c in zip(bounds, palette, strict=True):
-        label = f"de {fmt.compact_euros(low)} à " if legend else "jusqu’à "
-        legend.append(LegendClass(c, label + fmt.compact_euros(bound)))
+        label = f"de {fmt.format_euros(low, compact=True)} à " if legend else "jusqu’à "
+        legend.append(LegendClass(c, label + fmt.format_euros(bound, compact=True)))
         low = bound
     legend.append(LegendClass(EMPTY, "aucun projet"))
     return FundingMap(svg=_svg(regions, as_of), regions=regions, legend=legend, as_of=as_of)
@@ -131,7 +131,7 @@ def build(frame: pd.DataFrame, as_of: datetime.date, directory_url: str = "/proj
 def _svg(regions: list[RegionFigure], as_of: datetime.date) -> str:
     shapes = _shapes()
     width, height = VIEWBOX
-    title = f"Financements attribués par région au {fmt.date(as_of)}"
+    title = f"Financements attribués par région au {fmt.format_date(as_of)}"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="sirano-map" '
         f'role="group" aria-labelledby="carte-regions-titre">',

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+import formatting as fmt
+
 from . import definitions as d
-from . import formatting as fmt
 
 
 @dataclass(frozen=True)
@@ -56,19 +57,19 @@ class Indicator:
 def _alt_ranking(ind: Indicator, df: pd.DataFrame, as_of) -> str:
     """'Au 1er mars 2026, … : PHRCN 12 000 000 € (40 projets), …' for the first categories."""
     if df.empty:
-        return f"{ind.title}, au {fmt.date(as_of)} : aucune donnée."
+        return f"{ind.title}, au {fmt.format_date(as_of)} : aucune donnée."
     value = ind.chart.values[0]
     kind = {c.name: c.kind for c in ind.columns}[value]
     label_kind = {c.name: c.kind for c in ind.columns}["label"]
     parts = [
-        f"{fmt.cell(row['label'], label_kind)} : {fmt.cell(row[value], kind)}"
+        f"{fmt.format_cell(row['label'], label_kind)} : {fmt.format_cell(row[value], kind)}"
         for _i, row in df.head(5).iterrows()
     ]
-    total = fmt.cell(df[value].sum(), kind)
+    total = fmt.format_cell(df[value].sum(), kind)
     rest = len(df) - 5
     more = f" et {rest} autre" + ("s" if rest > 1 else "") if rest > 0 else ""
     return (
-        f"{ind.title}, au {fmt.date(as_of)}. Total : {total}. "
+        f"{ind.title}, au {fmt.format_date(as_of)}. Total : {total}. "
         f"Diagramme en barres ; premières valeurs : {' ; '.join(parts)}{more}. "
         "Le tableau de données qui suit donne toutes les valeurs."
     )
@@ -76,13 +77,13 @@ def _alt_ranking(ind: Indicator, df: pd.DataFrame, as_of) -> str:
 
 def _alt_funding(ind: Indicator, df: pd.DataFrame, as_of) -> str:
     if df.empty:
-        return f"{ind.title}, au {fmt.date(as_of)} : aucune délégation."
+        return f"{ind.title}, au {fmt.format_date(as_of)} : aucune délégation."
     last = df.iloc[-1]
     return (
-        f"{ind.title}, au {fmt.date(as_of)}. Barres par année de {int(df['year'].min())} à "
-        f"{int(df['year'].max())}. Total délégué : {fmt.euros(df['delegated'].sum())} ; total versé : "
-        f"{fmt.euros(df['paid'].sum())}. En {int(last['year'])} : {fmt.euros(last['delegated'])} délégués, "
-        f"{fmt.euros(last['paid'])} versés. Le tableau qui suit donne chaque année."
+        f"{ind.title}, au {fmt.format_date(as_of)}. Barres par année de {int(df['year'].min())} à "
+        f"{int(df['year'].max())}. Total délégué : {fmt.format_euros(df['delegated'].sum())} ; total versé : "
+        f"{fmt.format_euros(df['paid'].sum())}. En {int(last['year'])} : {fmt.format_euros(last['delegated'])} délégués, "
+        f"{fmt.format_euros(last['paid'])} versés. Le tableau qui suit donne chaque année."
     )
 
 
@@ -91,23 +92,23 @@ def _alt_pipeline(ind: Indicator, df: pd.DataFrame, as_of) -> str:
     for _i, r in df.iterrows():
         if not r["count"]:
             continue
-        part = f"{r['label']} : {fmt.number(r['count'])} ({fmt.euros(r['amount'])})"
+        part = f"{r['label']} : {fmt.format_number(r['count'])} ({fmt.format_euros(r['amount'])})"
         if r["count_historical"]:
             part += (
-                f", dont {fmt.number(r['count_historical'])} historiques avant SIRANo "
-                f"({fmt.euros(r['amount_historical'])})"
+                f", dont {fmt.format_number(r['count_historical'])} historiques avant SIRANo "
+                f"({fmt.format_euros(r['amount_historical'])})"
             )
         parts.append(part)
-    return f"{ind.title}, au {fmt.date(as_of)}. " + (" ; ".join(parts) or "aucune tranche") + "."
+    return f"{ind.title}, au {fmt.format_date(as_of)}. " + (" ; ".join(parts) or "aucune tranche") + "."
 
 
 def _alt_delays(ind: Indicator, df: pd.DataFrame, as_of) -> str:
     overall = df[df["segment"] == "declared_to_paid"]
     if overall.empty:
-        return f"{ind.title}, au {fmt.date(as_of)} : aucune tranche versée."
-    parts = [f"{r['programme']} : {fmt.days(r['median_days'])}" for _i, r in overall.iterrows()]
+        return f"{ind.title}, au {fmt.format_date(as_of)} : aucune tranche versée."
+    parts = [f"{r['programme']} : {fmt.format_days(r['median_days'])}" for _i, r in overall.iterrows()]
     return (
-        f"{ind.title}, au {fmt.date(as_of)}. Délai médian entre la déclaration du jalon et le versement : "
+        f"{ind.title}, au {fmt.format_date(as_of)}. Délai médian entre la déclaration du jalon et le versement : "
         + " ; ".join(parts)
         + ". Le tableau qui suit donne chaque étape, la médiane et le 9e décile."
     )
@@ -115,10 +116,12 @@ def _alt_delays(ind: Indicator, df: pd.DataFrame, as_of) -> str:
 
 def _alt_late(ind: Indicator, df: pd.DataFrame, as_of) -> str:
     if df.empty:
-        return f"{ind.title}, au {fmt.date(as_of)} : aucun jalon en retard."
-    parts = [f"{r['establishment']} : {fmt.number(r['late_milestones'])}" for _i, r in df.head(5).iterrows()]
+        return f"{ind.title}, au {fmt.format_date(as_of)} : aucun jalon en retard."
+    parts = [
+        f"{r['establishment']} : {fmt.format_number(r['late_milestones'])}" for _i, r in df.head(5).iterrows()
+    ]
     return (
-        f"{ind.title}, au {fmt.date(as_of)}. {fmt.number(df['late_milestones'].sum())} jalons en retard dans "
+        f"{ind.title}, au {fmt.format_date(as_of)}. {fmt.format_number(df['late_milestones'].sum())} jalons en retard dans "
         f"{len(df)} établissements ; les plus nombreux : {' ; '.join(parts)}."
     )
 
@@ -126,13 +129,13 @@ def _alt_late(ind: Indicator, df: pd.DataFrame, as_of) -> str:
 def _alt_forecast(ind: Indicator, df: pd.DataFrame, as_of) -> str:
     peak = df.loc[df["amount"].idxmax()] if len(df) and df["amount"].max() > 0 else None
     peak_text = (
-        f" Mois le plus chargé : {peak['month_label']} ({fmt.euros(peak['amount'])})."
+        f" Mois le plus chargé : {peak['month_label']} ({fmt.format_euros(peak['amount'])})."
         if peak is not None
         else ""
     )
     return (
-        f"{ind.title}, à partir du {fmt.date(as_of)}. {fmt.number(df['count'].sum())} tranches attendues sur "
-        f"12 mois pour {fmt.euros(df['amount'].sum())}.{peak_text} Le tableau qui suit donne chaque mois."
+        f"{ind.title}, à partir du {fmt.format_date(as_of)}. {fmt.format_number(df['count'].sum())} tranches attendues sur "
+        f"12 mois pour {fmt.format_euros(df['amount'].sum())}.{peak_text} Le tableau qui suit donne chaque mois."
     )
 
 

@@ -30,6 +30,7 @@ from openpyxl import Workbook
 
 from fileformats import csv as safe_csv
 from fileformats import xlsx as safe_xlsx
+from formatting import format_euros
 from reports.release_schema import PROJECT_COLUMNS, PROJECTS_SCHEMA, TRANCHE_COLUMNS, TRANCHES_SCHEMA, Column
 from workflows import selectors
 from workflows.models import Project, TrancheRequest
@@ -332,7 +333,7 @@ def merge_diff(old: Path, new: Path, key: list[str]) -> Iterator[tuple[str, dict
 
 
 def _euros(value: str) -> str:
-    return f"{Decimal(value):,.2f}".replace(",", "\u202f").replace(".", ",") + " €"
+    return format_euros(Decimal(value), places=2)
 
 
 class _Section:

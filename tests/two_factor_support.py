@@ -1,5 +1,5 @@
 """Test-only: sessions count as verified by a second factor, so the suite's `force_login` and form
-sign-ins keep working. Installed by tests/conftest.py, never by portal/settings.py; the tests of
+sign-ins keep working. Installed by tests/conftest.py, never by sirano/settings.py; the tests of
 tests/security/test_two_factor.py remove it (fixture `strict_two_factor`) and prove the real policy."""
 
 from __future__ import annotations

@@ -90,7 +90,7 @@ def check_client_name(raw: str) -> None:
 
     Browsers send a bare file name; a path (`../`, `C:\\`) or a control character means a forged
     request, so the file is refused. `raw_name` is the name as the client sent it, kept by
-    `portal.uploads.RawNameUploadHandler` before Django strips the path.
+    `web.uploads.RawNameUploadHandler` before Django strips the path.
     """
     parts = re.split(r"[/\\]", raw or "")
     if len(parts) > 1 or ".." in parts or any(not char.isprintable() for char in raw or ""):

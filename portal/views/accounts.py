@@ -14,8 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
-from portal import access, rate_limits
-from portal.client_address import client_address
+from portal import access
 from portal.forms import (
     EstablishmentSwitchForm,
     LoginForm,
@@ -23,6 +22,8 @@ from portal.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from web import rate_limits
+from web.client_address import client_address
 
 
 class LoginView(auth_views.LoginView):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.views import View
 
+from fileformats.responses import evidence_response
 from portal import selectors
 from portal.access import PortalMixin
-from portal.downloads import evidence_response
 
 
 class DocumentDownloadView(PortalMixin, View):

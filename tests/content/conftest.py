@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from content.demo import build_site
+from demo.site import build_site
 from tests.factories import ProjectFactory
 from workflows.models import Discipline
 from workflows.reference import get_or_create_call

@@ -9,9 +9,9 @@ import itertools
 import pytest
 from django.template import Context, Template
 
-from content.formatting import format_date, french_sort_key, sorted_french
+from demo import grammar, portfolio
+from formatting import format_date, french_sort_key, sorted_french
 from reports import formatting as report_formatting
-from workflows.demo import grammar, portfolio
 
 
 @pytest.mark.parametrize(

@@ -11,15 +11,15 @@ from django.core.exceptions import ValidationError
 from wagtail.models import Page, Site
 
 from content import figures
-from content.demo import build_site
-from content.formatting import format_euros, format_int
 from content.models import DirectoryPage, HomePage, ProgrammePage, StandardPage, StoryPage
+from demo.site import build_site
+from formatting import format_euros, format_number
 from workflows import selectors
 from workflows.models import Project, Visibility
 
 
 def test_french_number_formatting():
-    assert format_int(1234567) == "1\u202f234\u202f567"
+    assert format_number(1234567) == "1\u202f234\u202f567"
     assert format_euros(Decimal("612000.40")) == "612\u202f000\u00a0€"
     assert format_euros(Decimal("1530000000"), compact=True) == "1,53\u00a0Md€"
     assert format_euros(Decimal("2450000"), compact=True) == "2,5\u00a0M€"

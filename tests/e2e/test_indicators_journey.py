@@ -3,8 +3,8 @@ and axe finds no serious or critical violation."""
 
 import pytest
 
-from content.demo import ensure_home
-from reports.demo import create_indicators_page
+from demo.indicators import create_indicators_page
+from demo.site import ensure_home
 from reports.registry import public_indicators
 from tests.reports.conftest import portfolio  # noqa: F401 (fixture)
 

@@ -5,7 +5,7 @@
 project, tranche and amount); `chu-lyon` sees the tranche validated.
 Screenshots of each step go to test-artifacts/<test name>/.
 
-The agent steps drive the Wagtail desk (workflows/desk, URLs in docs/workflow.md) in a second
+The agent steps drive the Wagtail desk (agents/desk, URLs in docs/workflow.md) in a second
 browser context, as an instructing agent would.
 """
 
@@ -18,9 +18,9 @@ from django.core.files.storage import FileSystemStorage
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from content.formatting import format_euros
+from demo.users import DEMO_PASSWORD, ensure_demo_users
+from formatting import format_euros
 from tests.factories import ProjectFactory
-from workflows.demo.users import DEMO_PASSWORD, ensure_demo_users
 from workflows.models import EvidenceDocument, TrancheRequest
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group, User
 
-from content.demo import build_site
 from content.models import StoryIndexPage, StoryPage
+from demo.site import build_site
 from tests.factories import EstablishmentFactory, InvestigatorFactory, ProjectFactory
 from workflows.models import Discipline, EstablishmentType, Region, TrialRegistration
 from workflows.reference import ensure_reference_data, get_or_create_call

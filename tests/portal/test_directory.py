@@ -11,10 +11,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from portal.directory.views import CSV_COLUMNS
+from content.directory.views import CSV_COLUMNS
+from demo.portfolio import seed_portfolio
 from tests.factories import EstablishmentFactory, InvestigatorFactory, ProjectFactory
 from workflows import visibility
-from workflows.demo.portfolio import seed_portfolio
 from workflows.models import Discipline, EstablishmentType, Region, Visibility
 from workflows.reference import get_or_create_call
 
@@ -167,7 +167,7 @@ def test_csv_columns_are_public_in_the_registry():
 
 def every_facet_on() -> dict:
     """Every facet active with all its values, so results exist at both sizes."""
-    from portal.directory.filters import AWARD_RANGES, facet_choices
+    from content.directory.filters import AWARD_RANGES, facet_choices
     from workflows.models import ProjectStatus
 
     choices = facet_choices()

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.utils import timezone
 
-from portal.directory.views import CSV_COLUMNS
+from content.directory.views import CSV_COLUMNS
 from tests.factories import ProjectFactory, UserFactory
 from workflows import services, visibility
 from workflows.documents import inspect_upload
@@ -297,7 +297,7 @@ def test_meta_description_opengraph_and_canonical(client, project_a):
 
 
 def test_sitemap_lists_public_projects_only(client, project_a, reference):
-    from content.demo import ensure_home
+    from demo.site import ensure_home
 
     ensure_home()  # Wagtail's half of the sitemap needs a site (gone after a transactional flush)
     hidden = ProjectFactory(acronym="CACHE", visibility=Visibility.INTERNAL)

@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from workflows.demo.portfolio import seed_portfolio
+from demo.portfolio import seed_portfolio
 
 # Words of the demo title patterns (results at both sizes, so no empty-result suggestion runs),
 # one with a typo.

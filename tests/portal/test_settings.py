@@ -20,7 +20,7 @@ def run(*args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, *args],
         cwd=BASE_DIR,
-        env={**clean_env, "DJANGO_SETTINGS_MODULE": "portal.settings", **env},
+        env={**clean_env, "DJANGO_SETTINGS_MODULE": "sirano.settings", **env},
         capture_output=True,
         text=True,
         timeout=120,
@@ -107,7 +107,7 @@ def test_check_deploy_is_silent_with_production_values(tmp_path):
 
 
 def test_env_example_lists_every_variable_settings_read():
-    settings_source = (BASE_DIR / "portal" / "settings.py").read_text()
+    settings_source = (BASE_DIR / "sirano" / "settings.py").read_text()
     example = (BASE_DIR / ".env.example").read_text()
     declared = {
         line.split("=", 1)[0] for line in example.splitlines() if "=" in line and not line.startswith("#")
@@ -131,7 +131,7 @@ def test_env_example_lists_every_variable_settings_read():
     ],
 )
 def test_the_cache_is_shared_between_processes(url, backend, location):
-    from portal.settings import cache_settings
+    from sirano.settings import cache_settings
 
     config = cache_settings(url)
     assert (config["BACKEND"], config["LOCATION"]) == (backend, location)
@@ -140,12 +140,12 @@ def test_the_cache_is_shared_between_processes(url, backend, location):
 def test_a_per_process_cache_is_refused_without_debug(monkeypatch):
     from django.core.exceptions import ImproperlyConfigured
 
-    import portal.settings
+    import sirano.settings
 
-    monkeypatch.setattr(portal.settings, "DEBUG", False)
+    monkeypatch.setattr(sirano.settings, "DEBUG", False)
     with pytest.raises(ImproperlyConfigured, match="locmem"):
-        portal.settings.cache_settings("locmem://")
+        sirano.settings.cache_settings("locmem://")
     with pytest.raises(ImproperlyConfigured, match="CACHE_URL"):
-        portal.settings.cache_settings("memcached://x")
-    monkeypatch.setattr(portal.settings, "DEBUG", True)
-    assert portal.settings.cache_settings("locmem://")["BACKEND"].endswith("LocMemCache")
+        sirano.settings.cache_settings("memcached://x")
+    monkeypatch.setattr(sirano.settings, "DEBUG", True)
+    assert sirano.settings.cache_settings("locmem://")["BACKEND"].endswith("LocMemCache")

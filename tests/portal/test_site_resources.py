@@ -9,7 +9,7 @@ import random
 import pytest
 from django.test import Client
 
-from content.demo import build_site
+from demo.site import build_site
 from reports import releases
 from tests.factories import EstablishmentFactory, ProjectFactory
 from workflows.models import Discipline, Programme

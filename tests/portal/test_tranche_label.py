@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from portal.directory.presenters import tranche_label
+from content.directory.presenters import tranche_label
 
 
 def test_paid_the_day_it_was_delegated():

@@ -72,7 +72,7 @@ def test_a_delegation_committed_by_another_process_shows_at_the_readers_next_vie
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DJANGO_SETTINGS_MODULE": "sirano.settings",
         "DEBUG": "false",
         "SIRANO_VAR_DIR": str(tmp_path / "var"),
     }

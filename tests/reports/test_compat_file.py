@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from django.http import StreamingHttpResponse
 
-from reports.compat_csv import COLUMNS, NO_TRANCHE
 from tests.factories import ProjectFactory
 from workflows import ledger
+from workflows.compat_csv import COLUMNS, NO_TRANCHE
 from workflows.models import TrialRegistration, Visibility
 from workflows.validators import Registry
 

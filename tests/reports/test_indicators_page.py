@@ -7,8 +7,8 @@ import openpyxl
 import pytest
 from bs4 import BeautifulSoup
 
+from demo.indicators import NOTES, create_indicators_page
 from reports import indicators
-from reports.demo import NOTES, create_indicators_page
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
+from demo.indicators import create_indicators_page
 from reports import charts, indicators, regions_map
-from reports.demo import create_indicators_page
 from reports.registry import INDICATORS
 
 pytestmark = pytest.mark.django_db

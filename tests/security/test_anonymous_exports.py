@@ -7,8 +7,8 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 
-from portal import export_files
 from tests.factories import ProjectFactory
+from web import export_files
 
 pytestmark = pytest.mark.django_db
 

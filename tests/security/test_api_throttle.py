@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.test import override_settings
 from rest_framework.settings import api_settings
 
-from portal.api.tokens import issue_api_token
+from opendata.api.tokens import issue_api_token
 from tests.factories import UserFactory
 from workflows.roles import Role
 

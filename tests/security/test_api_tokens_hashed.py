@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from portal.models import ApiToken
+from opendata.models import ApiToken
 from tests.factories import UserFactory
 from workflows.models import AuditEvent
 from workflows.roles import Role

@@ -16,12 +16,12 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from agents.desk import delegation_exports
 from fileformats.cells import is_dangerous, neutralise
 from reports import releases
 from reports.exports import frame_to_csv, frames_to_xlsx
 from reports.registry import INDICATORS
 from tests.factories import ProjectFactory
-from workflows import delegation_exports
 
 pytestmark = pytest.mark.django_db
 

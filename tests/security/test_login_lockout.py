@@ -11,7 +11,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from portal.client_address import client_address
+from web.client_address import client_address
 
 pytestmark = pytest.mark.django_db
 

@@ -123,7 +123,7 @@ def provider(settings):
     settings.PROCONNECT_ISSUER = op.issuer
     settings.AUTHENTICATION_BACKENDS = [
         *django_settings.AUTHENTICATION_BACKENDS,
-        "portal.proconnect.ProConnectBackend",
+        "web.proconnect.ProConnectBackend",
     ]
     settings.OIDC_RP_CLIENT_ID, settings.OIDC_RP_CLIENT_SECRET = CLIENT_ID, CLIENT_SECRET
     for name, endpoint in [

@@ -35,7 +35,7 @@ def sign_in(client, username):
 
 
 def later(start, seconds):
-    return mock.patch("portal.session_timeouts.time.time", return_value=start + seconds)
+    return mock.patch("web.session_timeouts.time.time", return_value=start + seconds)
 
 
 def test_agent_session_ends_after_30_minutes_idle(client, instructing_agent):

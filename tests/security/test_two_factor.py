@@ -10,7 +10,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from portal import settings as production_settings
+from sirano import settings as production_settings
 from tests.factories import UserFactory
 from tests.two_factor_support import PATH as TEST_MIDDLEWARE
 
@@ -39,7 +39,7 @@ def enrolled(user) -> TOTPDevice:
 
 
 def test_production_settings_enforce_and_cannot_trust_sessions():
-    assert "portal.two_factor.RequireTwoFactorMiddleware" in production_settings.MIDDLEWARE
+    assert "web.two_factor.RequireTwoFactorMiddleware" in production_settings.MIDDLEWARE
     assert "django_otp.middleware.OTPMiddleware" in production_settings.MIDDLEWARE
     assert not any(entry.startswith("tests.") for entry in production_settings.MIDDLEWARE)
 

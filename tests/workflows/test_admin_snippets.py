@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
+from demo.portfolio import seed_portfolio
 from tests.factories import EstablishmentFactory, InvestigatorFactory, UserFactory
-from workflows.demo.portfolio import seed_portfolio
 from workflows.models import AuditEvent, Establishment, EvidenceType, FundingSchedule, Project
 from workflows.reference import get_or_create_call
 from workflows.roles import Role

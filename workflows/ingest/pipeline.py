@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from reports.compat_csv import COLUMNS as OPENDATA_COLUMNS
+from workflows.compat_csv import COLUMNS as OPENDATA_COLUMNS
 from workflows.models import Establishment, Investigator
 from workflows.text import normalise_name
 

@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from formatting import format_date, format_number
 from workflows.data_version import bump_on_commit
 from workflows.ledger import HistoricalStock, historical_rank, record_historical_tranches
 from workflows.models import (
@@ -640,7 +641,7 @@ def _display(value) -> str:
     if value is None:
         return ""
     if hasattr(value, "quantize"):
-        return f"{value:.2f}".replace(".", ",")
+        return format_number(value, 2)
     if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
+        return format_date(value)
     return str(value)

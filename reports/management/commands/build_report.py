@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from reports import formatting as fmt
+import formatting as fmt
 from reports import indicators
 from reports.exports import frames_to_xlsx, write_pdf
 
@@ -52,7 +52,7 @@ class Command(BaseCommand):
             raise CommandError(f"Écriture impossible dans « {out} » : {error.strerror}.")
         self.stdout.write(
             self.style.SUCCESS(
-                f"{len(frames)} indicateurs au {fmt.date(day)} : {path} (XLSX, une feuille par indicateur) "
+                f"{len(frames)} indicateurs au {fmt.format_date(day)} : {path} (XLSX, une feuille par indicateur) "
                 f"et {pdf_path} (résumé PDF)."
             )
         )

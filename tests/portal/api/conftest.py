@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.api.tokens import issue_api_token
+from opendata.api.tokens import issue_api_token
 from tests.factories import UserFactory
 from tests.tranche_support import tranches  # noqa: F401
 from workflows.roles import Role

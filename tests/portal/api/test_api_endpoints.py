@@ -237,7 +237,7 @@ def test_delegated_amounts_reach_the_project(client, tranches):
 def test_issue_api_token_command(client, expert, member_a, editor):
     from django.core.management import CommandError, call_command
 
-    from portal.models import ApiToken
+    from opendata.models import ApiToken
 
     out = io.StringIO()
     call_command("issue_api_token", "experte", stdout=out)

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from workflows.demo.portfolio import seed_portfolio
+from demo.portfolio import seed_portfolio
 from workflows.models import Project
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from schemathesis import GenerationMode
 
-from workflows.demo.portfolio import seed_portfolio
+from demo.portfolio import seed_portfolio
 
 pytestmark = pytest.mark.django_db
 

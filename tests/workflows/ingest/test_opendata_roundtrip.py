@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import F
 
-from reports.compat_csv import COLUMNS
+from workflows.compat_csv import COLUMNS
 from workflows.models import Establishment, Investigator, Project, TrialRegistration
 
 # The ministry's real file (Licence Ouverte), shipped with the tests: this test never skips.

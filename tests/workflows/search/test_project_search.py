@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from demo.portfolio import seed_portfolio
 from tests.factories import InvestigatorFactory, ProjectFactory
-from workflows.demo.portfolio import seed_portfolio
 from workflows.models import (
     Discipline,
     Project,

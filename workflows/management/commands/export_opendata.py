@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from reports.compat_csv import write_compat_csv
+from workflows.compat_csv import write_compat_csv
 from workflows.selectors import public_projects
 
 

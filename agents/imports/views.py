@@ -1,0 +1,257 @@
+"""Wagtail admin pages for agents: upload → dry run (counts, mapping, rejects, old → new) →
+confirm → run; and the import history. Instructing agents and DGOS administrators only
+(the `add_importrun` permission of their roles)."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from workflows.ingest.headers import MappingError
+from workflows.ingest.readers import UnreadableFile
+from workflows.ingest.services import file_sha256, import_projects_file
+from workflows.models import ImportRun
+
+PERMISSION = "workflows.add_importrun"
+ALLOWED_SUFFIXES = {".csv", ".txt", ".xlsx"}
+SHOWN_ROWS = 500
+
+
+def can_import(user) -> bool:
+    return bool(user.is_active and user.has_perm(PERMISSION))
+
+
+def _require(user) -> None:
+    if not can_import(user):
+        raise PermissionDenied
+
+
+def upload_dir() -> Path:
+    path = Path(settings.PRIVATE_STORAGE_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Fichier à importer"),
+        help_text=gettext_lazy("Fichier open data ou tableur historique : CSV (tout séparateur) ou XLSX."),
+    )
+    format = forms.ChoiceField(
+        label=gettext_lazy("Format"),
+        choices=[
+            ("auto", gettext_lazy("Détection automatique")),
+            ("opendata", gettext_lazy("Fichier open data (14 colonnes)")),
+            ("legacy", gettext_lazy("Tableur historique")),
+        ],
+        initial="auto",
+    )
+    mapping = forms.FileField(
+        label=gettext_lazy("Correspondance des colonnes (facultatif)"),
+        required=False,
+        help_text=gettext_lazy("YAML ou JSON : « en-tête du fichier: champ »."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        if suffix not in ALLOWED_SUFFIXES:
+            raise forms.ValidationError(
+                _("Extension « %(suffix)s » refusée : déposez un fichier .csv ou .xlsx.")
+                % {"suffix": suffix or "—"}
+            )
+        if upload.size > settings.MAX_UPLOAD_SIZE:
+            raise forms.ValidationError(
+                _("Fichier trop volumineux (%(size)s Mo, maximum %(max)s Mo).")
+                % {"size": upload.size // 2**20, "max": settings.MAX_UPLOAD_SIZE // 2**20}
+            )
+        return upload
+
+    def clean_mapping(self):
+        upload = self.cleaned_data.get("mapping")
+        if upload and Path(upload.name).suffix.lower() not in {".yaml", ".yml", ".json"}:
+            raise forms.ValidationError(_("La correspondance doit être un fichier .yaml, .yml ou .json."))
+        return upload
+
+
+def _store(upload) -> str:
+    token = f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
+    with (upload_dir() / token).open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    return token
+
+
+def import_upload(request):
+    """Step 1: upload; the dry run happens at once and leads to its preview."""
+    _require(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        token = _store(form.cleaned_data["file"])
+        mapping = form.cleaned_data.get("mapping")
+        mapping_token = _store(mapping) if mapping else ""
+        upload = {"file": token, "mapping": mapping_token, "format": form.cleaned_data["format"]}
+        stored = [upload_dir() / t for t in (token, mapping_token) if t]
+        try:
+            run, _outcome = import_projects_file(
+                path=upload_dir() / token,
+                actor=request.user,
+                fmt=upload["format"],
+                mapping_path=upload_dir() / mapping_token if mapping_token else None,
+                dry_run=True,
+                file_name=form.cleaned_data["file"].name,
+                context={"upload": upload},
+            )
+        except (UnreadableFile, MappingError) as error:
+            _discard(stored)
+            form.add_error("mapping" if isinstance(error, MappingError) else "file", str(error))
+        except BaseException:
+            _discard(stored)  # a failed dry run keeps no file behind
+            raise
+        else:
+            return redirect("ingest_import_detail", pk=run.pk)
+    return TemplateResponse(request, "agents/imports/importrun_upload.html", {"form": form})
+
+
+def _discard(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
+CLAIM = "confirming"
+
+
+def _claim(pk: int) -> ImportRun | None:
+    """Mark the dry run as being confirmed, under its row lock; None when another request has it.
+
+    Three agents clicking « Confirmer » together: the first claims the dry run, the others read
+    the mark (or the finished run) and get a message; exactly one import runs.
+    """
+    with transaction.atomic():
+        dry = get_object_or_404(ImportRun.objects.select_for_update(), pk=pk, status=ImportRun.Status.DRY_RUN)
+        report = dict(dry.report or {})
+        if report.get(CLAIM) or _confirmed_by(dry) is not None:
+            return None
+        report[CLAIM] = True
+        dry.report = report
+        dry.save(update_fields=["report"])
+    return dry
+
+
+def _release(dry: ImportRun) -> None:
+    with transaction.atomic():
+        locked = ImportRun.objects.select_for_update().get(pk=dry.pk)
+        report = dict(locked.report or {})
+        report.pop(CLAIM, None)
+        locked.report = report
+        locked.save(update_fields=["report"])
+
+
+def _confirmed_by(run: ImportRun) -> ImportRun | None:
+    return ImportRun.objects.filter(report__confirmed_from=run.pk).first()
+
+
+def import_detail(request, pk: int):
+    """Step 2 (dry run) or the record of a finished run: counts, mapping, rejects, old → new."""
+    _require(request.user)
+    run = get_object_or_404(ImportRun.objects.select_related("run_by"), pk=pk)
+    report = run.report or {}
+    confirmed = _confirmed_by(run) if run.status == ImportRun.Status.DRY_RUN else None
+    upload = report.get("upload") or {}
+    can_confirm = (
+        run.status == ImportRun.Status.DRY_RUN
+        and confirmed is None
+        and not report.get(CLAIM)
+        and bool(upload.get("file"))
+        and (upload_dir() / upload["file"]).exists()
+    )
+    context = {
+        "run": run,
+        "report": report,
+        "mappings": [
+            {"sheet": "" if name == "csv" else name, **mapping}
+            for name, mapping in (report.get("mapping") or {}).items()
+        ],
+        "rejected": (report.get("rejected") or [])[:SHOWN_ROWS],
+        "updates": (report.get("updates") or [])[:SHOWN_ROWS],
+        "shown_rows": SHOWN_ROWS,
+        "confirmed": confirmed,
+        "can_confirm": can_confirm,
+    }
+    return TemplateResponse(request, "agents/imports/importrun_detail.html", context)
+
+
+@require_POST
+def import_confirm(request, pk: int):
+    """Step 3: run the real import of the file the dry run showed (same bytes, same options)."""
+    _require(request.user)
+    dry = _claim(pk)
+    if dry is None:
+        messages.error(
+            request,
+            _("Cet import a déjà été confirmé ou est en cours de confirmation par une autre personne."),
+        )
+        return redirect("ingest_import_detail", pk=pk)
+    upload = (dry.report or {}).get("upload") or {}
+    path = upload_dir() / upload.get("file", "missing")
+    if not upload.get("file") or not path.exists() or file_sha256(path) != dry.file_sha256:
+        _release(dry)
+        messages.error(
+            request, _("Le fichier de la simulation n'est plus disponible : déposez-le à nouveau.")
+        )
+        return redirect("ingest_import_upload")
+    mapping_path = upload_dir() / upload["mapping"] if upload.get("mapping") else None
+    try:
+        run, outcome = import_projects_file(
+            path=path,
+            actor=request.user,
+            fmt=upload.get("format", "auto"),
+            mapping_path=mapping_path,
+            file_name=dry.file_name,
+            context={"confirmed_from": dry.pk},
+        )
+    except (UnreadableFile, MappingError) as error:
+        _release(dry)
+        messages.error(request, str(error))
+        return redirect("ingest_import_detail", pk=dry.pk)
+    except BaseException:
+        _release(dry)
+        raise
+    path.unlink(missing_ok=True)
+    if mapping_path:
+        mapping_path.unlink(missing_ok=True)
+    messages.success(
+        request,
+        _(
+            "Import terminé : %(created)s créés, %(updated)s mis à jour, %(unchanged)s inchangés, %(rejected)s rejetés."
+        )
+        % {
+            "created": outcome.created,
+            "updated": outcome.updated,
+            "unchanged": outcome.unchanged,
+            "rejected": len(outcome.rejected),
+        },
+    )
+    return redirect("ingest_import_detail", pk=run.pk)
+
+
+def import_history(request):
+    """Every run, dry runs and failures included, newest first."""
+    _require(request.user)
+    runs = ImportRun.objects.select_related("run_by").order_by("-started_at", "-pk")
+    page = Paginator(runs, 50).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request, "agents/imports/importrun_list.html", {"page": page, "runs": page.object_list}
+    )

@@ -1,0 +1,213 @@
+"""The directory's facets (django-filter) over the project search (`workflows.search`); every
+facet counts its values with one GROUP BY query over the other active filters (disjunctive
+faceting), the search itself applied once to the base queryset."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from formatting import sorted_french
+from workflows import selectors
+from workflows.models import (
+    Call,
+    Discipline,
+    Establishment,
+    EstablishmentType,
+    Programme,
+    ProjectStatus,
+    Region,
+)
+from workflows.search.query import RELEVANCE, search_projects
+
+#: bucket code -> (label, min inclusive, max exclusive) in euros
+AWARD_RANGES: dict[str, tuple[str, Decimal | None, Decimal | None]] = {
+    "lt100k": (_("moins de 100 000 €"), None, Decimal("100000")),
+    "100k-300k": (_("de 100 000 à 300 000 €"), Decimal("100000"), Decimal("300000")),
+    "300k-1m": (_("de 300 000 € à 1 M€"), Decimal("300000"), Decimal("1000000")),
+    "gte1m": (_("1 M€ et plus"), Decimal("1000000"), None),
+}
+
+SORTS = {
+    "pertinence": (_("Pertinence"), [f"-{RELEVANCE}", "-call__year", "public_id"]),
+    "-annee": (_("Année de sélection, la plus récente d'abord"), ["-call__year", "public_id"]),
+    "annee": (_("Année de sélection, la plus ancienne d'abord"), ["call__year", "public_id"]),
+    "-montant": (_("Financement, le plus élevé d'abord"), ["-award_amount", "public_id"]),
+    "montant": (_("Financement, le plus faible d'abord"), ["award_amount", "public_id"]),
+    "acronyme": (_("Acronyme (A → Z)"), ["acronym", "public_id"]),
+}
+DEFAULT_SORT = "-annee"
+#: the default order when the visitor searched
+SEARCH_SORT = "pertinence"
+
+
+def _award_filter(queryset, name, values):
+    condition = Q()
+    for value in values:
+        _label, low, high = AWARD_RANGES[value]
+        part = Q()
+        if low is not None:
+            part &= Q(award_amount__gte=low)
+        if high is not None:
+            part &= Q(award_amount__lt=high)
+        condition |= part
+    return queryset.filter(condition) if values else queryset
+
+
+class ProjectFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Rechercher un projet"))
+    programme = django_filters.MultipleChoiceFilter(
+        field_name="call__programme__code", label=_("Programme"), widget=forms.CheckboxSelectMultiple
+    )
+    annee = django_filters.MultipleChoiceFilter(
+        field_name="call__year", label=_("Année de sélection"), widget=forms.CheckboxSelectMultiple
+    )
+    region = django_filters.MultipleChoiceFilter(
+        field_name="establishment__region",
+        choices=Region.choices,
+        label=_("Région"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    etablissement = django_filters.MultipleChoiceFilter(
+        field_name="establishment__finess", label=_("Établissement coordonnateur")
+    )
+    type = django_filters.MultipleChoiceFilter(
+        field_name="establishment__type",
+        choices=EstablishmentType.choices,
+        label=_("Type d'établissement"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    discipline = django_filters.MultipleChoiceFilter(
+        field_name="discipline__code", label=_("Discipline"), widget=forms.CheckboxSelectMultiple
+    )
+    statut = django_filters.MultipleChoiceFilter(
+        field_name="status",
+        choices=ProjectStatus.choices,
+        label=_("Statut du projet"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    montant = django_filters.MultipleChoiceFilter(
+        choices=[(k, v[0]) for k, v in AWARD_RANGES.items()],
+        method=_award_filter,
+        label=_("Financement attribué"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    tri = django_filters.ChoiceFilter(
+        choices=[(k, v[0]) for k, v in SORTS.items()],
+        method="sort",
+        label=_("Trier par"),
+        empty_label=None,
+    )
+
+    #: facet name -> the field its counts group by
+    FACETS = {
+        "programme": "call__programme__code",
+        "annee": "call__year",
+        "region": "establishment__region",
+        "etablissement": "establishment__finess",
+        "type": "establishment__type",
+        "discipline": "discipline__code",
+        "statut": "status",
+    }
+
+    def __init__(self, data=None, queryset=None, *, choices: dict | None = None, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        choices = choices if choices is not None else facet_choices()
+        for name, values in choices.items():
+            self.filters[name].extra["choices"] = values
+
+    def filter_q(self, queryset, name, value):
+        return search_projects(queryset, value)
+
+    def sort(self, queryset, name, value):
+        return queryset
+
+    def ordering(self) -> list[str]:
+        """Relevance by default when there is a query; without one, "pertinence" means the default."""
+        cleaned = self.form.cleaned_data if self.form.is_valid() else {}
+        searching = bool((cleaned.get("q") or "").strip())
+        value = cleaned.get("tri") or (SEARCH_SORT if searching else DEFAULT_SORT)
+        if value == SEARCH_SORT and not searching:
+            value = DEFAULT_SORT
+        return SORTS.get(value, SORTS[DEFAULT_SORT])[1]
+
+
+def facet_choices() -> dict[str, list[tuple[str, str]]]:
+    """Choices that come from data (4 small queries), the names in French alphabetical order
+    (accents ignored); programmes show their names, not their codes."""
+
+    return {
+        "programme": sorted_french(
+            [
+                (p.code, f"{p.name} ({p.code})" if p.name and p.name != p.code else p.code)
+                for p in Programme.objects.all()
+            ],
+            key=lambda choice: choice[1],
+        ),
+        "annee": [
+            (str(y), str(y)) for y in Call.objects.order_by("-year").values_list("year", flat=True).distinct()
+        ],
+        "region": sorted_french(Region.choices, key=lambda choice: choice[1]),
+        "etablissement": sorted_french(
+            Establishment.objects.filter(projects__isnull=False).distinct().values_list("finess", "name"),
+            key=lambda choice: choice[1],
+        ),
+        "discipline": sorted_french(
+            Discipline.objects.values_list("code", "label"), key=lambda choice: choice[1]
+        ),
+    }
+
+
+def facets(data, base_queryset: QuerySet, choices: dict) -> dict[str, list[dict]]:
+    """For each facet: its values with the count of projects matching every OTHER active filter.
+
+    The search is applied once to the base queryset (the matching set), not once per facet.
+    """
+    data = data.copy()
+    text = (data.pop("q", None) or [""])[-1].strip()
+    if text:
+        base_queryset = search_projects(base_queryset, text)
+    result = {}
+    for name in [*ProjectFilter.FACETS, "montant"]:
+        others = data.copy()
+        others.pop(name, None)
+        others.pop("page", None)
+        queryset = ProjectFilter(others, base_queryset, choices=choices).qs
+        selected = set(data.getlist(name))
+        if name == "montant":
+            counts = _award_counts(queryset)
+            options = [(k, v[0]) for k, v in AWARD_RANGES.items()]
+        else:
+            counts = {
+                str(k): v for k, v in selectors.facet_counts(queryset, ProjectFilter.FACETS[name]).items()
+            }
+            options = choices.get(name) or ProjectFilter.base_filters[name].extra["choices"]
+        result[name] = [
+            {
+                "value": str(value),
+                "label": label,
+                "count": counts.get(str(value), 0),
+                "selected": str(value) in selected,
+            }
+            for value, label in options
+            if counts.get(str(value)) or str(value) in selected
+        ]
+    return result
+
+
+def _award_counts(queryset: QuerySet) -> dict[str, int]:
+    from django.db.models import Count
+
+    aggregates = {}
+    for key, (_label, low, high) in AWARD_RANGES.items():
+        condition = Q()
+        if low is not None:
+            condition &= Q(award_amount__gte=low)
+        if high is not None:
+            condition &= Q(award_amount__lt=high)
+        aggregates[key] = Count("pk", filter=condition)
+    return queryset.aggregate(**aggregates)

@@ -1,0 +1,300 @@
+"""Directory, project page and CSV of the results: reads go through `workflows.selectors`,
+fields through `workflows.visibility` (via `presenters`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from content.directory import presenters
+from content.directory.filters import SORTS, ProjectFilter, facet_choices, facets
+from fileformats import csv as safe_csv
+from formatting import format_euros
+from web import export_files
+from workflows import selectors, visibility
+from workflows.models import Project, TrancheRequest
+from workflows.search.query import suggest
+from workflows.visibility import Tier
+
+PAGE_SIZE = 20
+
+
+def directory_queryset():
+    return Project.objects.public().select_related(
+        "call__programme", "establishment", "investigator", "discipline"
+    )
+
+
+def _active_filters(filterset: ProjectFilter, facet_values: dict) -> list[dict]:
+    """Tags for the active filters, each with the URL that removes it."""
+    data = filterset.data
+    tags = []
+    if data.get("q"):
+        rest = data.copy()
+        rest.pop("q")
+        rest.pop("page", None)
+        tags.append({"label": _("« %(q)s »") % {"q": data["q"]}, "remove": rest.urlencode()})
+    for name, options in facet_values.items():
+        labels = {o["value"]: o["label"] for o in options}
+        for value in data.getlist(name):
+            rest = data.copy()
+            rest.setlist(name, [v for v in data.getlist(name) if v != value])
+            rest.pop("page", None)
+            tags.append({"label": labels.get(value, value), "remove": rest.urlencode()})
+    return tags
+
+
+def _suggestion(data, count: int) -> dict | None:
+    """For a search that found nothing: the corrected query and the nearest terms, as links."""
+    text = (data.get("q") or "").strip()
+    if count or not text:
+        return None
+    found = suggest(text)
+
+    def query_for(value: str) -> str:
+        query = data.copy()
+        query["q"] = value
+        query.pop("page", None)
+        return query.urlencode()
+
+    return {
+        "corrected": found.corrected,
+        "corrected_query": query_for(found.corrected) if found.corrected else "",
+        "terms": [{"label": term, "query": query_for(term)} for term in found.terms],
+    }
+
+
+def _without_empty_values(query):
+    """The query without empty values: the filters form sends `etablissement=` for "Tous les
+    établissements" and `q=` for an empty search, which mean "no filter", not an invalid choice."""
+    data = query.copy()
+    for key in list(data):
+        values = [value for value in data.getlist(key) if value.strip()]
+        if values:
+            data.setlist(key, values)
+        else:
+            del data[key]
+    return data
+
+
+@require_GET
+def project_list(request, page=None):
+    """The faceted directory; `page` is the Wagtail DirectoryPage when served from the tree."""
+    if page is None:
+        from content.models import DirectoryPage
+
+        page = DirectoryPage.objects.live().first()
+    choices = facet_choices()
+    data = _without_empty_values(request.GET)
+    filterset = ProjectFilter(data, directory_queryset(), choices=choices)
+    queryset = filterset.qs.order_by(*filterset.ordering())
+    paginator = Paginator(queryset, PAGE_SIZE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    facet_values = facets(data, directory_queryset(), choices) if filterset.is_valid() else {}
+    query = data.copy()
+    query.pop("page", None)
+    ordering = filterset.ordering()
+    return render(
+        request,
+        "content/directory/project_list.html",
+        {
+            "page": page,
+            "filter": filterset,
+            "facet_groups": [
+                {
+                    "name": name,
+                    "label": filterset.filters[name].label,
+                    "options": options,
+                    "open": name in ("programme", "annee") or bool(data.getlist(name)),
+                }
+                for name, options in facet_values.items()
+            ],
+            "home_links": [{"url": "/", "title": _("Accueil")}],
+            "active_filters": _active_filters(filterset, facet_values),
+            "page_obj": page_obj,
+            "paginator": paginator,
+            "pages": page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1),
+            "query": query.urlencode(),
+            "csv_url": f"{reverse('projects:csv')}?{query.urlencode()}",
+            "current_sort": next(key for key, (_label, order) in SORTS.items() if order == ordering),
+            "suggestion": _suggestion(data, paginator.count),
+            "title": page.title if page else _("Projets financés"),
+        },
+    )
+
+
+def _tier(request) -> Tier:
+    return visibility.tier_for(request.user)
+
+
+def project_queryset():
+    return selectors.with_funding_figures(directory_queryset()).prefetch_related("registrations")
+
+
+@require_GET
+def project_detail(request, public_id: str):
+    """A public project's page; unknown or internal (non-public) ids are 404 for everyone."""
+    project = project_queryset().filter(public_id=public_id).first()
+    if project is None:
+        raise Http404(_("Aucun projet publié ne porte cet identifiant."))
+    tier = _tier(request)
+    milestones = list(
+        project.milestones.order_by("rank").prefetch_related(
+            Prefetch(
+                "tranche_requests",
+                queryset=TrancheRequest.objects.filter(status__in=visibility.PUBLIC_TRANCHE_STATES).only(
+                    "id",
+                    "milestone_id",
+                    "amount",
+                    "status",
+                    "delegated_at",
+                    "paid_at",
+                    "is_historical",
+                    "amount_is_derived",
+                ),
+            )
+        )
+    )
+    steps = presenters.timeline(project, milestones, tier)
+    shown = presenters.project_values(project, tier)
+    related = list(
+        directory_queryset()
+        .filter(discipline=project.discipline, call__programme=project.call.programme)
+        .exclude(pk=project.pk)
+        .order_by("-call__year", "public_id")[:4]
+    )
+    from content.models import ProgrammePage
+
+    programme_page = ProgrammePage.objects.live().filter(programme=project.call.programme).first()
+    description = Truncator(
+        _(
+            "%(acronym)s — %(title)s. Projet %(call)s %(year)s coordonné par %(establishment)s, financement de %(award)s."
+        )
+        % {
+            "acronym": project.acronym,
+            "title": project.title,
+            "call": project.call.code,
+            "year": project.call.year,
+            "establishment": project.establishment.name,
+            "award": format_euros(project.award_amount),
+        }
+    ).chars(300)
+    return render(
+        request,
+        "content/directory/project_detail.html",
+        {
+            "shown": shown,
+            "steps": steps,
+            "steps_reached": sum(1 for s in steps if s["values"].get("reached")),
+            "related": related,
+            "fact_fields": FACT_FIELDS,
+            "crumbs": [
+                {"url": "/", "title": _("Accueil")},
+                {"url": reverse("projects:list"), "title": _("Projets financés")},
+            ],
+            "programme_page": programme_page,
+            "tier_is_expert": tier >= Tier.EXPERT,
+            "title": f"{project.acronym} — {project.public_id}",
+            "meta_description": description,
+            "canonical_url": request.build_absolute_uri(project_url(project.public_id)),
+        },
+    )
+
+
+#: fields shown in the facts table (title, summary… have their own place on the page)
+FACT_FIELDS = (
+    "programme",
+    "call",
+    "year",
+    "discipline",
+    "discipline_raw",
+    "establishment",
+    "investigator",
+    "award_amount",
+    "amount_delegated",
+    "tranche_number",
+    "registrations",
+    "status",
+    "selected_on",
+    "results_url",
+    "results_posted_on",
+)
+
+
+def project_url(public_id: str) -> str:
+    return reverse("projects:detail", args=[public_id])
+
+
+#: CSV columns: (header, registry field, getter). Every field must be public: tested.
+CSV_COLUMNS = [
+    ("identifiant", "public_id", lambda p: p.public_id),
+    ("appel_a_projets", "call", lambda p: p.call.code),
+    ("programme", "programme", lambda p: p.call.programme.code),
+    ("annee_de_selection", "year", lambda p: p.call.year),
+    ("acronyme", "acronym", lambda p: p.acronym),
+    ("titre", "title", lambda p: p.title),
+    ("discipline", "discipline", lambda p: p.discipline.label if p.discipline else ""),
+    ("etablissement", "establishment", lambda p: p.establishment.name),
+    ("finess", "establishment_finess", lambda p: p.establishment.finess),
+    ("type_etablissement", "establishment_type", lambda p: p.establishment.type),
+    ("region", "region", lambda p: p.establishment.get_region_display()),
+    ("porteur", "investigator", lambda p: p.pi_full_name),
+    ("financement_total", "award_amount", lambda p: f"{p.award_amount:.2f}".replace(".", ",")),
+    ("credits_delegues", "amount_delegated", lambda p: f"{p.amount_delegated:.2f}".replace(".", ",")),
+    ("numero_tranche", "tranche_number", lambda p: p.tranche_number or ""),
+    ("registres_essais", "registrations", lambda p: " ".join(r.identifier for r in p.registrations.all())),
+    ("statut", "status", lambda p: p.get_status_display()),
+    ("date_selection", "selected_on", lambda p: p.selected_on.isoformat()),
+]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_rows(queryset, base_url: str) -> Iterator[str]:
+    writer = safe_csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+    yield "\ufeff" + writer.writerow([c[0] for c in CSV_COLUMNS] + ["url"])
+    for project in queryset.iterator(chunk_size=1000):
+        yield writer.writerow(
+            [c[2](project) for c in CSV_COLUMNS] + [base_url + project_url(project.public_id)]
+        )
+
+
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+@require_GET
+@export_files.rate_limited
+def project_csv(request):
+    """The current results (same filters as the page), public fields only: built once per data
+    version and query, then streamed from the file."""
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    query = sorted((key, tuple(values)) for key, values in request.GET.lists() if key != "page")
+
+    def build():
+        filterset = ProjectFilter(
+            _without_empty_values(request.GET), directory_queryset(), choices=facet_choices()
+        )
+        queryset = (
+            selectors.with_funding_figures(filterset.qs)
+            .prefetch_related("registrations")
+            .order_by(*filterset.ordering())
+        )
+        return (line.encode("utf-8") for line in _csv_rows(queryset, base_url))
+
+    path = export_files.cached_file("resultats.csv", (base_url, tuple(query)), build)
+    if path is not None:
+        return export_files.file_response(path, content_type=CSV_TYPE, filename="sirano-projets.csv")
+    response = StreamingHttpResponse(build(), content_type=CSV_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="sirano-projets.csv"'
+    return response

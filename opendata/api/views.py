@@ -1,0 +1,188 @@
+"""Read-only viewsets of the open-data API; each reads through `opendata.api.selectors`."""
+
+from __future__ import annotations
+
+from django.db.models import F, IntegerField, Value
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, viewsets
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from opendata.api import filters, selectors, serializers
+from opendata.api.errors import api_exception_handler
+from opendata.api.pagination import KeysetPagination
+from opendata.api.renderers import CSVRenderer
+from opendata.api.schema import SiranoAutoSchema
+from opendata.api.throttling import AnonymousThrottle, SignedInThrottle
+from workflows.search.query import RELEVANCE
+from workflows.visibility import Tier, tier_for
+
+FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    OpenApiTypes.STR,
+    enum=["json", "csv"],
+    description="Format de la réponse (sinon selon l'en-tête Accept).",
+)
+
+
+class OpenDataViewSet(viewsets.GenericViewSet):
+    """Shared wiring: tiers, renderers, keyset pagination, throttling, the error shape."""
+
+    renderer_classes = [JSONRenderer, CSVRenderer]
+    pagination_class = KeysetPagination
+    throttle_classes = [AnonymousThrottle, SignedInThrottle]
+    filter_backends = [DjangoFilterBackend]
+    schema = SiranoAutoSchema()
+
+    def get_exception_handler(self):
+        return api_exception_handler
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.reject_empty_parameters(request)
+
+    def reject_empty_parameters(self, request) -> None:
+        """`?year=` is a mistake to report, not a filter to drop silently."""
+        known = {"format", "cursor", "page_size", "ordering"}
+        if self.filterset_class is not None:
+            known |= set(self.filterset_class.base_filters)
+        empty = sorted(k for k in known if request.query_params.get(k) == "")
+        if empty:
+            message = _("Valeur vide : donnez une valeur ou retirez le paramètre.")
+            raise exceptions.ValidationError({name: [message] for name in empty})
+
+    @property
+    def tier(self) -> Tier:
+        return tier_for(self.request.user)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        # Schema generation documents every field, each labelled with its tier.
+        context["tier"] = None if getattr(self, "swagger_fake_view", False) else self.tier
+        return context
+
+
+_list_schema = extend_schema_view(list=extend_schema(parameters=[FORMAT_PARAMETER]))
+
+
+@_list_schema
+@extend_schema_view(retrieve=extend_schema(parameters=[FORMAT_PARAMETER]))
+class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OpenDataViewSet):
+    """Funded projects published as open data; experts and DGOS see more fields with a token."""
+
+    serializer_class = serializers.ProjectSerializer
+    filterset_class = filters.ProjectFilter
+    lookup_field = "public_id"
+    lookup_value_regex = "[^/]+"
+    orderings = {
+        "public_id": ["public_id"],
+        "year": ["call__year"],
+        "award_amount": ["award_amount"],
+        "selected_on": ["selected_on"],
+        "acronym": ["acronym"],
+        "relevance": ["relevance"],
+    }
+    tiebreak = "public_id"
+
+    @property
+    def default_ordering(self) -> str:
+        """With `search=`, the most relevant first (exact identifier or acronym, then title…)."""
+        request = getattr(self, "request", None)
+        return "-relevance" if request is not None and request.query_params.get("search") else "public_id"
+
+    def get_queryset(self):
+        tier = Tier.INTERNAL if getattr(self, "swagger_fake_view", False) else self.tier
+        return selectors.api_projects(tier)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.action != "list":
+            return queryset
+        if "search" in self.request.query_params and RELEVANCE in queryset.query.annotations:
+            return queryset.annotate(relevance=F(RELEVANCE))
+        return queryset.annotate(relevance=Value(0, output_field=IntegerField()))
+
+
+@_list_schema
+class TrancheViewSet(mixins.ListModelMixin, OpenDataViewSet):
+    """Tranches delegated or paid (validated ones too for experts) of published projects."""
+
+    serializer_class = serializers.TrancheSerializer
+    filterset_class = filters.TrancheFilter
+    orderings = {"project": ["milestone__project__public_id", "milestone__rank"], "amount": ["amount"]}
+    default_ordering = "project"
+    tiebreak = "pk"
+
+    def get_queryset(self):
+        tier = Tier.PUBLIC if getattr(self, "swagger_fake_view", False) else self.tier
+        return selectors.api_tranches(tier)
+
+
+@_list_schema
+class EstablishmentViewSet(mixins.ListModelMixin, OpenDataViewSet):
+    """Coordinating establishments, identified by their legal-entity FINESS."""
+
+    serializer_class = serializers.EstablishmentSerializer
+    filterset_class = filters.EstablishmentFilter
+    orderings = {"finess": ["finess"], "name": ["name"]}
+    default_ordering = "finess"
+    tiebreak = "finess"
+
+    def get_queryset(self):
+        return selectors.api_establishments()
+
+
+@_list_schema
+class CallViewSet(mixins.ListModelMixin, OpenDataViewSet):
+    """Yearly calls for projects (appels à projets) and their programme."""
+
+    serializer_class = serializers.CallSerializer
+    filterset_class = filters.CallFilter
+    orderings = {"year": ["year", "code"], "code": ["code", "year"]}
+    default_ordering = "year"
+    tiebreak = "pk"
+
+    def get_queryset(self):
+        return selectors.api_calls()
+
+
+@extend_schema(exclude=True)
+class ApiRootView(APIView):
+    """`/api/v1/`: what the API serves and where it is documented, so a reuser can start from
+    the address the README gives."""
+
+    renderer_classes = [JSONRenderer]
+    throttle_classes = [AnonymousThrottle]
+
+    def get_exception_handler(self):
+        return api_exception_handler
+
+    def get(self, request):
+        def absolute(name: str) -> str:
+            return request.build_absolute_uri(reverse(name))
+
+        return Response(
+            {
+                "name": "API SIRANo",
+                "version": "v1",
+                "description": _(
+                    "Données ouvertes des projets de recherche appliquée en santé financés par la DGOS, "
+                    "en lecture seule (JSON ou CSV, pagination par curseur)."
+                ),
+                "licence": "Licence Ouverte / Open Licence version 2.0 (etalab-2.0)",
+                "endpoints": {
+                    "projects": absolute("api:project-list"),
+                    "establishments": absolute("api:establishment-list"),
+                    "calls": absolute("api:call-list"),
+                    "tranches": absolute("api:tranche-list"),
+                },
+                "documentation": absolute("api:docs"),
+                "schema": absolute("api:schema"),
+                "open_data": absolute("opendata:index"),
+            }
+        )

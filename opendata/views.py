@@ -1,0 +1,137 @@
+"""`/donnees/`: the releases page, the ministry-compatible file, and release files.
+
+Everything streams: sirano.csv row by row from the database, release files in blocks from
+disk. Release files are looked up by name in a fixed list, never by joining a user path.
+"""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
+
+from reports import releases
+from reports.release_schema import PROJECT_COLUMNS, TRANCHE_COLUMNS
+from web import export_files
+from workflows import compat_csv, selectors
+
+FILE_DESCRIPTIONS = {
+    releases.PROJECTS_CSV: _(
+        "Une ligne par projet publié : identifiants stables, financement, avancement, registres d'essais typés. UTF-8, virgule, point décimal."
+    ),
+    releases.TRANCHES_CSV: _(
+        "Une ligne par tranche déléguée ou versée, reliée au projet par son identifiant."
+    ),
+    releases.XLSX: _(
+        "Les deux tables dans un classeur (feuilles « projets » et « tranches ») pour une ouverture directe dans un tableur."
+    ),
+    releases.DATAPACKAGE: _(
+        "Description Frictionless (Data Package) : schéma de chaque table, types, contraintes, clés, licence."
+    ),
+    releases.CHANGELOG: _(
+        "Ce qui a changé depuis la publication précédente : nouveaux projets, montants modifiés, projets retirés, tranches."
+    ),
+    releases.CHECKSUMS: _("Empreintes SHA-256 de chaque fichier (vérification : sha256sum -c SHA256SUMS)."),
+}
+COMPAT_DESCRIPTIONS = {
+    "appel_a_projets": _("Code de l'appel à projets (PHRCN, PREPS-IQ…)."),
+    "annee_de_selection": _("Année de sélection."),
+    "region": _("Région de l'établissement coordonnateur."),
+    "nom_etablissement": _("Nom de l'établissement coordonnateur."),
+    "finess": _("FINESS juridique de l'établissement."),
+    "type_etablissement": _("CHUR, CH, CLCC, GCS, EPSM ou EBNL."),
+    "acronyme": _("Acronyme du projet."),
+    "titre": _("Titre du projet."),
+    "discipline_principale": _("Discipline telle qu'écrite à la source (texte libre)."),
+    "nom_porteur": _("Nom du porteur."),
+    "prenom_porteur": _("Prénom du porteur."),
+    "financement_total": _("Financement total en euros, virgule décimale."),
+    "numero_registre_essais": _("Numéros de registre d'essais, séparés par une virgule."),
+    "numero_tranche": "Rang de la dernière tranche déléguée (1 à 5) ou « Aucune tranche ».",
+}
+
+
+class OpenDataIndexView(TemplateView):
+    template_name = "opendata/index.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            title=_("Données ouvertes"),
+            releases=releases.list_releases(),
+            latest=releases.latest_name(),
+            file_descriptions=[(name, FILE_DESCRIPTIONS[name]) for name in releases.RELEASE_FILES],
+            project_columns=PROJECT_COLUMNS,
+            tranche_columns=TRANCHE_COLUMNS,
+            compat_columns=[(name, COMPAT_DESCRIPTIONS[name]) for name in compat_csv.COLUMNS],
+        )
+        return context
+
+
+COMPAT_TYPE = "text/csv; charset=windows-1252"
+
+
+@require_GET
+@export_files.rate_limited
+def compat_file(request):
+    """The historical file, built once per data version from the published projects, streamed."""
+    path = export_files.cached_file(
+        "sirano.csv", (), lambda: compat_csv.iter_csv_bytes(selectors.public_projects())
+    )
+    if path is not None:
+        return export_files.file_response(path, content_type=COMPAT_TYPE, filename="sirano.csv")
+    response = StreamingHttpResponse(
+        compat_csv.iter_csv_bytes(selectors.public_projects()), content_type=COMPAT_TYPE
+    )
+    response["Content-Disposition"] = 'attachment; filename="sirano.csv"'
+    return response
+
+
+def release_detail(request, release: str):
+    """One release's files (`/donnees/latest/` is the newest): size, SHA-256, description."""
+    loaded = releases.load_release(release)
+    if loaded is None:
+        raise Http404(_("Publication inconnue."))
+    descriptions = dict(FILE_DESCRIPTIONS)
+    is_latest = loaded.name == releases.latest_name()
+    response = render(
+        request,
+        "opendata/release.html",
+        {
+            "title": _("Publication %(name)s") % {"name": loaded.name},
+            "release": loaded,
+            "is_latest": is_latest,
+            "via_latest": release == releases.LATEST,
+            "files": [(file, descriptions.get(file.name, "")) for file in loaded.files],
+            "crumbs": [
+                {"url": "/", "title": _("Accueil")},
+                {"url": reverse("opendata:index"), "title": _("Données ouvertes")},
+            ],
+        },
+    )
+    if release == releases.LATEST:
+        response["Cache-Control"] = "no-cache"
+    return response
+
+
+def release_file(request, release: str, filename: str):
+    if filename not in releases.RELEASE_FILES:
+        raise Http404(_("Fichier inconnu."))
+    directory = releases.release_dir(release)
+    if directory is None or not (directory / filename).is_file():
+        raise Http404(_("Publication inconnue."))
+    response = FileResponse(
+        open(directory / filename, "rb"),  # noqa: SIM115 — FileResponse closes it
+        content_type=releases.CONTENT_TYPES[filename],
+        as_attachment=filename != releases.CHANGELOG,
+        filename=filename,
+    )
+    if release == releases.LATEST:
+        response["Cache-Control"] = "no-cache"
+        response["Content-Location"] = f"/donnees/{directory.name}/{filename}"
+    else:
+        response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response

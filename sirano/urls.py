@@ -1,0 +1,36 @@
+"""URL map. Each area owns its module; Wagtail's page serving comes last."""
+
+from django.conf import settings
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps import Sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from content.directory.sitemaps import ProjectSitemap
+from sirano.views import robots_txt
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("portail/", include("portal.urls")),
+    path("proconnect/", include("web.proconnect")),
+    path("api/v1/", include("opendata.api.urls")),
+    path("donnees/", include("opendata.urls")),
+    path("documents/", include(wagtaildocs_urls)),
+    path("projets/", include("content.directory.urls")),
+    path("robots.txt", robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"pages": Sitemap, "projets": ProjectSitemap}},
+        name="sitemap",
+    ),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [path("", include(wagtail_urls))]

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WebConfig(AppConfig):
+    """HTTP plumbing every face shares: client address, rate limits, sign-in security, file exports."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "web"
+    verbose_name = _("Sécurité et échanges HTTP")
+
+    def ready(self) -> None:
+        # Connects the sign-in receiver that stamps sessions (before the first request).
+        from web import session_timeouts  # noqa: F401

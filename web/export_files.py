@@ -1,0 +1,114 @@
+"""Large anonymous exports served from files built once per data version, streamed, and limited
+per client.
+
+`/donnees/sirano.csv` and `/projets/resultats.csv` used to rebuild the whole file from the
+database on every request, so a few parallel downloads slowed the site for everyone. Each
+distinct export is now written once to `VAR_DIR/exports/v<data version>-<generation>/` (under a file lock, so
+parallel requests wait for one build), then every request streams that file. Any change to the
+portfolio bumps the data version (`reports.cache`), so the next request rebuilds; older versions
+are removed then. `rate_limited` caps downloads per client address (`EXPORT_RATE_PER_MINUTE`).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import functools
+import hashlib
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import FileResponse
+from django.shortcuts import render
+
+from web import rate_limits
+from web.client_address import client_address
+from workflows.data_version import data_version
+
+#: Beyond this many distinct exports in one data version, new ones stream live (no disk growth).
+MAX_FILES_PER_VERSION = 200
+WINDOW = 60
+
+
+def exports_root() -> Path:
+    return Path(settings.VAR_DIR) / "exports"
+
+
+def _generation() -> str:
+    """Random per cache lifetime: a process-local cache that restarts at version 1 never reuses
+    files written before the restart."""
+    cache.add("exports:generation", uuid.uuid4().hex[:12], timeout=None)
+    return cache.get("exports:generation") or "0"
+
+
+def _prune(root: Path, keep: str) -> None:
+    for child in root.iterdir():
+        if child.is_dir() and child.name != keep:
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def cached_file(name: str, parts: tuple, build: Callable[[], Iterable[bytes]]) -> Path | None:
+    """The path of the export (`name`, `parts`) for the current data version, built if missing.
+
+    None when too many distinct exports already exist for this version: the caller streams live.
+    """
+    root = exports_root()
+    version = f"v{data_version()}-{_generation()}"
+    digest = hashlib.sha256(repr((name, parts)).encode()).hexdigest()[:32]
+    directory = root / version
+    target = directory / f"{name}-{digest}"
+    if target.is_file():
+        return target
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / ".lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if target.is_file():
+                return target
+            if sum(1 for _ in directory.iterdir()) > MAX_FILES_PER_VERSION:
+                return None
+            handle, tmp = tempfile.mkstemp(dir=directory, prefix=".building-")
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    for chunk in build():
+                        out.write(chunk)
+                os.replace(tmp, target)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            _prune(root, keep=version)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return target
+
+
+def file_response(path: Path, *, content_type: str, filename: str) -> FileResponse:
+    response = FileResponse(
+        open(path, "rb"),  # noqa: SIM115 — FileResponse closes it
+        content_type=content_type,
+        as_attachment=True,
+        filename=filename,
+    )
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def rate_limited(view):
+    """Refuse more than `EXPORT_RATE_PER_MINUTE` downloads a minute from one client (French 429)."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not rate_limits.allow(
+            f"export:{client_address(request)}", limit=settings.EXPORT_RATE_PER_MINUTE, period=WINDOW
+        ):
+            response = render(request, "web/export_throttled.html", {"retry_after": WINDOW}, status=429)
+            response["Retry-After"] = str(WINDOW)
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapped
