@@ -19,7 +19,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, ProtectedError
 from django.shortcuts import redirect
-from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -41,7 +40,7 @@ from wagtail.snippets.views.snippets import (
 )
 
 from fileformats.spreadsheet_export import FormulaSafeExportMixin
-from formatting import format_euros
+from formatting import format_euros, format_number
 from workflows import portfolio_services, selectors, services
 from workflows.establishment_services import complete_establishment
 from workflows.models import (
@@ -255,7 +254,7 @@ class ProjectInspectView(InspectView):
                 (
                     m.rank,
                     m.label,
-                    number_format(m.share_percent, use_l10n=True),
+                    format_number(m.share_percent, 2),
                     _("prévu le"),
                     m.planned_date.strftime("%d/%m/%Y"),
                     format_html(", {} {}", _("atteint le"), m.declared_on.strftime("%d/%m/%Y"))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+from formatting import format_number
+
 LONG_FILE_ROWS = 2000
 
 
@@ -32,9 +34,8 @@ class ProgressBar:
         filled = min(self.width, int(self.width * done / total))
         rate = done / max(time.monotonic() - self.started, 1e-6)
         self.stream.write(
-            f"\r[{'#' * filled}{'-' * (self.width - filled)}] {done:>7}/{total} {self.unit}  {rate:,.0f} {self.unit[0]}/s".replace(
-                ",", " "
-            ),
+            f"\r[{'#' * filled}{'-' * (self.width - filled)}] {done:>7}/{total} {self.unit}"
+            f"  {format_number(rate)} {self.unit[0]}/s",
             ending="",
         )
         self.stream.flush()

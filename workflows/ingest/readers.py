@@ -15,6 +15,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from formatting import format_number
+
 SEPARATORS = (";", ",", "\t", "|")
 _CHUNK = 1 << 20
 #: A real row is a few kilobytes; a longer line is a file without line ends or not a CSV at all.
@@ -128,7 +130,7 @@ def check_text(path: Path) -> None:
                             "Ligne %(row)s : plus de %(max)s caractères sur une seule ligne. Vérifiez que le "
                             "fichier est bien un CSV avec une ligne par projet."
                         )
-                        % {"row": line, "max": f"{MAX_LINE_BYTES:,}".replace(",", "\u202f")}
+                        % {"row": line, "max": format_number(MAX_LINE_BYTES)}
                     )
 
 

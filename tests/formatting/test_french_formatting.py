@@ -1,0 +1,150 @@
+"""The one French formatter (Babel): euros, numbers, "1er" for the first day, French alphabetical
+order; grammatical demo titles; and no module of the project formats money or numbers by hand."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.template import Context, Template
+
+from demo import grammar, portfolio
+from formatting import (
+    format_cell,
+    format_date,
+    format_days,
+    format_euros,
+    format_number,
+    french_sort_key,
+    sorted_french,
+)
+
+NNBSP, NBSP = "\u202f", "\u00a0"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    ("day", "text"),
+    [
+        (datetime.date(2026, 12, 1), "1er décembre 2026"),
+        (datetime.date(2026, 9, 11), "11 septembre 2026"),
+        (datetime.date(2026, 8, 2), "2 août 2026"),
+        (datetime.datetime(2026, 3, 1, 23, 59), "1er mars 2026"),
+        (None, ""),
+    ],
+)
+def test_dates_are_french_with_1er(day, text):
+    assert format_date(day) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "kwargs", "text"),
+    [
+        (Decimal("1234567"), {}, f"1{NNBSP}234{NNBSP}567{NBSP}€"),
+        (Decimal("12345.6"), {"places": 2}, f"12{NNBSP}345,60{NBSP}€"),
+        (Decimal("0.5"), {}, f"1{NBSP}€"),  # halves round up, never to even
+        (Decimal("2.5"), {}, f"3{NBSP}€"),
+        (1_140_000_000, {"compact": True}, f"1,14{NBSP}Md€"),
+        (12_500_000.0, {"compact": True}, f"12,5{NBSP}M€"),
+        (350_000, {"compact": True}, f"350{NBSP}k€"),
+        (None, {}, "—"),
+        (float("nan"), {}, "—"),
+    ],
+)
+def test_euros(value, kwargs, text):
+    assert format_euros(value, **kwargs) == text
+
+
+def test_numbers_days_and_cells():
+    assert format_number(1234567.5) == f"1{NNBSP}234{NNBSP}568"
+    assert format_number(Decimal("33.333"), 2) == "33,33"
+    assert format_days(3) == f"3{NBSP}j"
+    assert format_days(3.5) == f"3,5{NBSP}j"
+    assert format_cell(2010.0, "year") == "2010"
+    assert format_cell(Decimal("1000"), "money") == format_euros(Decimal("1000"))
+
+
+def test_template_filters_are_the_same_formatter():
+    day = datetime.date(2026, 12, 1)
+    context = Context({"day": day, "amount": Decimal("73620")})
+    template = Template(
+        "{% load french %}{{ day|date_fr }}|{{ amount|euros }}|{{ amount|euros:2 }}|{{ amount|nombre }}"
+    )
+    assert template.render(context).split("|") == [
+        "1er décembre 2026",
+        format_euros(Decimal("73620")),
+        format_euros(Decimal("73620"), places=2),
+        format_number(73620),
+    ]
+    assert format_date(day, with_year=False) == "1er décembre"
+
+
+#: What hand-made French formatting looks like: thousands separators swapped in by hand, Django's
+#: locale-dependent number formatting, or an amount followed by a literal euro sign in a template.
+AD_HOC = [
+    re.compile(r"""replace\(\s*["'],["']\s*,\s*(["']\\u202f["']|["']\\xa0["']|NBSP|NNBSP)"""),
+    re.compile(r"\bnumber_format\("),
+    re.compile(r"\bintcomma\b"),
+    re.compile(r"""floatformat:["']?-?\d*g"""),
+    re.compile(r"\}\}\s*€"),
+]
+PACKAGES = ["sirano", "demo", "agents", "portal", "content", "opendata", "reports", "web", "workflows"]
+
+
+def test_no_module_formats_money_or_numbers_by_hand():
+    offenders = []
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*"):
+            if path.suffix not in {".py", ".html", ".txt"} or "migrations" in path.parts:
+                continue
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if any(pattern.search(line) for pattern in AD_HOC):
+                    offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert offenders == []
+
+
+def test_french_collation_ignores_accents_and_case():
+    names = [
+        "Gynécologie",
+        "Génétique",
+        "gastro-entérologie",
+        "Île-de-France",
+        "Hauts-de-France",
+        "Épidémiologie",
+    ]
+    assert sorted_french(names) == [
+        "Épidémiologie",
+        "gastro-entérologie",
+        "Génétique",
+        "Gynécologie",
+        "Hauts-de-France",
+        "Île-de-France",
+    ]
+    # Plain code-point order puts accented capitals last: the reason for the key.
+    assert sorted(names)[-1] == "Île-de-France"
+    assert french_sort_key("Œdème")[0] == "oedeme"
+
+
+def test_contractions_and_elisions():
+    assert grammar.contract("Intérêt de un algorithme") == "Intérêt d'un algorithme"
+    assert grammar.contract("les complications de les patients") == "les complications des patients"
+    assert grammar.contract("retour à le domicile") == "retour au domicile"
+    assert grammar.contract("accès à les soins") == "accès aux soins"
+    assert grammar.contract("prise en charge de le sepsis") == "prise en charge du sepsis"
+    assert grammar.contract("séjour de le hôpital") == "séjour de l'hôpital"
+    assert grammar.contract("prothèse de la hanche") == "prothèse de la hanche"
+
+
+def test_every_demo_title_is_grammatical():
+    conditions = itertools.chain(*portfolio.CONDITIONS.values(), portfolio.DEFAULT_CONDITIONS)
+    titles = [
+        grammar.fill(pattern, x=x, y=y)
+        for pattern, x, y in itertools.product(portfolio.TITLE_PATTERNS, portfolio.INTERVENTIONS, conditions)
+    ]
+    bad = [" de les ", " de le ", " de un", " de une", " à le ", " à les ", " de l'un", " dans cancer"]
+    assert [t for t in titles if any(b in f" {t} " for b in bad)] == []
+    assert "Intérêt d'un algorithme d'aide à la décision pour réduire les complications du sepsis" in titles
