@@ -23,7 +23,7 @@ def test_french_number_formatting():
     assert format_euros(Decimal("612000.40")) == "612\u202f000\u00a0€"
     assert format_euros(Decimal("1530000000"), compact=True) == "1,53\u00a0Md€"
     assert format_euros(Decimal("2450000"), compact=True) == "2,5\u00a0M€"
-    assert format_euros(Decimal("98000"), compact=True) == "98\u202f000\u00a0€"
+    assert format_euros(Decimal("98000"), compact=True) == "98\u00a0k€"
 
 
 def test_portfolio_totals_count_requests_and_legacy_stock(portfolio):

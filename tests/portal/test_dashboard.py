@@ -106,7 +106,7 @@ def test_rows_show_money_next_milestone_and_action_first(client_a, establishment
     content = response.content.decode()
     assert "Brouillon à soumettre" in content
     assert "en retard" in content
-    assert "100\xa0000,00 €" in content
+    assert "100\u202f000,00\xa0€" in content
 
 
 @pytest.mark.django_db

@@ -164,7 +164,7 @@ def test_project_page_tells_the_story(client_a, changes_requested_a, project_a):
     content = response.content.decode()
     for sentence in (
         "alice a déclaré le jalon 1 atteint.",
-        "alice a ouvert la demande de tranche du jalon 1 (30\xa0000,00 €).",
+        "alice a ouvert la demande de tranche du jalon 1 (30\u202f000,00\xa0€).",
         "alice a soumis la demande de tranche du jalon 1 à la DGOS.",
         "La DGOS a commencé l&#x27;instruction de la demande du jalon 1.",
         "La DGOS a demandé des compléments sur la demande du jalon 1.",

@@ -39,7 +39,7 @@ def test_only_dgos_agents(client, portfolio, editor, member_a, instructing_agent
 def test_filters_and_as_of(client, portfolio, budget_agent):
     client.force_login(budget_agent)
     response = client.get("/admin/indicateurs/", {"as_of": "2017-03-01", "programme": "PHRCN"})
-    assert _pipeline(response)["En instruction"] == ("1", "30\xa0000\xa0€")
+    assert _pipeline(response)["En instruction"] == ("1", "30\u202f000\xa0€")
     svg = client.get("/admin/indicateurs/tranche_pipeline/svg/", {"as_of": "2017-03-01"})
     assert svg.status_code == 200 and b"1er mars 2017" in svg.content
     late = client.get("/admin/indicateurs/late_milestones_by_establishment/csv/", {"as_of": "2018-07-12"})
@@ -61,7 +61,7 @@ def test_delegation_shows_at_next_view_without_recomputing_each_view(
     monkeypatch.setattr(indicators, "build_snapshot", lambda *a, **k: builds.append(1) or real(*a, **k))
     client.force_login(budget_agent)
     before = _pipeline(client.get("/admin/indicateurs/"))
-    assert before["Validée"] == ("2", "50\xa0000\xa0€") and before["Déléguée"] == ("0", "0\xa0€")
+    assert before["Validée"] == ("2", "50\u202f000\xa0€") and before["Déléguée"] == ("0", "0\xa0€")
     assert len(builds) == 1
     client.get("/admin/indicateurs/")
     assert len(builds) == 1  # second view: every figure from the cache
@@ -73,5 +73,5 @@ def test_delegation_shows_at_next_view_without_recomputing_each_view(
     services.issue_delegation(delegation=delegation, actor=budget_agent)
 
     after = _pipeline(client.get("/admin/indicateurs/"))
-    assert after["Déléguée"] == ("1", "20\xa0000\xa0€") and after["Validée"] == ("1", "30\xa0000\xa0€")
+    assert after["Déléguée"] == ("1", "20\u202f000\xa0€") and after["Validée"] == ("1", "30\u202f000\xa0€")
     assert len(builds) == 2

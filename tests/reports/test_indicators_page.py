@@ -39,7 +39,7 @@ def test_page_renders_every_public_chart_with_table_and_links(client, page):
     programme = soup.find(id="awards_by_programme").find("tbody")
     # Today every transition of the fixture is past: PHRCN 150 000 € awarded, 55 000 € delegated.
     cells = [td.get_text(strip=True) for td in programme.find_all("tr")[1].find_all(["th", "td"])]
-    assert cells == ["PHRCN", "2", "150\xa0000\xa0€", "55\xa0000\xa0€"]
+    assert cells == ["PHRCN", "2", "150\u202f000\xa0€", "55\u202f000\xa0€"]
     for internal in indicators.internal_indicators():
         assert soup.find(id=internal.key) is None
 

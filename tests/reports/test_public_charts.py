@@ -68,7 +68,7 @@ def test_alt_texts_read_years_and_french_plurals():
         }
     )
     alt = ind.alt_text(frame, datetime.date(2026, 3, 1))
-    assert "2010 : 1\xa0000\xa0000\xa0€" in alt and "2010.0" not in alt
+    assert "2010 : 1\u202f000\u202f000\xa0€" in alt and "2010.0" not in alt
     assert "et 1 autre." in alt and "au 1er mars 2026" in alt
     assert "et 2 autres" in ind.alt_text(
         pd.concat([frame, frame.tail(1).assign(label=2016.0)]), datetime.date(2026, 3, 1)

@@ -110,7 +110,7 @@ def test_second_release_reports_changes_and_keeps_the_first_intact(releases_root
         and f"- {project_b.public_id} BETA" in changelog
     )
     assert "## Montants accordés modifiés (1)" in changelog
-    assert f"{project_a.public_id} ALPHA : 100\u202f000,00 € → 125\u202f000,00 €" in changelog
+    assert f"{project_a.public_id} ALPHA : 100\u202f000,00\xa0€ → 125\u202f000,00\xa0€" in changelog
 
     # The older snapshot is byte-for-byte what it was, its checksums still hold, and it is read-only.
     assert digests(first.path) == before

@@ -14,9 +14,9 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from agents.imports import views as admin_views
 from agents.imports.views import upload_dir
 from tests.workflows.ingest.builders import OPENDATA_HEADER, opendata_row, write_csv
-from workflows.ingest import admin_views
 from workflows.models import ImportRun, Project
 
 NUL_URLS = [
