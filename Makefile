@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PROJECTS ?= 4000
+# pytest-xdist workers for `make test` (one per core; `make test TEST_WORKERS=0` runs in one process).
+TEST_WORKERS ?= auto
 DEMO_ENV := DEBUG=true
 
 PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links
@@ -60,7 +62,7 @@ test: venv-dev node_modules/.installed
 	$(VENV)/bin/lint-imports
 	DEBUG=true $(PY) manage.py check
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS)
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 var static

@@ -87,13 +87,13 @@ def _snapshot():
 def test_seed_demo_is_deterministic_and_realistic(settings):
     settings.DEBUG = True
     with transaction.atomic():
-        call_command("seed_demo", projects=300, seed=7, today=TODAY, stdout=StringIO())
+        call_command("seed_demo", projects=150, seed=7, today=TODAY, stdout=StringIO())
         first = _snapshot()
         transaction.set_rollback(True)
     out = StringIO()
-    call_command("seed_demo", projects=300, seed=7, today=TODAY, stdout=out)
+    call_command("seed_demo", projects=150, seed=7, today=TODAY, stdout=out)
     assert _snapshot() == first
-    assert "Portefeuille : 300 projets créés." in out.getvalue()
+    assert "Portefeuille : 150 projets créés." in out.getvalue()
 
     projects = Project.objects.all()
     years = set(projects.values_list("call__year", flat=True))
@@ -127,8 +127,8 @@ def test_seed_demo_twice_adds_nothing(settings, tmp_path):
     def counts():
         return {model.__name__: model.objects.count() for model in models}
 
-    call_command("seed_demo", projects=300, seed=7, today=TODAY, stdout=StringIO())
+    call_command("seed_demo", projects=150, seed=7, today=TODAY, stdout=StringIO())
     first = counts()
     assert first["TrancheRequest"] > 0 and first["Delegation"] > 0
-    call_command("seed_demo", projects=300, seed=7, today=TODAY, stdout=StringIO())
+    call_command("seed_demo", projects=150, seed=7, today=TODAY, stdout=StringIO())
     assert counts() == first

@@ -1,4 +1,4 @@
-"""`/api/v1/projects/` costs the same number of queries for 50 or 4,000 projects, and walking
+"""`/api/v1/projects/` costs the same number of queries for 50 or 800 projects, and walking
 the `next` links returns each published project exactly once, whatever the ordering."""
 
 from __future__ import annotations
@@ -40,16 +40,16 @@ def test_constant_queries_and_exhaustive_walk(client, reference):
     today = datetime.date(2026, 6, 1)
     seed_portfolio(projects=50, rng=random.Random(1), today=today)
     small = count_queries(client, "/api/v1/projects/?page_size=1000")
-    seed_portfolio(projects=4000, rng=random.Random(2), today=today)  # tops the portfolio up
-    assert Project.objects.count() >= 4000
+    seed_portfolio(projects=800, rng=random.Random(2), today=today)  # tops the portfolio up
+    assert Project.objects.count() >= 800
     large = count_queries(client, "/api/v1/projects/?page_size=1000")
     assert small == large, (small, large)
     assert large <= 6
 
     published = set(Project.objects.public().values_list("public_id", flat=True))
-    assert len(published) > 3500
-    # `year` has ~250 ties per value: the tie-breaker keeps the walk exact across page edges.
-    seen, urls = walk(client, "/api/v1/projects/?page_size=1000&ordering=-year")
+    assert len(published) > 600
+    # `year` has ~50 ties per value: the tie-breaker keeps the walk exact across page edges.
+    seen, urls = walk(client, "/api/v1/projects/?page_size=150&ordering=-year")
     assert len(seen) == len(set(seen)), "a project came back twice"
     assert set(seen) == published, "a published project was skipped"
     # The last page costs what the first one costs: no OFFSET, no cap on depth.

@@ -20,7 +20,7 @@ from demo.portfolio import seed_portfolio
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES_PER_RUN = 260  # 4 runs -> 1,040 requests
+EXAMPLES_PER_RUN = 260  # 4 runs (one test each) -> 1,040 requests
 
 
 @pytest.fixture
@@ -60,15 +60,17 @@ def run(schema, mode: GenerationMode, headers: dict, calls: list) -> None:
     check()
 
 
-def test_schemathesis_conformance(api_schema, expert_headers):
-    token = {"Authorization": expert_headers["HTTP_AUTHORIZATION"]}
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["valid", "invalid"])
+@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "token"])
+def test_schemathesis_conformance(api_schema, expert_headers, mode, signed_in):
+    """Four runs of 260 generated requests (valid and invalid, anonymous and with a token): more
+    than 1,000 requests in all, none answered 5xx, every operation reached by each run."""
+    headers = {"Authorization": expert_headers["HTTP_AUTHORIZATION"]} if signed_in else {}
     calls: list[tuple[str, int]] = []
-    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-        for headers in ({}, token):
-            run(api_schema, mode, headers, calls)
+    run(api_schema, mode, headers, calls)
     statuses = [status for _label, status in calls]
     print(f"schemathesis: {len(calls)} requests, statuses {sorted(set(statuses))}")
-    assert len(calls) >= 1000
+    assert len(calls) >= 250
     assert not [c for c in calls if c[1] >= 500]
     assert {label for label, _s in calls} == {
         "GET /api/v1/projects/",
@@ -77,4 +79,4 @@ def test_schemathesis_conformance(api_schema, expert_headers):
         "GET /api/v1/calls/",
         "GET /api/v1/tranches/",
     }
-    assert 200 in statuses and 400 in statuses
+    assert (200 if mode == GenerationMode.POSITIVE else 400) in statuses

@@ -50,7 +50,10 @@ def test_dry_run_shows_updates_and_writes_nothing(tmp_path, establishment_a, ins
             "row": 2,
             "public_id": alpha.public_id,
             "acronym": "ALPHA",
-            "changes": {"financement total": ["215\u202f630,00", "300\u202f000,00"], "numéro de tranche": ["2", "3"]},
+            "changes": {
+                "financement total": ["215\u202f630,00", "300\u202f000,00"],
+                "numéro de tranche": ["2", "3"],
+            },
         }
     ]
     assert dry.status == ImportRun.Status.DRY_RUN and dry.dry_run and dry.updated_count == 1
