@@ -338,6 +338,8 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 # One password-reset path for everyone, the rate-limited one of /portail/ (agents included).
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# The agents' sign-in form with French labels (Wagtail leaves the password field unlabelled).
+WAGTAILADMIN_USER_LOGIN_FORM = "workflows.desk.sign_in.AdminLoginForm"
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français"), ("en", "English")]
 
 REST_FRAMEWORK = {
