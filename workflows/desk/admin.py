@@ -426,7 +426,7 @@ class DelegationAdmin(ModelAdmin):
 
 
 class AgentsDeskGroup(ModelAdminGroup):
-    menu_label = _("Bureau des agents")
+    menu_label = _("Bureau")  # the sidebar cuts longer labels ("Bureau des ag…")
     menu_icon = "folder-open-inverse"
     menu_order = 150
     items = (ReviewQueueAdmin, ChangesQueueAdmin, DelegateQueueAdmin, LateMilestoneAdmin, DelegationAdmin)
