@@ -303,6 +303,8 @@ def cache_settings(url: str) -> dict:
 
 # Background work (legacy document imports): django-tasks with its database backend; a
 # `manage.py db_worker` process (Procfile `worker`, started by `make demo`) runs the queue.
+# Import dry runs nobody confirmed are removed (with their stored file) after this many hours.
+IMPORT_DRY_RUN_TTL_HOURS = env_int("IMPORT_DRY_RUN_TTL_HOURS", 48)
 TASKS = {
     "default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")},
 }
