@@ -109,6 +109,7 @@ def test_desk_tables_never_break_a_token(page, live_server, screenshot, axe, des
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="S'identifier").click()
     page.wait_for_url("**/admin/")
+    screenshot("accueil-agent")
     failures = []
     for width, height in SIZES:
         page.set_viewport_size({"width": width, "height": height})
