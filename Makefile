@@ -42,7 +42,7 @@ demo: venv
 	$(DEMO_ENV) $(PY) manage.py createcachetable
 	$(DEMO_ENV) $(PY) manage.py seed_demo --projects $(PROJECTS)
 	$(DEMO_ENV) $(PY) manage.py create_demo_users
-	# The background worker (legacy document imports) runs beside the server and stops with it.
+	# The background worker (project and legacy document imports) runs beside the server and stops with it.
 	$(DEMO_ENV) $(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000

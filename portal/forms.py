@@ -20,6 +20,16 @@ from workflows.models import Establishment, EvidenceType, Programme, ProjectStat
 
 
 class LoginForm(auth_forms.AuthenticationForm, DsfrBaseForm):
+    # Labelled here: DsfrBaseForm gives every unlabelled field its English name ("Username") before
+    # AuthenticationForm could take the user model's translated one.
+    username = auth_forms.UsernameField(
+        label=_("Nom d’utilisateur"), widget=forms.TextInput(attrs={"autofocus": True})
+    )
+    password = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
     error_messages = {
         "invalid_login": _(
             "Identifiant ou mot de passe incorrect. Après plusieurs échecs, la connexion est "

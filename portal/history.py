@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from formatting import format_euros
 from portal.selectors import is_agent_actor
+from workflows import audit_labels
 from workflows.models import AuditEvent
 
 SENTENCES = {
@@ -32,9 +33,10 @@ SENTENCES = {
     "declare_milestone": gettext_lazy("{actor} a déclaré le jalon {rank} atteint."),
     "verify_milestone": gettext_lazy("{actor} a vérifié le jalon {rank}."),
     "select_project": gettext_lazy("{actor} a enregistré la sélection du projet."),
+    "remove_evidence": gettext_lazy("{actor} a retiré un justificatif ({comment})."),
 }
 #: Actions whose comment is an attached file name (already in the sentence) rather than a message.
-COMMENT_IN_SENTENCE = {"attach_evidence", "add_to_delegation", "delegate", "mark_paid"}
+COMMENT_IN_SENTENCE = {"attach_evidence", "remove_evidence", "add_to_delegation", "delegate", "mark_paid"}
 
 
 @dataclass(frozen=True)
@@ -56,14 +58,14 @@ def actor_label(user) -> str:
 def describe(event: AuditEvent) -> HistoryLine:
     milestone = event.milestone or (event.tranche_request.milestone if event.tranche_request else None)
     amount = event.tranche_request.amount if event.tranche_request else None
-    template = SENTENCES.get(event.action, gettext_lazy("{actor} : action « {action} »."))
+    template = SENTENCES.get(event.action, gettext_lazy("{actor} : {action}."))
     text = str(template).format(
         actor=actor_label(event.actor),
         rank=milestone.rank if milestone else "",
         amount=format_euros(amount, places=2),
         comment=event.comment,
         delegation=event.delegation.reference if event.delegation else event.comment,
-        action=event.action,
+        action=audit_labels.action_label(event.action),
     )
     comment = "" if event.action in COMMENT_IN_SENTENCE else event.comment
     return HistoryLine(at=event.created_at, text=text, comment=comment, action=event.action)

@@ -43,6 +43,11 @@ urlpatterns = [
     ),
     path("demandes/<int:pk>/", requests.TrancheRequestDetailView.as_view(), name="request_detail"),
     path("demandes/<int:pk>/justificatifs/", requests.EvidenceUploadView.as_view(), name="request_upload"),
+    path(
+        "demandes/<int:pk>/justificatifs/<int:document>/retirer/",
+        requests.EvidenceRemoveView.as_view(),
+        name="request_remove_evidence",
+    ),
     path("demandes/<int:pk>/soumettre/", requests.SubmitView.as_view(), name="request_submit"),
     path("demandes/<int:pk>/repondre/", requests.ResubmitView.as_view(), name="request_resubmit"),
     path("demandes/<int:pk>/retirer/", requests.WithdrawView.as_view(), name="request_withdraw"),

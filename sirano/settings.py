@@ -310,6 +310,8 @@ def cache_settings(url: str) -> dict:
 
 # Background work (legacy document imports): django-tasks with its database backend; a
 # `manage.py db_worker` process (Procfile `worker`, started by `make demo`) runs the queue.
+# Import dry runs nobody confirmed are removed (with their stored file) after this many hours.
+IMPORT_DRY_RUN_TTL_HOURS = env_int("IMPORT_DRY_RUN_TTL_HOURS", 48)
 TASKS = {
     "default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")},
 }
@@ -345,6 +347,8 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 # One password-reset path for everyone, the rate-limited one of /portail/ (agents included).
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# The agents' sign-in form with French labels (Wagtail leaves the password field unlabelled).
+WAGTAILADMIN_USER_LOGIN_FORM = "agents.desk.sign_in.AdminLoginForm"
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français"), ("en", "English")]
 
 REST_FRAMEWORK = {

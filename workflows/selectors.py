@@ -22,6 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from workflows import audit_labels
 from workflows.models import (
     COMMITTED_STATES,
     AuditEvent,
@@ -298,7 +299,17 @@ def audit_timeline(tranche_request: TrancheRequest) -> QuerySet[AuditEvent]:
             Q(tranche_request=tranche_request)
             | Q(milestone_id=tranche_request.milestone_id, tranche_request__isnull=True)
         )
-        .select_related("actor")
+        .select_related(*audit_labels.EVENT_RELATED)
+        .prefetch_related(*audit_labels.EVENT_PREFETCH)
+        .order_by("created_at", "id")
+    )
+
+
+def delegation_timeline(delegation: Delegation) -> QuerySet[AuditEvent]:
+    """Everything that happened to a delegation and to the tranches in it, oldest first."""
+    return (
+        delegation.audit_events.select_related(*audit_labels.EVENT_RELATED)
+        .prefetch_related(*audit_labels.EVENT_PREFETCH)
         .order_by("created_at", "id")
     )
 

@@ -321,6 +321,60 @@ def attach_evidence(
     return document
 
 
+def remove_evidence(*, document: int, actor, at=None) -> None:
+    """Remove a wrong attachment from a request its establishment may still edit.
+
+    The audit record keeps the evidence type, file name and SHA-256 of what was removed; the file
+    itself is erased once the transaction commits (never before: a rollback keeps it).
+    """
+    at = at or timezone.now()
+    with transaction.atomic():
+        found = (
+            EvidenceDocument.objects.select_related("evidence_type")
+            .filter(pk=getattr(document, "pk", document))
+            .first()
+        )
+        if found is None:
+            raise ValidationError(_("Ce justificatif n'existe plus."))
+        request = _lock_request(found.tranche_request_id)
+        if not rules.is_establishment_member(request, actor):
+            raise PermissionDenied(_("Vous ne pouvez pas retirer de justificatif de cette demande."))
+        if request.status not in (TrancheStatus.DRAFT, TrancheStatus.CHANGES_REQUESTED):
+            raise ValidationError(
+                _(
+                    "Les justificatifs ne peuvent être retirés que d'une demande en brouillon ou en "
+                    "attente de compléments (la demande est « %(state)s »)."
+                )
+                % {"state": request.get_status_display()}
+            )
+        stored = found.file.name
+        storage = found.file.storage
+        _audit(
+            actor=actor,
+            action="remove_evidence",
+            at=at,
+            comment=f"{found.evidence_type.label} : {found.original_name}",
+            evidence_sha256=found.sha256,
+            project=request.milestone.project,
+            milestone=request.milestone,
+            tranche_request=request,
+            changes={
+                "document": {
+                    "old": {
+                        "name": found.original_name,
+                        "evidence_type": found.evidence_type.code,
+                        "size": found.size,
+                        "sha256": found.sha256,
+                        "uploaded_at": found.uploaded_at.isoformat(),
+                    },
+                    "new": None,
+                }
+            },
+        )
+        found.delete()
+        transaction.on_commit(lambda: storage.delete(stored))
+
+
 # Milestones
 
 

@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import IndexView
@@ -31,6 +33,26 @@ from workflows.models import (
 )
 
 VIEW_REQUESTS_PERM = "workflows.view_trancherequest"
+
+
+def keep_tokens(text) -> str:
+    """Escape `text`, keeping each hyphenated word on one line (« CLERMONT-FERRAND »,
+    « Auvergne-Rhône-Alpes »): browsers otherwise break after a hyphen in a narrow column."""
+    words = str(text).split(" ")
+    return format_html_join(
+        " ",
+        "{}",
+        ((format_html('<span class="sirano-token">{}</span>', w) if "-" in w else w,) for w in words),
+    )
+
+
+def state_tag(status: str, label) -> str:
+    """A coloured tag for a state (colours in agents/static/agents/desk.css)."""
+    return format_html('<span class="sirano-tag sirano-tag--{}">{}</span>', status, label)
+
+
+def amount(value) -> str:
+    return format_html('<span class="sirano-amount">{}</span>', format_euros(value, places=2))
 
 
 def admin_column(label):
@@ -151,7 +173,18 @@ class NoButtonHelper(ButtonHelper):
         return []
 
 
-class QueueIndexView(IndexView):
+class DeskIndexView(IndexView):
+    """Desk listings: how many filters are on (the filter panel folds above the table)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        active = [key for key in self.request.GET if key not in ("p", "q", "o")]
+        context["desk_active_filters"] = len(active)
+        context["desk_open_filters"] = bool(active)
+        return context
+
+
+class QueueIndexView(DeskIndexView):
     """Attaches each row's allowed actions (computed once, for this user) to the page's objects."""
 
     def get_context_data(self, **kwargs):
@@ -194,7 +227,6 @@ class RequestQueueAdmin(ModelAdmin):
         "request_label",
         "project_ledger",
         "establishment",
-        "region",
         "amount_display",
         "status_display",
         "age",
@@ -231,49 +263,54 @@ class RequestQueueAdmin(ModelAdmin):
                 _("Sélectionner %(request)s") % {"request": obj},
             )
         return format_html(
-            "{}<strong>{}</strong> {}<br>{} {} — {}",
+            '{}<strong class="sirano-id">{}</strong> {}<br><small class="sirano-sub" title="{}">{} {} · {}</small>',
             box,
             project.public_id,
-            project.acronym,
+            keep_tokens(project.acronym),
+            obj.milestone.label,
             _("tranche"),
             obj.milestone.rank,
-            obj.milestone.label,
+            Truncator(obj.milestone.label).chars(48),
         )
 
     @admin_column(_("Projet"))
     def project_ledger(self, obj):
         """Project status, tranches delegated before SIRANo and remaining amount (money selector)."""
+        project = obj.milestone.project
         return format_html(
-            "{}<br><small>{} : {}</small><br><small>{} : {}</small>",
-            obj.milestone.project.get_status_display(),
+            '{}<br><small class="sirano-sub">{}</small><br>{}<br><small class="sirano-sub">{} : {}</small>',
+            state_tag(project.status, project.get_status_display()),
+            _("reste à engager"),
+            amount(obj.project_remaining),
             _("tranches historiques"),
             obj.project_historical,
-            _("reste à engager"),
-            format_euros(obj.project_remaining, places=2),
         )
 
     @admin_column(_("Établissement"))
     def establishment(self, obj):
         est = obj.milestone.project.establishment
-        return format_html("{}<br><small>FINESS {}</small>", est.name, est.finess)
-
-    @admin_column(_("Région"))
-    def region(self, obj):
-        return obj.milestone.project.establishment.get_region_display()
+        return format_html(
+            '{}<br><small class="sirano-sub"><span class="sirano-id">FINESS {}</span> · {}</small>',
+            keep_tokens(est.name),
+            est.finess,
+            keep_tokens(est.get_region_display()),
+        )
 
     @admin_column(_("Montant"))
     def amount_display(self, obj):
-        return format_euros(obj.amount, places=2)
+        return amount(obj.amount)
 
     @admin_column(_("État"))
     def status_display(self, obj):
-        return obj.get_status_display()
+        return state_tag(obj.status, obj.get_status_display())
 
-    @admin_column(_("Dans cet état depuis"))
+    @admin_column(_("Depuis le"))
     def age(self, obj):
         days = (timezone.now() - obj.status_changed_at).days
         return format_html(
-            "{}<br><small>{} j</small>", timezone.localtime(obj.status_changed_at).strftime("%d/%m/%Y"), days
+            '<span class="sirano-id">{}</span><br><small class="sirano-sub">{}</small>',
+            timezone.localtime(obj.status_changed_at).strftime("%d/%m/%Y"),
+            ngettext("%(days)d jour", "%(days)d jours", days) % {"days": days},
         )
 
     @admin_column(_("Actions"))
@@ -307,7 +344,6 @@ class DelegateQueueAdmin(RequestQueueAdmin):
     list_display = (
         "request_label",
         "establishment",
-        "region",
         "amount_display",
         "delegation_display",
         "age",
@@ -322,10 +358,10 @@ class DelegateQueueAdmin(RequestQueueAdmin):
         if obj.delegation is None:
             return _("à déléguer")
         return format_html(
-            '<a href="{}">{}</a> ({})',
+            '<a class="sirano-id" href="{}">{}</a><br>{}',
             reverse("workflows_desk:delegation_detail", args=[obj.delegation_id]),
             obj.delegation.reference,
-            obj.delegation.get_status_display(),
+            state_tag(obj.delegation.status, obj.delegation.get_status_display()),
         )
 
 
@@ -334,6 +370,8 @@ class LateMilestoneAdmin(ModelAdmin):
     menu_label = _("Jalons en retard")
     menu_icon = "warning"
     menu_order = 400
+    index_view_class = DeskIndexView
+    index_template_name = "agents/desk/listing_index.html"
     permission_helper_class = ReadOnlyPermissionHelper
     button_helper_class = NoButtonHelper
     inspect_view_enabled = False
@@ -341,10 +379,9 @@ class LateMilestoneAdmin(ModelAdmin):
     list_display = (
         "project_label",
         "establishment",
-        "region",
         "milestone_label",
-        "planned_date",
-        "days_late",
+        "planned",
+        "late",
     )
     list_filter = (
         "project__call__programme",
@@ -360,40 +397,36 @@ class LateMilestoneAdmin(ModelAdmin):
 
     @admin_column(_("Projet"))
     def project_label(self, obj):
-        return format_html("<strong>{}</strong> {}", obj.project.public_id, obj.project.acronym)
-
-    @admin_column(_("Projet"))
-    def project_ledger(self, obj):
-        """Project status, tranches delegated before SIRANo and remaining amount (money selector)."""
         return format_html(
-            "{}<br><small>{} : {}</small><br><small>{} : {}</small>",
-            obj.milestone.project.get_status_display(),
-            _("tranches historiques"),
-            obj.project_historical,
-            _("reste à engager"),
-            format_euros(obj.project_remaining, places=2),
+            '<strong class="sirano-id">{}</strong> {}',
+            obj.project.public_id,
+            keep_tokens(obj.project.acronym),
         )
 
     @admin_column(_("Établissement"))
     def establishment(self, obj):
         est = obj.project.establishment
-        return format_html("{}<br><small>FINESS {}</small>", est.name, est.finess)
-
-    @admin_column(_("Région"))
-    def region(self, obj):
-        return obj.project.establishment.get_region_display()
+        return format_html(
+            '{}<br><small class="sirano-sub"><span class="sirano-id">FINESS {}</span> · {}</small>',
+            keep_tokens(est.name),
+            est.finess,
+            keep_tokens(est.get_region_display()),
+        )
 
     @admin_column(_("Jalon"))
     def milestone_label(self, obj):
-        return f"{obj.rank}. {obj.label}"
+        return format_html("{}. {}", obj.rank, keep_tokens(obj.label))
 
     @admin_column(_("Date prévue"))
     def planned(self, obj):
-        return obj.planned_date.strftime("%d/%m/%Y")
+        return format_html('<span class="sirano-id">{}</span>', obj.planned_date.strftime("%d/%m/%Y"))
 
-    @admin_column(_("Jours de retard"))
+    @admin_column(_("Retard"))
     def late(self, obj):
-        return obj.days_late
+        return format_html(
+            '<span class="sirano-amount">{}</span>',
+            ngettext("%(days)d jour", "%(days)d jours", obj.days_late) % {"days": obj.days_late},
+        )
 
 
 class DelegationAdmin(ModelAdmin):
@@ -403,30 +436,39 @@ class DelegationAdmin(ModelAdmin):
     menu_order = 500
     permission_helper_class = DelegationPermissionHelper
     button_helper_class = DelegationButtonHelper
+    index_view_class = DeskIndexView
     index_template_name = "agents/desk/delegation_index.html"
     inspect_view_enabled = False
-    list_display = ("reference", "circular", "status", "tranche_count", "total")
+    list_display = ("reference_display", "circular", "status_display", "tranche_count", "total")
     list_filter = ("status",)
     search_fields = ("reference",)
 
     def get_queryset(self, request):
         return selectors.delegations_with_totals()
 
+    @admin_column(_("Référence de la circulaire"))
+    def reference_display(self, obj):
+        return format_html('<span class="sirano-id">{}</span>', obj.reference)
+
     @admin_column(_("Date de la circulaire"))
     def circular(self, obj):
-        return obj.circular_date.strftime("%d/%m/%Y")
+        return format_html('<span class="sirano-id">{}</span>', obj.circular_date.strftime("%d/%m/%Y"))
+
+    @admin_column(_("État"))
+    def status_display(self, obj):
+        return state_tag(obj.status, obj.get_status_display())
 
     @admin_column(_("Tranches"))
     def tranche_count(self, obj):
-        return obj.n_tranches
+        return format_html('<span class="sirano-amount">{}</span>', obj.n_tranches)
 
     @admin_column(_("Montant total"))
     def total(self, obj):
-        return format_euros(obj.total_amount, places=2)
+        return amount(obj.total_amount)
 
 
 class AgentsDeskGroup(ModelAdminGroup):
-    menu_label = _("Bureau des agents")
+    menu_label = _("Bureau")  # the sidebar cuts longer labels ("Bureau des ag…")
     menu_icon = "folder-open-inverse"
     menu_order = 150
     items = (ReviewQueueAdmin, ChangesQueueAdmin, DelegateQueueAdmin, LateMilestoneAdmin, DelegationAdmin)

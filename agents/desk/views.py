@@ -260,9 +260,7 @@ def delegation_detail(request, pk: int):
             "is_draft": is_draft,
             "can_pay": delegation.status == DelegationStatus.ISSUED,
             "formats": EXPORT_FORMATS,
-            "timeline": delegation.audit_events.select_related(
-                "actor", "tranche_request__milestone__project"
-            ),
+            "timeline": selectors.delegation_timeline(delegation),
         },
     )
 

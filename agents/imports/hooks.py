@@ -17,6 +17,7 @@ def register_import_urls():
         path("imports/nouveau/", admin_views.import_upload, name="ingest_import_upload"),
         path("imports/<int:pk>/", admin_views.import_detail, name="ingest_import_detail"),
         path("imports/<int:pk>/confirmer/", admin_views.import_confirm, name="ingest_import_confirm"),
+        path("imports/<int:pk>/progression/", admin_views.import_progress, name="ingest_import_progress"),
     ]
 
 

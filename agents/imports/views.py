@@ -13,15 +13,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from workflows.ingest.headers import MappingError
-from workflows.ingest.readers import UnreadableFile
-from workflows.ingest.services import file_sha256, import_projects_file
+from workflows.ingest.headers import FIELDS
+from workflows.ingest.progress import ProgressFile
+from workflows.ingest.services import expire_dry_runs, file_sha256
+from workflows.ingest.tasks import CLAIM, progress_path, release_claim, run_project_import, upload_dir
 from workflows.models import ImportRun
 
 PERMISSION = "workflows.add_importrun"
@@ -36,12 +39,6 @@ def can_import(user) -> bool:
 def _require(user) -> None:
     if not can_import(user):
         raise PermissionDenied
-
-
-def upload_dir() -> Path:
-    path = Path(settings.PRIVATE_STORAGE_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 class UploadForm(forms.Form):
@@ -72,6 +69,8 @@ class UploadForm(forms.Form):
                 _("Extension « %(suffix)s » refusée : déposez un fichier .csv ou .xlsx.")
                 % {"suffix": suffix or "—"}
             )
+        if not upload.size:
+            raise forms.ValidationError(_("Le fichier est vide : rien à importer."))
         if upload.size > settings.MAX_UPLOAD_SIZE:
             raise forms.ValidationError(
                 _("Fichier trop volumineux (%(size)s Mo, maximum %(max)s Mo).")
@@ -95,42 +94,39 @@ def _store(upload) -> str:
 
 
 def import_upload(request):
-    """Step 1: upload; the dry run happens at once and leads to its preview."""
+    """Step 1: upload; the dry run is queued in the background and its page shows the progress.
+
+    A hidden one-time token makes a double submission (double click, back and resend) lead to
+    the same run instead of a second one.
+    """
     _require(request.user)
     form = UploadForm(request.POST or None, request.FILES or None)
+    submission = request.POST.get("submission", "")
+    if request.method == "POST" and submission:
+        already = ImportRun.objects.filter(run_by=request.user, report__submission=submission).first()
+        if already is not None:
+            return redirect("ingest_import_detail", pk=already.pk)
     if request.method == "POST" and form.is_valid():
+        expire_dry_runs()
         token = _store(form.cleaned_data["file"])
         mapping = form.cleaned_data.get("mapping")
         mapping_token = _store(mapping) if mapping else ""
         upload = {"file": token, "mapping": mapping_token, "format": form.cleaned_data["format"]}
-        stored = [upload_dir() / t for t in (token, mapping_token) if t]
-        try:
-            run, _outcome = import_projects_file(
-                path=upload_dir() / token,
-                actor=request.user,
-                fmt=upload["format"],
-                mapping_path=upload_dir() / mapping_token if mapping_token else None,
+        with transaction.atomic():
+            run = ImportRun.objects.create(
+                status=ImportRun.Status.QUEUED,
                 dry_run=True,
-                file_name=form.cleaned_data["file"].name,
-                context={"upload": upload},
+                file_name=form.cleaned_data["file"].name[:255],
+                run_by=request.user,
+                report={"upload": upload, "submission": submission[:64]},
             )
-        except (UnreadableFile, MappingError) as error:
-            _discard(stored)
-            form.add_error("mapping" if isinstance(error, MappingError) else "file", str(error))
-        except BaseException:
-            _discard(stored)  # a failed dry run keeps no file behind
-            raise
-        else:
-            return redirect("ingest_import_detail", pk=run.pk)
-    return TemplateResponse(request, "agents/imports/importrun_upload.html", {"form": form})
-
-
-def _discard(paths: list[Path]) -> None:
-    for path in paths:
-        path.unlink(missing_ok=True)
-
-
-CLAIM = "confirming"
+            transaction.on_commit(lambda: run_project_import.enqueue(run.pk))
+        return redirect("ingest_import_detail", pk=run.pk)
+    return TemplateResponse(
+        request,
+        "agents/imports/importrun_upload.html",
+        {"form": form, "submission": uuid.uuid4().hex},
+    )
 
 
 def _claim(pk: int) -> ImportRun | None:
@@ -148,15 +144,6 @@ def _claim(pk: int) -> ImportRun | None:
         dry.report = report
         dry.save(update_fields=["report"])
     return dry
-
-
-def _release(dry: ImportRun) -> None:
-    with transaction.atomic():
-        locked = ImportRun.objects.select_for_update().get(pk=dry.pk)
-        report = dict(locked.report or {})
-        report.pop(CLAIM, None)
-        locked.report = report
-        locked.save(update_fields=["report"])
 
 
 def _confirmed_by(run: ImportRun) -> ImportRun | None:
@@ -181,21 +168,31 @@ def import_detail(request, pk: int):
         "run": run,
         "report": report,
         "mappings": [
-            {"sheet": "" if name == "csv" else name, **mapping}
+            {
+                "sheet": "" if name == "csv" else name,
+                **mapping,
+                "labelled": [
+                    (header, capfirst(FIELDS.get(code, code)))
+                    for header, code in mapping.get("columns", {}).items()
+                ],
+            }
             for name, mapping in (report.get("mapping") or {}).items()
         ],
+        "creations": (report.get("creations") or [])[:SHOWN_ROWS],
         "rejected": (report.get("rejected") or [])[:SHOWN_ROWS],
         "updates": (report.get("updates") or [])[:SHOWN_ROWS],
         "shown_rows": SHOWN_ROWS,
         "confirmed": confirmed,
         "can_confirm": can_confirm,
+        "progress": _progress(run),
+        "confirming": bool(report.get(CLAIM)) and confirmed is not None,
     }
     return TemplateResponse(request, "agents/imports/importrun_detail.html", context)
 
 
 @require_POST
 def import_confirm(request, pk: int):
-    """Step 3: run the real import of the file the dry run showed (same bytes, same options)."""
+    """Step 3: queue the real import of the file the dry run showed (same bytes, same options)."""
     _require(request.user)
     dry = _claim(pk)
     if dry is None:
@@ -207,44 +204,47 @@ def import_confirm(request, pk: int):
     upload = (dry.report or {}).get("upload") or {}
     path = upload_dir() / upload.get("file", "missing")
     if not upload.get("file") or not path.exists() or file_sha256(path) != dry.file_sha256:
-        _release(dry)
+        release_claim(dry.pk)
         messages.error(
             request, _("Le fichier de la simulation n'est plus disponible : déposez-le à nouveau.")
         )
         return redirect("ingest_import_upload")
-    mapping_path = upload_dir() / upload["mapping"] if upload.get("mapping") else None
-    try:
-        run, outcome = import_projects_file(
-            path=path,
-            actor=request.user,
-            fmt=upload.get("format", "auto"),
-            mapping_path=mapping_path,
+    with transaction.atomic():
+        run = ImportRun.objects.create(
+            status=ImportRun.Status.QUEUED,
+            dry_run=False,
             file_name=dry.file_name,
-            context={"confirmed_from": dry.pk},
+            run_by=request.user,
+            report={"upload": upload, "confirmed_from": dry.pk},
         )
-    except (UnreadableFile, MappingError) as error:
-        _release(dry)
-        messages.error(request, str(error))
-        return redirect("ingest_import_detail", pk=dry.pk)
-    except BaseException:
-        _release(dry)
-        raise
-    path.unlink(missing_ok=True)
-    if mapping_path:
-        mapping_path.unlink(missing_ok=True)
-    messages.success(
-        request,
-        _(
-            "Import terminé : %(created)s créés, %(updated)s mis à jour, %(unchanged)s inchangés, %(rejected)s rejetés."
-        )
-        % {
-            "created": outcome.created,
-            "updated": outcome.updated,
-            "unchanged": outcome.unchanged,
-            "rejected": len(outcome.rejected),
-        },
-    )
+        transaction.on_commit(lambda: run_project_import.enqueue(run.pk))
     return redirect("ingest_import_detail", pk=run.pk)
+
+
+@require_GET
+def import_progress(request, pk: int):
+    """Where a background run is, for the page that polls it (JSON)."""
+    _require(request.user)
+    run = get_object_or_404(ImportRun, pk=pk)
+    return JsonResponse(_progress(run))
+
+
+def _progress(run: ImportRun) -> dict:
+    working = run.status in (ImportRun.Status.QUEUED, ImportRun.Status.RUNNING)
+    if working:
+        read = ProgressFile.read(progress_path(run.pk))
+        done, total = read.get("done") or 0, read.get("total")
+    else:
+        done, total = run.processed, run.total
+    percent = min(100, done * 100 // total) if total else (0 if working else 100)
+    return {
+        "status": run.status,
+        "status_label": run.get_status_display(),
+        "done": done,
+        "total": total,
+        "percent": percent,
+        "finished": not working,
+    }
 
 
 def import_history(request):

@@ -6,7 +6,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from django_fsm import can_proceed
@@ -59,8 +61,10 @@ class TrancheRequestPageMixin(PortalMixin):
             can_withdraw=can_act and status in WITHDRAWABLE_STATES,
         )
         if context["is_editable"]:
-            context.setdefault("upload_form", EvidenceUploadForm(milestone=milestone))
+            # One upload form per page: a draft has its own; an answer to a change request carries
+            # its files with the answer (ChangesAnswerForm), so the page shows that one only.
             if status == TrancheStatus.DRAFT:
+                context.setdefault("upload_form", EvidenceUploadForm(milestone=milestone))
                 context.setdefault("submit_form", SubmitForm())
             else:
                 context.setdefault("answer_form", ChangesAnswerForm(milestone=milestone))
@@ -138,6 +142,30 @@ class EvidenceUploadView(TrancheRequestActionView):
             self.request, _("Justificatif « %(name)s » déposé.") % {"name": document.original_name}
         )
         return redirect("portal:request_detail", pk=self.tranche_request.pk)
+
+
+class EvidenceRemoveView(TrancheRequestActionView):
+    """Remove one attachment of this request (POST only; another request's document is a 404)."""
+
+    form_class = None
+    context_form_name = "remove_form"
+
+    def post(self, request, *args, **kwargs):
+        tranche_request = self.get_tranche_request()
+        self.check_can_act(tranche_request.milestone.project)
+        document = next((d for d in tranche_request.documents.all() if d.pk == kwargs["document"]), None)
+        if document is None:
+            raise Http404
+        try:
+            services.remove_evidence(document=document.pk, actor=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request, _("Justificatif « %(name)s » retiré.") % {"name": document.original_name}
+            )
+        return redirect(f"{reverse('portal:request_detail', args=[tranche_request.pk])}#justificatifs")
 
 
 class SubmitView(TrancheRequestActionView):

@@ -28,6 +28,7 @@ EXPECTED = {
     "milestone_declare": (200, 404, 403),
     "request_detail": (200, 404, 200),
     "request_upload": (302, 404, 302),
+    "request_remove_evidence": (302, 404, 302),
     "request_submit": (302, 404, 302),
     "request_resubmit": (302, 404, 302),
     "request_withdraw": (200, 404, 403),
@@ -40,6 +41,7 @@ EXPECTED = {
 WRITE_ROUTES = {
     "milestone_declare",
     "request_upload",
+    "request_remove_evidence",
     "request_submit",
     "request_resubmit",
     "request_withdraw",
@@ -74,6 +76,8 @@ def kwargs_for(name: str, pattern: URLPattern, objects: dict) -> dict:
         return {"public_id": objects["project"].public_id, "rank": objects["milestone"].rank}
     if wanted == {"uidb64", "token"}:
         return {"uidb64": "MQ", "token": "set-password"}
+    if wanted == {"pk", "document"}:
+        return {"pk": objects["request"].pk, "document": objects["document"].pk}
     if wanted == {"pk"} and name.startswith("request_"):
         return {"pk": objects["request"].pk}
     if wanted == {"pk"} and name.startswith("document_"):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 
 from formatting import format_number
 
@@ -43,3 +45,34 @@ class ProgressBar:
     def close(self) -> None:
         if self.active:
             self.stream.write("", ending="\n")
+
+
+class ProgressFile:
+    """Progress of a background import, for the page that polls it.
+
+    The import runs in one transaction (a dry run is rolled back), so its own rows cannot tell
+    other connections how far it is: a small JSON file beside the uploaded file does, rewritten
+    at most every 1 % of the rows and every half second.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.last_step = -1
+        self.last_at = 0.0
+
+    def __call__(self, done: int, total: int | None) -> None:
+        step = done * 100 // total if total else done // 1000
+        now = time.monotonic()
+        if (step == self.last_step and (done != total)) or (now - self.last_at < 0.5 and done != total):
+            return
+        self.last_step, self.last_at = step, now
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(json.dumps({"done": done, "total": total}))
+        temporary.replace(self.path)
+
+    @staticmethod
+    def read(path: Path) -> dict:
+        try:
+            return json.loads(path.read_text())
+        except (OSError, ValueError):
+            return {"done": 0, "total": None}

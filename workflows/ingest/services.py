@@ -8,6 +8,7 @@ Writes are batched (bulk inserts) so 40,000 rows stay well under a minute.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,10 +41,10 @@ from workflows.reference import ensure_reference_data, get_or_create_call
 from workflows.search import index as search_index
 from workflows.text import normalise_name
 
-from .headers import load_override
+from .headers import MappingError, load_override
 from .normalise import EstablishmentIndex, NewEstablishment
 from .pipeline import PlannedRow, RowParser, detect_format, open_plans, where
-from .readers import open_source
+from .readers import UnreadableFile, open_source
 
 BATCH_SIZE = 500
 
@@ -59,6 +61,10 @@ DIFF_LABELS = {
 }
 
 
+#: Created rows listed in the report (the preview shows them row by row; the counts stay exact).
+CREATIONS_KEPT = 500
+
+
 @dataclass
 class Outcome:
     """Counts and report of one run, as stored on ImportRun.report and written by `--report`."""
@@ -68,11 +74,15 @@ class Outcome:
     unchanged: int = 0
     rejected: list[dict] = field(default_factory=list)
     updates: list[dict] = field(default_factory=list)
+    #: the first CREATIONS_KEPT projects created (row, identifier, acronym, establishment, amount)
+    creations: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     new_establishments: list[dict] = field(default_factory=list)
     #: historical tranches the file asked for that the ledger refused (lower k, request pending…)
     conflicts: list[dict] = field(default_factory=list)
     historical_tranches: int = 0
+    processed: int = 0
+    total: int | None = None
     mapping: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     format: str = ""
@@ -99,6 +109,7 @@ class Outcome:
             "source": self.source,
             "mapping": self.mapping,
             "updates": self.updates,
+            "creations": self.creations,
             "new_establishments": self.new_establishments,
             "historical_tranches": self.historical_tranches,
             "conflicts": self.conflicts,
@@ -111,6 +122,42 @@ class Outcome:
 
 class _DryRunDone(Exception):
     """Raised at the end of a dry run to roll every write back."""
+
+
+def upload_dir() -> Path:
+    """Uploaded files wait here (private, never web-served) until confirmed or expired."""
+    path = Path(settings.PRIVATE_STORAGE_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def expire_dry_runs(*, now=None) -> int:
+    """Dry runs nobody confirmed within `IMPORT_DRY_RUN_TTL_HOURS`: their stored upload is erased
+    and the run leaves the history (it wrote nothing). Returns how many were removed.
+
+    Called before each new upload and by `manage.py expire_import_dry_runs` (cron).
+    """
+    now = now or timezone.now()
+    limit = now - datetime.timedelta(hours=settings.IMPORT_DRY_RUN_TTL_HOURS)
+    confirmed = set(
+        ImportRun.objects.filter(report__has_key="confirmed_from").values_list(
+            "report__confirmed_from", flat=True
+        )
+    )
+    expired = (
+        ImportRun.objects.filter(status=ImportRun.Status.DRY_RUN, started_at__lt=limit)
+        .exclude(pk__in=[pk for pk in confirmed if isinstance(pk, int)])
+        .exclude(report__has_key="confirming")
+    )
+    removed = 0
+    for run in expired:
+        upload = (run.report or {}).get("upload") or {}
+        for name in (upload.get("file"), upload.get("mapping")):
+            if name:
+                (upload_dir() / Path(name).name).unlink(missing_ok=True)
+        run.delete()
+        removed += 1
+    return removed
 
 
 def file_sha256(path: Path) -> str:
@@ -132,23 +179,43 @@ def import_projects_file(
     progress: Callable[[int, int | None], None] | None = None,
     batch_size: int = BATCH_SIZE,
     context: dict | None = None,
+    run: ImportRun | None = None,
 ) -> tuple[ImportRun, Outcome]:
     """Import one open-data or legacy file; returns the ImportRun and its outcome.
 
     Raises `UnreadableFile` / `MappingError` (French message) when the file or the mapping
-    cannot be read at all; nothing is written then.
+    cannot be read at all; nothing is written then. `run` is a queued run created beforehand (a
+    background import): it receives the result instead of a new row.
     """
     path = Path(path)
     file_name = file_name or path.name
-    override = load_override(mapping_path)
-    source = open_source(path)
+    queued = run
+    try:
+        override = load_override(mapping_path)
+        source = open_source(path)
+    except (UnreadableFile, MappingError) as error:
+        if queued is not None:
+            outcome = Outcome(context=dict(context or {}), error=str(error))
+            _finish(queued, outcome, ImportRun.Status.FAILED)
+        raise
     sha = file_sha256(path)
     outcome = Outcome(source=source.describe(), context=dict(context or {}))
     run_fields = {"file_name": file_name[:255], "file_sha256": sha, "dry_run": dry_run, "run_by": actor}
+
+    def _record(status: str) -> ImportRun:
+        """The run that keeps the result: the queued one, or a new row."""
+        if queued is None:
+            return ImportRun.objects.create(status=status, **run_fields)
+        for name, value in run_fields.items():
+            setattr(queued, name, value)
+        queued.status = status
+        return queued
+
     try:
         with transaction.atomic():
             ensure_reference_data()
-            run = ImportRun.objects.create(status=ImportRun.Status.RUNNING, **run_fields)
+            run = _record(ImportRun.Status.RUNNING)
+            run.save()
             _run(run, source, outcome, override=override, fmt=fmt, progress=progress, batch_size=batch_size)
             if dry_run:
                 raise _DryRunDone
@@ -160,7 +227,7 @@ def import_projects_file(
             bump_on_commit()
             analyze_portfolio_tables()
     except _DryRunDone:
-        run = ImportRun.objects.create(status=ImportRun.Status.DRY_RUN, **run_fields)
+        run = _record(ImportRun.Status.DRY_RUN)
         _finish(run, outcome, ImportRun.Status.DRY_RUN)
     except Exception as error:
         # Everything was rolled back: the run created, updated and rejected nothing.
@@ -168,7 +235,7 @@ def import_projects_file(
         outcome.created = outcome.updated = outcome.unchanged = 0
         outcome.rejected, outcome.updates, outcome.new_establishments = [], [], []
         outcome.conflicts, outcome.historical_tranches = [], 0
-        run = ImportRun.objects.create(status=ImportRun.Status.FAILED, **run_fields)
+        run = _record(ImportRun.Status.FAILED)
         _finish(run, outcome, ImportRun.Status.FAILED)
         raise
     finally:
@@ -184,6 +251,8 @@ def _finish(run: ImportRun, outcome: Outcome, status: str) -> None:
     run.unchanged_count = outcome.unchanged
     run.rejected_count = len(outcome.rejected)
     run.warning_count = len(outcome.warnings)
+    run.processed = outcome.processed
+    run.total = outcome.total
     run.mapping = outcome.mapping
     run.report = outcome.as_report(run)
     run.finished_at = timezone.now()
@@ -222,6 +291,7 @@ def _run(run, source, outcome: Outcome, *, override, fmt, progress, batch_size) 
                 continue
             writer.add(planned)
     writer.flush()
+    outcome.processed = outcome.total = done  # the estimate counted the header too
     if progress is not None:
         progress(total or done, total or done)
 
@@ -464,8 +534,22 @@ class Writer:
         # bulk inserts send no signal: the new projects join the search index here.
         search_index.refresh_projects(project.pk for project in projects)
         self.outcome.created += len(projects)
+        room = CREATIONS_KEPT - len(self.outcome.creations)
         for project, (_same, row) in zip(projects, pairs, strict=True):
             project._planned_row = row
+            if room > 0:
+                room -= 1
+                entry = {
+                    "row": row.row,
+                    "public_id": project.public_id,
+                    "acronym": project.acronym,
+                    "title": project.title,
+                    "establishment": row.establishment.name if row.establishment else "",
+                    "amount": _display(project.award_amount),
+                }
+                if row.sheet:
+                    entry["sheet"] = row.sheet
+                self.outcome.creations.append(entry)
         return projects
 
     def _registrations(self, rows: list[PlannedRow]) -> dict[str, int]:

@@ -10,6 +10,7 @@ class ImportRun(models.Model):
     """One execution of the ingestion pipeline, dry run or real, with its full report."""
 
     class Status(models.TextChoices):
+        QUEUED = "queued", _("en attente")
         RUNNING = "running", _("en cours")
         DONE = "done", _("terminé")
         DRY_RUN = "dry_run", _("simulation")
@@ -25,6 +26,9 @@ class ImportRun(models.Model):
     unchanged_count = models.PositiveIntegerField(_("inchangés"), default=0)
     rejected_count = models.PositiveIntegerField(_("rejetés"), default=0)
     warning_count = models.PositiveIntegerField(_("avertissements"), default=0)
+    #: rows read so far and in all (the page polls them while a background run works)
+    processed = models.PositiveIntegerField(_("lignes lues"), default=0)
+    total = models.PositiveIntegerField(_("lignes au total"), null=True, blank=True)
     mapping = models.JSONField(_("correspondance des colonnes"), default=dict, blank=True)
     report = models.JSONField(_("rapport"), default=dict, blank=True)
     run_by = models.ForeignKey(

@@ -23,9 +23,11 @@ def upload(tmp_path, establishment_a):
     return path
 
 
-def test_agent_uploads_previews_and_confirms(client, instructing_agent, upload):
+def test_agent_uploads_previews_and_confirms(
+    client, instructing_agent, upload, django_capture_on_commit_callbacks
+):
     client.force_login(instructing_agent)
-    with upload.open("rb") as handle:
+    with upload.open("rb") as handle, django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("ingest_import_upload"), {"file": handle, "format": "auto"})
     dry = ImportRun.objects.get()
     assert response.status_code == 302 and response.url == reverse("ingest_import_detail", args=[dry.pk])
@@ -35,8 +37,14 @@ def test_agent_uploads_previews_and_confirms(client, instructing_agent, upload):
     assert "Simulation : rien n'a encore été écrit" in page
     assert "Ligne 4, colonne « financement_total » : montant « -1 » négatif." in page
     assert "appel_a_projets" in page and "Confirmer l'import" in page
+    # The mapping names the fields in French, never by their code.
+    assert "Appel à projets (programme)" in page and "Nom du porteur" in page
+    assert ">call<" not in page and ">pi_last_name<" not in page
+    # Row by row: what will be created.
+    assert "Projets qui seront créés" in page and "BETA" in page
 
-    response = client.post(reverse("ingest_import_confirm", args=[dry.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("ingest_import_confirm", args=[dry.pk]))
     real = ImportRun.objects.get(status=ImportRun.Status.DONE)
     assert response.url == reverse("ingest_import_detail", args=[real.pk])
     assert (real.created_count, real.rejected_count, real.run_by) == (2, 1, instructing_agent)
@@ -48,13 +56,15 @@ def test_agent_uploads_previews_and_confirms(client, instructing_agent, upload):
     assert "projets.csv" in history and "simulation" in history and "terminé" in history
 
 
-def test_dry_run_page_shows_old_and_new_values(client, instructing_agent, upload, tmp_path):
+def test_dry_run_page_shows_old_and_new_values(
+    client, instructing_agent, upload, tmp_path, django_capture_on_commit_callbacks
+):
     from workflows.ingest.services import import_projects_file
 
     import_projects_file(path=upload)
     changed = write_csv(tmp_path / "v2.csv", [OPENDATA_HEADER, opendata_row(titre="Nouveau titre")])
     client.force_login(instructing_agent)
-    with changed.open("rb") as handle:
+    with changed.open("rb") as handle, django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("ingest_import_upload"), {"file": handle, "format": "opendata"})
     page = client.get(response.url).content.decode()
     assert "Mises à jour (avant → après)" in page
@@ -112,3 +122,76 @@ def test_history_query_count_is_flat(client, instructing_agent):
             assert client.get(reverse("ingest_import_history")).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] and counts[0] <= 20
+
+
+def test_import_runs_in_the_background_with_progress(
+    client, instructing_agent, upload, django_capture_on_commit_callbacks
+):
+    """The upload returns at once with a queued run; the page shows progress until the worker ends."""
+    client.force_login(instructing_agent)
+    with upload.open("rb") as handle:
+        response = client.post(reverse("ingest_import_upload"), {"file": handle, "format": "auto"})
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.Status.QUEUED and not Project.objects.exists()
+    page = client.get(response.url).content.decode()
+    assert 'id="import-progress"' in page and "<progress" in page
+    progress = client.get(reverse("ingest_import_progress", args=[run.pk])).json()
+    assert progress["finished"] is False and progress["status"] == "queued"
+    from workflows.ingest.tasks import run_project_import
+
+    run_project_import.call(run.pk)  # what the db_worker does
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.DRY_RUN and (run.processed, run.total) == (3, 3)
+    progress = client.get(reverse("ingest_import_progress", args=[run.pk])).json()
+    assert progress == {**progress, "finished": True, "percent": 100, "done": 3, "total": 3}
+    page = client.get(response.url).content.decode()
+    assert 'id="import-progress"' not in page and "Confirmer l'import" in page
+
+
+def test_double_submission_leads_to_one_run(client, instructing_agent, upload):
+    client.force_login(instructing_agent)
+    for _attempt in range(2):
+        with upload.open("rb") as handle:
+            client.post(
+                reverse("ingest_import_upload"), {"file": handle, "format": "auto", "submission": "abc123"}
+            )
+    assert ImportRun.objects.count() == 1
+    page = client.get(reverse("ingest_import_upload")).content.decode()
+    assert 'name="submission"' in page and 'data-controller="w-progress"' in page
+
+
+def test_double_confirmation_queues_one_import(
+    client, instructing_agent, upload, django_capture_on_commit_callbacks
+):
+    client.force_login(instructing_agent)
+    with upload.open("rb") as handle, django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("ingest_import_upload"), {"file": handle, "format": "auto"})
+    dry = ImportRun.objects.get()
+    client.post(reverse("ingest_import_confirm", args=[dry.pk]))
+    client.post(reverse("ingest_import_confirm", args=[dry.pk]))
+    assert ImportRun.objects.filter(dry_run=False).count() == 1
+
+
+def test_expired_dry_runs_are_removed_with_their_file(
+    client, instructing_agent, upload, settings, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from workflows.ingest.services import upload_dir
+
+    client.force_login(instructing_agent)
+    with upload.open("rb") as handle, django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("ingest_import_upload"), {"file": handle, "format": "auto"})
+    dry = ImportRun.objects.get()
+    stored = upload_dir() / dry.report["upload"]["file"]
+    assert stored.exists()
+    call_command("expire_import_dry_runs")
+    assert ImportRun.objects.filter(pk=dry.pk).exists()  # still fresh
+    ImportRun.objects.filter(pk=dry.pk).update(
+        started_at=timezone.now() - datetime.timedelta(hours=settings.IMPORT_DRY_RUN_TTL_HOURS + 1)
+    )
+    call_command("expire_import_dry_runs")
+    assert not ImportRun.objects.filter(pk=dry.pk).exists() and not stored.exists()

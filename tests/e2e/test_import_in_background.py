@@ -1,0 +1,96 @@
+"""Browser journey of a long project import (issue 16): the agent uploads a file, the page comes
+back at once and shows the progress while a django-tasks worker runs the dry run, then the
+row-by-row preview; the confirmation runs in the background too and ends on its summary.
+
+The worker is django-tasks' own `db_worker` loop, in a thread of the test process, on the
+database backend (as the Procfile's `worker`). PostgreSQL only: on SQLite's in-memory test
+database a second thread would not see the live server's data.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django_tasks_db.management.commands.db_worker import Worker
+from playwright.sync_api import expect
+
+from tests.factories import UserFactory
+from tests.workflows.ingest.builders import OPENDATA_HEADER, opendata_row, write_csv
+from workflows.models import ImportRun, Project
+from workflows.roles import Role
+
+ROWS = 600  # several progress steps; bench/ measures the speed of large files
+
+
+@pytest.fixture
+def worker(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    loop = Worker(
+        queue_names=["default"],
+        interval=0.2,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="e2e-import-worker",
+    )
+    thread = threading.Thread(target=loop.run, daemon=True)
+    thread.start()
+    yield loop
+    loop.running = False
+    thread.join(timeout=30)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_import_runs_in_background_with_progress(page, live_server, screenshot, tmp_path, reference, worker):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (a worker thread cannot share SQLite's in-memory database)")
+    UserFactory(username="instructeur-import", roles=[Role.INSTRUCTING_AGENT])
+    rows = [OPENDATA_HEADER] + [
+        opendata_row(acronyme=f"E2E{i:05d}", titre=f"Projet importé n° {i}") for i in range(ROWS)
+    ]
+    path = write_csv(tmp_path / "projets-long.csv", rows)
+
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto("/admin/login/")
+    page.fill("#id_username", "instructeur-import")
+    page.fill("#id_password", "sirano-test-pw")
+    page.get_by_role("button", name="S'identifier").click()
+    page.wait_for_url("**/admin/")
+    page.goto("/admin/imports/nouveau/")
+    page.set_input_files("#id_file", str(path))
+    button = page.get_by_role("button", name="Lancer la simulation")
+    button.click()
+    # The page answers before the work is done, and shows where it is.
+    page.wait_for_url("**/admin/imports/*/")
+    expect(page.locator("#import-progress")).to_be_visible()
+    screenshot("simulation-en-cours")
+    seen = set()
+    for _tick in range(1500):
+        if page.locator("#import-progress").count() == 0:
+            break
+        value = page.locator("#import-progress-bar").get_attribute("value")
+        if value is not None:
+            seen.add(int(float(value)))
+        page.wait_for_timeout(200)
+    assert len(seen) >= 2, seen  # the bar moved while the worker read the file
+    expect(page.get_by_text("Projets qui seront créés")).to_be_visible()
+    expect(page.get_by_text("E2E00000")).to_be_visible()
+    screenshot("apercu-ligne-par-ligne")
+    assert not Project.objects.filter(acronym__startswith="E2E").exists()
+
+    page.get_by_role("button", name="Confirmer l'import").click()
+    page.wait_for_url("**/admin/imports/*/")
+    for _tick in range(1500):
+        if page.locator("#import-progress").count() == 0:
+            break
+        page.wait_for_timeout(200)
+    expect(page.get_by_text("Projets créés")).to_be_visible()
+    screenshot("import-termine")
+    real = ImportRun.objects.get(dry_run=False)
+    assert real.status == ImportRun.Status.DONE and real.created_count == ROWS
+    assert Project.objects.filter(acronym__startswith="E2E").count() == ROWS

@@ -1,0 +1,75 @@
+"""Background runs of the project import (django-tasks; `manage.py db_worker` executes them).
+
+The admin creates a queued `ImportRun` and enqueues it; the page polls its progress and shows
+the result when done. A 40,000-row file no longer runs inside a web request.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.db import transaction
+from django_tasks import task
+
+from workflows.models import ImportRun
+
+from .headers import MappingError
+from .progress import ProgressFile
+from .readers import UnreadableFile
+from .services import import_projects_file, upload_dir
+
+#: report key set on a dry run while its confirmation is queued or running (one confirmation only)
+CLAIM = "confirming"
+
+
+def release_claim(dry_pk: int) -> None:
+    """A confirmation failed: the dry run may be confirmed again."""
+    with transaction.atomic():
+        locked = ImportRun.objects.select_for_update().filter(pk=dry_pk).first()
+        if locked is None:
+            return
+        report = dict(locked.report or {})
+        report.pop(CLAIM, None)
+        locked.report = report
+        locked.save(update_fields=["report"])
+
+
+def progress_path(run_id: int) -> Path:
+    return upload_dir() / f"progress-{run_id}.json"
+
+
+@task()
+def run_project_import(run_id: int) -> dict:
+    """Run the dry run or the confirmed import of a queued run, with its stored upload."""
+    run = ImportRun.objects.select_related("run_by").get(pk=run_id, status=ImportRun.Status.QUEUED)
+    upload = (run.report or {}).get("upload") or {}
+    context = dict(run.report or {})
+    path = upload_dir() / upload.get("file", "missing")
+    mapping = upload_dir() / upload["mapping"] if upload.get("mapping") else None
+    progress = ProgressFile(progress_path(run.pk))
+    try:
+        import_projects_file(
+            path=path,
+            actor=run.run_by,
+            fmt=upload.get("format", "auto"),
+            mapping_path=mapping,
+            dry_run=run.dry_run,
+            file_name=run.file_name,
+            progress=progress,
+            context=context,
+            run=run,
+        )
+    except (UnreadableFile, MappingError):
+        pass  # recorded on the run as failed, with its French reason
+    finally:
+        progress_path(run.pk).unlink(missing_ok=True)
+        confirmed_from = context.get("confirmed_from")
+        if confirmed_from and run.status != ImportRun.Status.DONE:
+            release_claim(confirmed_from)  # the file stays: the agent may confirm again
+        elif run.status == ImportRun.Status.DONE or (run.dry_run and run.status == ImportRun.Status.FAILED):
+            # Imported, or a dry run that could not read it: the stored upload has served.
+            path.unlink(missing_ok=True)
+            if mapping:
+                mapping.unlink(missing_ok=True)
+    run.refresh_from_db()
+    return {"status": run.status, "processed": run.processed, "total": run.total}
