@@ -14,9 +14,9 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from agents.imports import views as admin_views
-from agents.imports.views import upload_dir
 from tests.workflows.ingest.builders import OPENDATA_HEADER, opendata_row, write_csv
+from workflows.ingest import tasks as import_tasks
+from workflows.ingest.tasks import upload_dir
 from workflows.models import ImportRun, Project
 
 NUL_URLS = [
@@ -76,33 +76,36 @@ def test_command_line_says_why_in_french(tmp_path, reference, case):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", list(BAD_FILES))
-def test_admin_upload_says_why_and_keeps_no_file(client, instructing_agent, tmp_path, case):
+def test_admin_upload_says_why_and_keeps_no_file(
+    client, instructing_agent, tmp_path, case, django_capture_on_commit_callbacks
+):
+    """The dry run runs in the background: its page says why in French, no file stays behind."""
     build, message = BAD_FILES[case]
     client.force_login(instructing_agent)
-    with build(tmp_path).open("rb") as handle:
-        response = client.post(reverse("ingest_import_upload"), {"file": handle, "format": "auto"})
+    with django_capture_on_commit_callbacks(execute=True), build(tmp_path).open("rb") as handle:
+        queued = client.post(reverse("ingest_import_upload"), {"file": handle, "format": "auto"})
+    response = client.get(queued.url)  # the run's page, once the background dry run has ended
     assert response.status_code == 200
     assert message in response.content.decode()
-    assert not ImportRun.objects.exists() and not Project.objects.exists()
+    assert ImportRun.objects.get().status == ImportRun.Status.FAILED and not Project.objects.exists()
     assert list(upload_dir().iterdir()) == []
 
 
 @pytest.mark.django_db
-def test_a_dry_run_that_fails_keeps_no_file(client, instructing_agent, tmp_path, monkeypatch):
-    """Whatever the failure, the uploaded copy is removed."""
+def test_a_dry_run_that_fails_keeps_no_file(
+    client, instructing_agent, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Whatever the failure, the uploaded copy is removed and the run stops waiting."""
 
     def broken(**kwargs):
         raise RuntimeError("panne")
 
-    monkeypatch.setattr(admin_views, "import_projects_file", broken)
-    client.raise_request_exception = False
+    monkeypatch.setattr(import_tasks, "import_projects_file", broken)
     client.force_login(instructing_agent)
     path = write_csv(tmp_path / "ok.csv", [OPENDATA_HEADER, opendata_row()])
-    with path.open("rb") as handle:
-        assert (
-            client.post(reverse("ingest_import_upload"), {"file": handle, "format": "auto"}).status_code
-            == 500
-        )
+    with django_capture_on_commit_callbacks(execute=True), path.open("rb") as handle:
+        client.post(reverse("ingest_import_upload"), {"file": handle, "format": "auto"})
+    assert ImportRun.objects.get().status == ImportRun.Status.FAILED
     assert list(upload_dir().iterdir()) == []
 
 

@@ -61,13 +61,20 @@ def run_project_import(run_id: int) -> dict:
         )
     except (UnreadableFile, MappingError):
         pass  # recorded on the run as failed, with its French reason
+    except Exception:
+        # An unexpected failure: the run's page stops waiting, the worker logs the traceback.
+        ImportRun.objects.filter(pk=run.pk).exclude(status=ImportRun.Status.DONE).update(
+            status=ImportRun.Status.FAILED
+        )
+        run.status = ImportRun.Status.FAILED
+        raise
     finally:
         progress_path(run.pk).unlink(missing_ok=True)
         confirmed_from = context.get("confirmed_from")
         if confirmed_from and run.status != ImportRun.Status.DONE:
             release_claim(confirmed_from)  # the file stays: the agent may confirm again
-        elif run.status == ImportRun.Status.DONE or (run.dry_run and run.status == ImportRun.Status.FAILED):
-            # Imported, or a dry run that could not read it: the stored upload has served.
+        elif run.status == ImportRun.Status.DONE or (run.dry_run and run.status != ImportRun.Status.DRY_RUN):
+            # Imported, or a dry run that did not finish: the stored upload has served.
             path.unlink(missing_ok=True)
             if mapping:
                 mapping.unlink(missing_ok=True)
