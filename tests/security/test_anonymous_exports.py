@@ -74,3 +74,9 @@ def test_a_burst_is_throttled_per_client(client, project_a, url):
     # Another client still downloads; the directory page itself is not limited.
     assert client.get(url, REMOTE_ADDR="192.0.2.8").status_code == 200
     assert client.get("/projets/", REMOTE_ADDR="192.0.2.7").status_code == 200
+
+
+@override_settings(EXPORT_RATE_PER_MINUTE=0)
+def test_zero_means_no_export_limit(client, project_a):
+    statuses = {client.get("/donnees/sirano.csv", REMOTE_ADDR="192.0.2.9").status_code for _ in range(12)}
+    assert statuses == {200}
