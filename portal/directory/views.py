@@ -19,6 +19,7 @@ from fileformats import csv as safe_csv
 from portal import export_files
 from portal.directory import presenters
 from portal.directory.filters import SORTS, ProjectFilter, facet_choices, facets
+from portal.directory.page_cache import cached_public_page
 from workflows import selectors, visibility
 from workflows.models import Project, TrancheRequest
 from workflows.search.query import suggest
@@ -86,6 +87,7 @@ def _without_empty_values(query):
 
 
 @require_GET
+@cached_public_page
 def project_list(request, page=None):
     """The faceted directory; `page` is the Wagtail DirectoryPage when served from the tree."""
     if page is None:
@@ -140,6 +142,7 @@ def project_queryset():
 
 
 @require_GET
+@cached_public_page
 def project_detail(request, public_id: str):
     """A public project's page; unknown or internal (non-public) ids are 404 for everyone."""
     project = project_queryset().filter(public_id=public_id).first()
