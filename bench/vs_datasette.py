@@ -324,7 +324,9 @@ def main() -> None:
         "600",
     ]
     with server(gunicorn, env, f"{sirano}/api/v1/", args.workdir / "gunicorn.log"):
-        csv_bytes = requests.get(f"{sirano}/donnees/sirano.csv", timeout=600).content
+        answer = requests.get(f"{sirano}/donnees/sirano.csv", timeout=600)
+        answer.raise_for_status()
+        csv_bytes = answer.content
         db_path = args.workdir / "projets.db"
         rows = build_datasette_db(csv_bytes, db_path)
         datasette_cmd = [

@@ -297,7 +297,9 @@ def project_csv(request):
 
     path = export_files.cached_file("resultats.csv", (base_url, tuple(query)), build)
     if path is not None:
-        return export_files.file_response(path, content_type=CSV_TYPE, filename="sirano-projets.csv")
+        return export_files.file_response(
+            path, content_type=CSV_TYPE, filename="sirano-projets.csv", request=request
+        )
     response = StreamingHttpResponse(build(), content_type=CSV_TYPE)
     response["Content-Disposition"] = 'attachment; filename="sirano-projets.csv"'
     return response
