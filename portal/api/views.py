@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+
+from django.core.cache import cache
 from django.db.models import F, IntegerField, Value
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +22,7 @@ from portal.api.pagination import KeysetPagination
 from portal.api.renderers import CSVRenderer
 from portal.api.schema import SiranoAutoSchema
 from portal.api.throttling import AnonymousThrottle, SignedInThrottle
+from workflows.data_version import data_version
 from workflows.search.query import RELEVANCE
 from workflows.visibility import Tier, tier_for
 
@@ -67,6 +71,9 @@ class OpenDataViewSet(viewsets.GenericViewSet):
         return context
 
 
+#: seconds a public page of projects is kept (the data version moves sooner on any write)
+PUBLIC_PAGE_MAX_AGE = 600
+
 _list_schema = extend_schema_view(list=extend_schema(parameters=[FORMAT_PARAMETER]))
 
 
@@ -100,11 +107,29 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OpenDataV
         return selectors.api_projects(tier)
 
     def list(self, request, *args, **kwargs):
-        """Rows from `values()` (`project_rows`): the serializer's output without its per-cell cost."""
+        """Rows from `values()` (`project_rows`): the serializer's output without its per-cell cost.
+
+        Public pages are kept per data version and address (after authentication and throttling,
+        which DRF ran in `initial`): the same question gets the same answer until a write commits.
+        """
+        key = self._public_page_key(request) if self.tier == Tier.PUBLIC else None
+        cached = cache.get(key) if key else None
+        if cached is not None:
+            return Response(cached["data"], headers=cached["headers"])
         queryset = self.filter_queryset(self.get_queryset())
         paths = [path for paths in self.orderings.values() for path in paths] + [self.tiebreak]
         page = self.paginate_queryset(project_rows.project_values(queryset, self.tier, paths))
-        return self.get_paginated_response(project_rows.project_rows(page, self.tier))
+        response = self.get_paginated_response(project_rows.project_rows(page, self.tier))
+        if key:
+            headers = {"Link": response["Link"]} if response.has_header("Link") else {}
+            cache.set(key, {"data": response.data, "headers": headers}, timeout=PUBLIC_PAGE_MAX_AGE)
+        return response
+
+    @staticmethod
+    def _public_page_key(request) -> str:
+        # the host is part of the answer: next/previous links are absolute
+        address = request.build_absolute_uri()
+        return f"api-projects:{data_version()}:{hashlib.sha256(address.encode()).hexdigest()[:40]}"
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

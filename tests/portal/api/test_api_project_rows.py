@@ -7,11 +7,14 @@ import datetime
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.renderers import JSONRenderer
 
 from portal.api import project_rows, selectors
 from portal.api.serializers import ProjectSerializer
 from tests.factories import ProjectFactory
+from workflows.data_version import bump_data_version
 from workflows.models import Project, TrialRegistration
 from workflows.visibility import Tier
 
@@ -84,3 +87,24 @@ def test_rows_keep_the_ordering_paths_for_the_cursor():
     """The keyset paginator signs each page edge from these keys."""
     queryset = project_rows.project_values(selectors.api_projects(Tier.PUBLIC), Tier.PUBLIC, PATHS)
     assert set(PATHS) <= set(queryset.query.values_select) | set(queryset.query.annotation_select)
+
+
+def test_public_pages_are_kept_per_data_version(client, varied, expert_headers):
+    url = "/api/v1/projects/?page_size=2"
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+    assert again.json() == first.json() and again["Link"] == first["Link"]
+    assert not [q for q in queries.captured_queries if "workflows_project" in q["sql"]]
+    # CSV of the same address: same rows
+    assert client.get(url, {"format": "csv"}).status_code == 200
+    # a committed write moves the version: the next answer is computed again
+    Project.objects.filter(public_id=first.json()["results"][0]["public_id"]).update(acronym="RENOMMÉ")
+    assert client.get(url).json() == first.json()  # no commit seen yet: the kept page
+    bump_data_version()
+    assert client.get(url).json()["results"][0]["acronym"] == "RENOMMÉ"
+    # experts are never served from the public pages
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url, **expert_headers)
+        client.get(url, **expert_headers)
+    assert len([q for q in queries.captured_queries if 'AS "public_id"' in q["sql"]]) == 2
