@@ -3,7 +3,7 @@
     .venv/bin/python bench/export_bench.py [--projects 40000] [--workdir /tmp/sirano-bench]
 
 Seeds (once) a SQLite database with `seed_portfolio`, then measures:
-  * `sirano.csv` through `workflows.compat_csv.iter_csv_bytes(selectors.public_projects())`;
+  * `sirano.csv` through `workflows.compat_csv.iter_csv_bytes()` (values_list rows);
   * a full release (`reports.releases.publish_release`: CSV + XLSX + datapackage + CHANGELOG
     + SHA256SUMS), first and second (the second merges a CHANGELOG against the first);
   * the floor: one hand-written SQL query per file through `sqlite3` + `csv`, same rows.
@@ -76,12 +76,11 @@ def measure(label: str, fn) -> None:
 
 
 def sirano_csv(out: Path):
-    from workflows import selectors
     from workflows.compat_csv import iter_csv_bytes
 
     rows = -1
     with open(out, "wb") as handle:
-        for chunk in iter_csv_bytes(selectors.public_projects()):
+        for chunk in iter_csv_bytes():
             handle.write(chunk)
             rows += 1
     return f"{rows} rows, {out.stat().st_size / 2**20:.1f} MiB"

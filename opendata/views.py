@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 from reports import releases
 from reports.release_schema import PROJECT_COLUMNS, TRANCHE_COLUMNS
 from web import export_files
-from workflows import compat_csv, selectors
+from workflows import compat_csv
 
 FILE_DESCRIPTIONS = {
     releases.PROJECTS_CSV: _(
@@ -78,14 +78,12 @@ COMPAT_TYPE = "text/csv; charset=windows-1252"
 @export_files.rate_limited
 def compat_file(request):
     """The historical file, built once per data version from the published projects, streamed."""
-    path = export_files.cached_file(
-        "sirano.csv", (), lambda: compat_csv.iter_csv_bytes(selectors.public_projects())
-    )
+    path = export_files.cached_file("sirano.csv", (), compat_csv.iter_csv_bytes)
     if path is not None:
-        return export_files.file_response(path, content_type=COMPAT_TYPE, filename="sirano.csv")
-    response = StreamingHttpResponse(
-        compat_csv.iter_csv_bytes(selectors.public_projects()), content_type=COMPAT_TYPE
-    )
+        return export_files.file_response(
+            path, content_type=COMPAT_TYPE, filename="sirano.csv", request=request
+        )
+    response = StreamingHttpResponse(compat_csv.iter_csv_bytes(), content_type=COMPAT_TYPE)
     response["Content-Disposition"] = 'attachment; filename="sirano.csv"'
     return response
 

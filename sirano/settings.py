@@ -43,9 +43,12 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
 
 
-def env_rate(name: str, default: str) -> str:
-    """A throttle rate as DRF reads it: `<count>/<second|minute|hour|day>`."""
+def env_rate(name: str, default: str) -> str | None:
+    """A throttle rate as DRF reads it: `<count>/<second|minute|hour|day>`; `off`: no throttle
+    (DRF then neither counts nor writes to the cache; benchmarks, a proxy that limits)."""
     raw = os.environ.get(name, default).strip()
+    if raw == "off":
+        return None
     count, _sep, period = raw.partition("/")
     if not count.isdigit() or not period or period[0] not in "smhd":
         raise ImproperlyConfigured(f"{name} must look like 600/minute, got {raw!r}")

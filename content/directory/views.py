@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from content.directory import presenters
 from content.directory.filters import SORTS, ProjectFilter, facet_choices, facets
+from content.directory.page_cache import cached_public_page
 from fileformats import csv as safe_csv
 from formatting import format_euros
 from web import export_files
@@ -86,6 +87,7 @@ def _without_empty_values(query):
 
 
 @require_GET
+@cached_public_page
 def project_list(request, page=None):
     """The faceted directory; `page` is the Wagtail DirectoryPage when served from the tree."""
     if page is None:
@@ -140,6 +142,7 @@ def project_queryset():
 
 
 @require_GET
+@cached_public_page
 def project_detail(request, public_id: str):
     """A public project's page; unknown or internal (non-public) ids are 404 for everyone."""
     project = project_queryset().filter(public_id=public_id).first()
@@ -294,7 +297,9 @@ def project_csv(request):
 
     path = export_files.cached_file("resultats.csv", (base_url, tuple(query)), build)
     if path is not None:
-        return export_files.file_response(path, content_type=CSV_TYPE, filename="sirano-projets.csv")
+        return export_files.file_response(
+            path, content_type=CSV_TYPE, filename="sirano-projets.csv", request=request
+        )
     response = StreamingHttpResponse(build(), content_type=CSV_TYPE)
     response["Content-Disposition"] = 'attachment; filename="sirano-projets.csv"'
     return response

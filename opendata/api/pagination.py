@@ -39,6 +39,8 @@ def _plain(value):
 
 
 def _value(obj, path: str):
+    if isinstance(obj, dict):  # a `values()` row keeps its ordering paths as keys
+        return obj[path]
     for attr in path.split("__"):
         obj = getattr(obj, attr)
     return obj

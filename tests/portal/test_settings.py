@@ -57,6 +57,14 @@ def test_junk_integer_is_refused():
     assert "CONN_MAX_AGE must be an integer, got 'forever'" in result.stderr
 
 
+def test_api_rates_can_be_switched_off():
+    code = "import django; from django.conf import settings; django.setup(); print(settings.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES'])"
+    result = run("-c", code, DEBUG="true", API_ANON_RATE="off", API_USER_RATE="5/second")
+    assert result.returncode == 0, result.stderr
+    assert "{'anon': None, 'user': '5/second'}" in result.stdout
+    assert load_settings(DEBUG="true", API_ANON_RATE="of").returncode != 0
+
+
 def test_secret_key_is_required_without_debug():
     result = load_settings()
     assert result.returncode != 0

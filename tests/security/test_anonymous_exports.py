@@ -74,3 +74,20 @@ def test_a_burst_is_throttled_per_client(client, project_a, url):
     # Another client still downloads; the directory page itself is not limited.
     assert client.get(url, REMOTE_ADDR="192.0.2.8").status_code == 200
     assert client.get("/projets/", REMOTE_ADDR="192.0.2.7").status_code == 200
+
+
+@override_settings(EXPORT_RATE_PER_MINUTE=0)
+def test_zero_means_no_export_limit(client, project_a):
+    statuses = {client.get("/donnees/sirano.csv", REMOTE_ADDR="192.0.2.9").status_code for _ in range(12)}
+    assert statuses == {200}
+
+
+def test_sirano_csv_revalidates_with_etag_and_last_modified(client, project_a):
+    first = client.get("/donnees/sirano.csv")
+    body = b"".join(first.streaming_content)
+    assert first["ETag"] and first["Last-Modified"] and body.startswith(b"appel_a_projets;")
+    by_etag = client.get("/donnees/sirano.csv", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert by_etag.status_code == 304 and by_etag["ETag"] == first["ETag"]
+    by_date = client.get("/donnees/sirano.csv", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert by_date.status_code == 304
+    assert client.get("/donnees/sirano.csv", HTTP_IF_NONE_MATCH='"ancienne"').status_code == 200

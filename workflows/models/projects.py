@@ -197,9 +197,16 @@ class Project(Sourced):
     def __str__(self) -> str:
         return f"{self.public_id} {self.acronym}"
 
+    @staticmethod
+    def published_pi(published_last: str, published_first: str, last: str, first: str) -> tuple[str, str]:
+        """(last, first) name to publish: this project's source spelling, else the investigator's
+        (also applied to `values()` rows by the bulk files)."""
+        if published_last:
+            return published_last, published_first
+        return last, first
+
     @property
     def pi_last_name(self) -> str:
-        """The name to publish: this project's source spelling, else the investigator's."""
         return self.published_pi_last_name or self.investigator.last_name
 
     @property

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from workflows.compat_csv import write_compat_csv
-from workflows.selectors import public_projects
 
 
 class Command(BaseCommand):
@@ -15,5 +14,5 @@ class Command(BaseCommand):
         parser.add_argument("path", help="fichier CSV à écrire")
 
     def handle(self, *args, path, **options):
-        count = write_compat_csv(path, public_projects())
+        count = write_compat_csv(path)
         self.stdout.write(f"{count} projets exportés vers {path}")
