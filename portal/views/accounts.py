@@ -46,6 +46,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "portal/email/password_reset_subject.txt"
     success_url = reverse_lazy("portal:password_reset_done")
 
+    @property
+    def extra_email_context(self) -> dict:
+        """The e-mail states the link's real lifetime (`PASSWORD_RESET_TIMEOUT`)."""
+        return {"valid_hours": max(settings.PASSWORD_RESET_TIMEOUT // 3600, 1)}
+
     def form_valid(self, form):
         """At most a few e-mails per address and per client an hour.
 

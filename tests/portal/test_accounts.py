@@ -54,6 +54,7 @@ def test_password_reset_by_email_in_french(client, member_a):
     message = mail.outbox[0]
     assert message.subject == "SIRANo : réinitialisation de votre mot de passe"
     assert "Pour choisir un nouveau mot de passe" in message.body
+    assert "(valable 3 heures, une seule fois)" in message.body  # PASSWORD_RESET_TIMEOUT: 3 h
     link = re.search(r"https?://[^/]+(/portail/reinitialisation/\S+/)", message.body).group(1)
     form_page = client.get(link, follow=True)
     assert form_page.context["validlink"]
