@@ -10,6 +10,7 @@ database a second thread would not see the live server's data.
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from django_tasks_db.management.commands.db_worker import Worker
@@ -17,14 +18,27 @@ from playwright.sync_api import expect
 
 from tests.factories import UserFactory
 from tests.workflows.ingest.builders import OPENDATA_HEADER, opendata_row, write_csv
+from workflows.ingest import tasks
+from workflows.ingest.progress import ProgressFile
 from workflows.models import ImportRun, Project
 from workflows.roles import Role
 
-ROWS = 600  # several progress steps; bench/ measures the speed of large files
+ROWS = 300  # several progress steps; bench/ measures the speed of large files
+ROW_DELAY = 0.015  # seconds per row: a 300-row file lasts ~4.5 s, over several polls of the page
+
+
+class SlowProgressFile(ProgressFile):
+    """Reads each row a little slower, so that the page's 1-second polls see the bar move
+    whatever the speed of the machine (a fast CI worker read 600 rows between two polls)."""
+
+    def __call__(self, done, total):
+        time.sleep(ROW_DELAY)
+        super().__call__(done, total)
 
 
 @pytest.fixture
-def worker(settings):
+def worker(settings, monkeypatch):
+    monkeypatch.setattr(tasks, "ProgressFile", SlowProgressFile)
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     loop = Worker(
         queue_names=["default"],

@@ -215,3 +215,25 @@ def test_reimport_adds_higher_tranches_and_reports_a_lower_number_as_a_conflict(
     assert "rien n'est retiré" in outcome.conflicts[0]["message"]
     assert run.report["conflicts"] == outcome.conflicts
     assert historical.count() == 4  # nothing removed
+
+
+def test_progress_file_is_rewritten_while_the_rows_are_read(tmp_path, monkeypatch):
+    """The page polls this file: it must hold intermediate counts, not only the start and end."""
+    from workflows.ingest import progress as progress_module
+    from workflows.ingest.progress import ProgressFile
+
+    clock = iter(range(10_000))
+    monkeypatch.setattr(progress_module.time, "monotonic", lambda: next(clock) * 0.1)
+    path = tmp_path / "progress.json"
+    tracker = ProgressFile(path)
+    written = []
+    for done in range(1, 1001):
+        tracker(done, 1000)
+        if not path.exists():
+            continue
+        state = ProgressFile.read(path)
+        if not written or written[-1] != state["done"]:
+            written.append(state["done"])
+    assert written[-1] == 1000
+    assert len(written) > 10 and all(0 < done < 1000 for done in written[:-1])
+    assert written == sorted(written)
