@@ -3,18 +3,26 @@ agent, a budget agent, an editor and an anonymous citizen."""
 
 from __future__ import annotations
 
+import datetime
 import os
+import random
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db.backends.signals import connection_created
 
+from demo.site import build_site
+from tests import pg_template
 from tests.factories import EstablishmentFactory, ProjectFactory, UserFactory, member_of
+from tests.shared_data import shared_data
 from tests.two_factor_support import with_trusted_sessions
 from workflows.models import EstablishmentType, Region
 from workflows.reference import ensure_reference_data
 from workflows.roles import Role
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+SAMPLE = Path(__file__).resolve().parent / "data" / "sirano-opendata-sample.csv"
 
 
 def test_settings() -> dict:
@@ -25,7 +33,9 @@ def test_settings() -> dict:
     - an in-process cache, cleared around every test (`_fresh_cache`): query counts stay those of
       the views, and no figure leaks from one test to the next. The cross-process behaviour of
       the shared database cache is tested in `tests/reports/test_cache_processes.py`;
-    - background tasks run immediately, in the test's transaction (when django-tasks is used).
+    - background tasks run immediately, in the test's transaction (when django-tasks is used);
+    - Wagtail's own page index (admin page search) is not updated on every save: no test searches
+      it, and indexing was a quarter of the time of building the demo site.
     """
     from django.conf import settings
 
@@ -46,6 +56,9 @@ def test_settings() -> dict:
             }
         },
     }
+    overrides["WAGTAILSEARCH_BACKENDS"] = {
+        alias: {**backend, "AUTO_UPDATE": False} for alias, backend in settings.WAGTAILSEARCH_BACKENDS.items()
+    }
     if "django_tasks" in settings.INSTALLED_APPS:
         overrides["TASKS"] = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     return overrides
@@ -56,6 +69,7 @@ def pytest_configure(config):
 
     # override_settings (not assignment) so the cached storages and caches are reset by setting_changed.
     override_settings(**test_settings()).enable()
+    pg_template.install()
     connection_created.connect(_allow_flush_of_audit_trail)
 
 
@@ -182,3 +196,21 @@ def project_a(establishment_a):
 @pytest.fixture
 def project_b(establishment_b):
     return ProjectFactory(establishment=establishment_b, acronym="BETA")
+
+
+@pytest.fixture(scope="module")
+def imported_sample(django_db_setup, django_db_blocker):
+    """The ministry's 1,008-row sample, imported once per test module through the ordinary import
+    command (`shared_data`)."""
+    with shared_data(django_db_blocker), open(os.devnull, "w") as quiet:
+        call_command("import_projects", str(SAMPLE), stdout=quiet)
+        yield SAMPLE
+
+
+@pytest.fixture(scope="class")
+def demo_site(django_db_setup, django_db_blocker):
+    """The demo site (demo/site.py) over two projects, built once per test class (`shared_data`)."""
+    with shared_data(django_db_blocker):
+        ensure_reference_data()
+        projects = [ProjectFactory(), ProjectFactory()]
+        yield {**build_site(rng=random.Random(1), today=datetime.date(2026, 11, 1)), "projects": projects}

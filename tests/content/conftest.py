@@ -8,12 +8,13 @@ import pytest
 
 from demo.site import build_site
 from tests.factories import ProjectFactory
+from tests.shared_data import shared_data
 from workflows.models import Discipline
-from workflows.reference import get_or_create_call
+from workflows.reference import ensure_reference_data, get_or_create_call
 
 
-@pytest.fixture
-def portfolio(reference):
+def make_portfolio() -> list:
+    ensure_reference_data()
     cardio = Discipline.objects.get(code="cardiologie")
     return [
         ProjectFactory(acronym="TELECARD", discipline=cardio, award_amount=Decimal("612000")),
@@ -30,8 +31,13 @@ def portfolio(reference):
 
 
 @pytest.fixture
-def site_tree(portfolio):
-    from django.core.cache import cache
+def portfolio(reference):
+    return make_portfolio()
 
-    cache.clear()
-    return build_site(rng=random.Random(1), today=datetime.date(2026, 11, 1))
+
+@pytest.fixture(scope="class")
+def site_tree(django_db_setup, django_db_blocker):
+    """The demo site over `make_portfolio()`, built once per test class (tests/shared_data.py)."""
+    with shared_data(django_db_blocker):
+        make_portfolio()
+        yield build_site(rng=random.Random(1), today=datetime.date(2026, 11, 1))

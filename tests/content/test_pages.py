@@ -52,86 +52,83 @@ def test_key_figures_are_cached_and_extensible(portfolio, django_assert_num_quer
     assert figures.key_figures(("projects",), programme_code="PHRIP")[0].value == 1
 
 
-def test_demo_tree_is_complete_and_idempotent(site_tree):
-    home = HomePage.objects.get()
-    assert Site.objects.get(is_default_site=True).root_page_id == home.pk
-    assert DirectoryPage.objects.live().child_of(home).count() == 1
-    assert ProgrammePage.objects.live().count() == 10
-    assert StoryPage.objects.live().count() == 3
-    assert StandardPage.objects.live().filter(slug="a-propos").exists()
-    count = Page.objects.count()
-    build_site(rng=random.Random(1), today=datetime.date(2026, 11, 1))
-    assert Page.objects.count() == count
+@pytest.mark.django_db
+class TestDemoSite:
+    """The demo site built once for the class (tests/content/conftest.py `site_tree`)."""
 
+    def test_demo_tree_is_complete_and_idempotent(self, site_tree):
+        home = HomePage.objects.get()
+        assert Site.objects.get(is_default_site=True).root_page_id == home.pk
+        assert DirectoryPage.objects.live().child_of(home).count() == 1
+        assert ProgrammePage.objects.live().count() == 10
+        assert StoryPage.objects.live().count() == 3
+        assert StandardPage.objects.live().filter(slug="a-propos").exists()
+        count = Page.objects.count()
+        build_site(rng=random.Random(1), today=datetime.date(2026, 11, 1))
+        assert Page.objects.count() == count
 
-def test_home_page(client, site_tree):
-    response = client.get("/")
-    body = response.content.decode()
-    assert response.status_code == 200
-    assert "Chiffres clés" in body
-    assert "2,3\u00a0M€" in body  # awarded: 612 000 + 200 000 + 1 500 000
-    assert 'action="/projets/"' in body
-    assert "Insuffisance cardiaque : suivre les patients à domicile" in body
-    assert '<meta property="og:url"' in body
+    def test_home_page(self, client, site_tree):
+        response = client.get("/")
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "Chiffres clés" in body
+        assert "2,3\u00a0M€" in body  # awarded: 612 000 + 200 000 + 1 500 000
+        assert 'action="/projets/"' in body
+        assert "Insuffisance cardiaque : suivre les patients à domicile" in body
+        assert '<meta property="og:url"' in body
 
+    def test_programme_page_live_statistics_and_projects(self, client, site_tree):
+        response = client.get("/programmes/phrip/")
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert [f.key for f in response.context["key_figures"]] == [
+            "projects",
+            "in_progress",
+            "awarded",
+            "delegated",
+        ]
+        assert response.context["key_figures"][0].value == 1
+        assert "INFIRMIER" in body and "TELECARD" not in body
+        assert 'href="/projets/?programme=PHRIP"' in body
+        assert "<caption>" in body
 
-def test_programme_page_live_statistics_and_projects(client, site_tree):
-    response = client.get("/programmes/phrip/")
-    body = response.content.decode()
-    assert response.status_code == 200
-    assert [f.key for f in response.context["key_figures"]] == [
-        "projects",
-        "in_progress",
-        "awarded",
-        "delegated",
-    ]
-    assert response.context["key_figures"][0].value == 1
-    assert "INFIRMIER" in body and "TELECARD" not in body
-    assert 'href="/projets/?programme=PHRIP"' in body
-    assert "<caption>" in body
+    def test_about_page_blocks(self, client, site_tree):
+        body = client.get("/a-propos/").content.decode()
+        assert "fr-quote" in body and "fr-callout" in body and "sirano-live-figure" in body
+        assert "projets financés publiés" in body
 
+    def test_project_list_block_uses_directory_filters(self, client, site_tree):
+        about = StandardPage.objects.get(slug="a-propos")
+        about.body = [
+            (
+                "project_list",
+                {"title": "Cardiologie", "discipline": "cardiologie", "sort": "-montant", "limit": 1},
+            )
+        ]
+        about.save_revision().publish()
+        response = client.get("/a-propos/")
+        body = response.content.decode()
+        assert "TELECARD" in body and "LEGACY" not in body and "INFIRMIER" not in body
+        assert "/projets/?discipline=cardiologie&amp;tri=-montant" in body
 
-def test_about_page_blocks(client, site_tree):
-    body = client.get("/a-propos/").content.decode()
-    assert "fr-quote" in body and "fr-callout" in body and "sirano-live-figure" in body
-    assert "projets financés publiés" in body
+    def test_story_pages_link_projects_and_validate_ids(self, client, site_tree):
+        story = StoryPage.objects.get(slug="histoire-projet-cardiologie")
+        body = client.get(story.url).content.decode()
+        assert '<meta property="og:type" content="article">' in body
+        assert story.public_ids and story.public_ids[0] in body
+        story.project_ids = "PHRCN-2016-9999"
+        with pytest.raises(ValidationError) as error:
+            story.full_clean()
+        assert "Projets inconnus ou non publiés : PHRCN-2016-9999" in str(error.value)
+        assert client.get("/actualites/").status_code == 200
 
+    def test_directory_page_serves_the_directory_with_editor_intro(self, client, site_tree):
+        response = client.get("/projets/")
+        assert response.context["page"].specific_class is DirectoryPage
+        assert "Tous les projets de recherche financés et publiés" in response.content.decode()
 
-def test_project_list_block_uses_directory_filters(client, site_tree):
-    about = StandardPage.objects.get(slug="a-propos")
-    about.body = [
-        (
-            "project_list",
-            {"title": "Cardiologie", "discipline": "cardiologie", "sort": "-montant", "limit": 1},
-        )
-    ]
-    about.save_revision().publish()
-    response = client.get("/a-propos/")
-    body = response.content.decode()
-    assert "TELECARD" in body and "LEGACY" not in body and "INFIRMIER" not in body
-    assert "/projets/?discipline=cardiologie&amp;tri=-montant" in body
-
-
-def test_story_pages_link_projects_and_validate_ids(client, site_tree):
-    story = StoryPage.objects.get(slug="histoire-projet-cardiologie")
-    body = client.get(story.url).content.decode()
-    assert '<meta property="og:type" content="article">' in body
-    assert story.public_ids and story.public_ids[0] in body
-    story.project_ids = "PHRCN-2016-9999"
-    with pytest.raises(ValidationError) as error:
-        story.full_clean()
-    assert "Projets inconnus ou non publiés : PHRCN-2016-9999" in str(error.value)
-    assert client.get("/actualites/").status_code == 200
-
-
-def test_directory_page_serves_the_directory_with_editor_intro(client, site_tree):
-    response = client.get("/projets/")
-    assert response.context["page"].specific_class is DirectoryPage
-    assert "Tous les projets de recherche financés et publiés" in response.content.decode()
-
-
-def test_sitemap_has_pages_and_projects(client, site_tree):
-    body = client.get("/sitemap.xml").content.decode()
-    assert "/programmes/phrcn/</loc>" in body
-    assert "/a-propos/</loc>" in body
-    assert f"/projets/{Project.objects.get(acronym='TELECARD').public_id}/</loc>" in body
+    def test_sitemap_has_pages_and_projects(self, client, site_tree):
+        body = client.get("/sitemap.xml").content.decode()
+        assert "/programmes/phrcn/</loc>" in body
+        assert "/a-propos/</loc>" in body
+        assert f"/projets/{Project.objects.get(acronym='TELECARD').public_id}/</loc>" in body

@@ -3,50 +3,12 @@ the API root, /donnees/latest/, the legal pages in the footer, French order of t
 
 from __future__ import annotations
 
-import datetime
-import random
-
 import pytest
 from django.test import Client
 
-from demo.site import build_site
 from reports import releases
 from tests.factories import EstablishmentFactory, ProjectFactory
 from workflows.models import Discipline, Programme
-
-
-@pytest.fixture
-def site(project_a, project_b):
-    from django.core.cache import cache
-
-    cache.clear()
-    return build_site(rng=random.Random(1), today=datetime.date(2026, 11, 1))
-
-
-def test_404_is_a_french_dsfr_page_with_debug_off(client, settings, site):
-    settings.DEBUG = False
-    response = client.get("/cette-page-n-existe-pas/")
-    body = response.content.decode()
-    assert response.status_code == 404
-    assert "Page non trouvée" in body and "Erreur 404" in body
-    assert 'class="fr-header' in body and 'lang="fr"' in body
-    assert "Not Found" not in body
-
-
-def test_500_is_a_french_dsfr_page_with_debug_off(settings, site, monkeypatch):
-    settings.DEBUG = False
-
-    def broken():
-        raise RuntimeError("panne simulée")
-
-    monkeypatch.setattr(releases, "list_releases", broken)
-    client = Client(raise_request_exception=False)
-    response = client.get("/donnees/")
-    body = response.content.decode()
-    assert response.status_code == 500
-    assert "Erreur inattendue" in body and "Erreur 500" in body
-    assert "dsfr.min.css" in body and 'lang="fr"' in body
-    assert "Server Error" not in body and "panne simulée" not in body
 
 
 def test_robots_txt(client, db):
@@ -70,22 +32,6 @@ def test_api_root_lists_endpoints_and_documentation(client, db):
     assert client.get("/api/v1/inconnu/").status_code == 404
 
 
-def test_latest_release_page_shows_its_files(client, settings, tmp_path, project_a, site):
-    settings.RELEASES_ROOT = tmp_path / "releases"
-    assert client.get("/donnees/latest/").status_code == 404  # nothing published yet
-    release = releases.publish_release()
-    response = client.get("/donnees/latest/")
-    body = response.content.decode()
-    assert response.status_code == 200
-    assert response["Cache-Control"] == "no-cache"
-    for file in release.files:
-        assert f"/donnees/{release.name}/{file.name}" in body
-        assert file.sha256 in body
-    assert f"/donnees/{release.name}/" in body  # the frozen address of this release
-    assert client.get(f"/donnees/{release.name}/").status_code == 200
-    assert client.get("/donnees/2001-01-01/").status_code == 404
-
-
 LEGAL = {
     "Mentions légales": "/mentions-legales/",
     "Données personnelles": "/donnees-personnelles/",
@@ -95,23 +41,65 @@ LEGAL = {
 }
 
 
-@pytest.mark.parametrize("url", ["/", "/projets/", "/donnees/", "/mentions-legales/"])
-def test_legal_pages_are_linked_from_the_footer(client, site, url):
-    from bs4 import BeautifulSoup
+@pytest.mark.django_db
+class TestOnTheDemoSite:
+    """Pages of the demo site, built once for the class (tests/conftest.py `demo_site`)."""
 
-    footer = BeautifulSoup(client.get(url).content, "html.parser").find("footer")
-    links = {a.get_text(strip=True): a["href"] for a in footer.select("a.fr-footer__bottom-link")}
-    assert {label: links.get(label) for label in LEGAL} == LEGAL
+    def test_404_is_a_french_dsfr_page_with_debug_off(self, client, settings, demo_site):
+        settings.DEBUG = False
+        response = client.get("/cette-page-n-existe-pas/")
+        body = response.content.decode()
+        assert response.status_code == 404
+        assert "Page non trouvée" in body and "Erreur 404" in body
+        assert 'class="fr-header' in body and 'lang="fr"' in body
+        assert "Not Found" not in body
 
+    def test_500_is_a_french_dsfr_page_with_debug_off(self, settings, demo_site, monkeypatch):
+        settings.DEBUG = False
 
-def test_legal_pages_say_what_they_must(client, site):
-    cookies = client.get("/gestion-des-cookies/").content.decode()
-    assert "aucun cookie de mesure d'audience" in cookies.replace("&#x27;", "'")
-    accessibility = client.get("/accessibilite/").content.decode()
-    assert "RGAA" in accessibility and "non conforme" in accessibility
-    sitemap = client.get("/plan-du-site/").content.decode()
-    for url in ["/projets/", "/mentions-legales/", "/donnees/", "/api/v1/docs/", "/programmes/"]:
-        assert f'href="{url}' in sitemap, url
+        def broken():
+            raise RuntimeError("panne simulée")
+
+        monkeypatch.setattr(releases, "list_releases", broken)
+        client = Client(raise_request_exception=False)
+        response = client.get("/donnees/")
+        body = response.content.decode()
+        assert response.status_code == 500
+        assert "Erreur inattendue" in body and "Erreur 500" in body
+        assert "dsfr.min.css" in body and 'lang="fr"' in body
+        assert "Server Error" not in body and "panne simulée" not in body
+
+    def test_latest_release_page_shows_its_files(self, client, settings, tmp_path, demo_site):
+        settings.RELEASES_ROOT = tmp_path / "releases"
+        assert client.get("/donnees/latest/").status_code == 404  # nothing published yet
+        release = releases.publish_release()
+        response = client.get("/donnees/latest/")
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert response["Cache-Control"] == "no-cache"
+        for file in release.files:
+            assert f"/donnees/{release.name}/{file.name}" in body
+            assert file.sha256 in body
+        assert f"/donnees/{release.name}/" in body  # the frozen address of this release
+        assert client.get(f"/donnees/{release.name}/").status_code == 200
+        assert client.get("/donnees/2001-01-01/").status_code == 404
+
+    @pytest.mark.parametrize("url", ["/", "/projets/", "/donnees/", "/mentions-legales/"])
+    def test_legal_pages_are_linked_from_the_footer(self, client, demo_site, url):
+        from bs4 import BeautifulSoup
+
+        footer = BeautifulSoup(client.get(url).content, "html.parser").find("footer")
+        links = {a.get_text(strip=True): a["href"] for a in footer.select("a.fr-footer__bottom-link")}
+        assert {label: links.get(label) for label in LEGAL} == LEGAL
+
+    def test_legal_pages_say_what_they_must(self, client, demo_site):
+        cookies = client.get("/gestion-des-cookies/").content.decode()
+        assert "aucun cookie de mesure d'audience" in cookies.replace("&#x27;", "'")
+        accessibility = client.get("/accessibilite/").content.decode()
+        assert "RGAA" in accessibility and "non conforme" in accessibility
+        sitemap = client.get("/plan-du-site/").content.decode()
+        for url in ["/projets/", "/mentions-legales/", "/donnees/", "/api/v1/docs/", "/programmes/"]:
+            assert f'href="{url}' in sitemap, url
 
 
 def test_facets_show_programme_names_in_french_order(client, reference):

@@ -24,16 +24,12 @@ from tests.workflows.ingest.test_opendata_roundtrip import SAMPLE
 from workflows import project_status, selectors, services
 from workflows.models import Project, ProjectStatus, TrancheRequest
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(not SAMPLE.exists(), reason="open-data sample absent"),
-]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def sample(capsys):
-    call_command("import_projects", str(SAMPLE))
-    capsys.readouterr()
+def sample(imported_sample, db):
+    """The sample imported once for the module (tests/conftest.py); each test rolls back its own writes."""
     return {
         p.acronym: p
         for p in Project.objects.filter(acronym__in=["ADMED AVC", "ANTALKINEPC", "ANTIGRIPPE", "ADTCR"])

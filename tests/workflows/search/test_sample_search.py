@@ -14,9 +14,7 @@ from workflows.data_version import bump_data_version
 from workflows.models import Project, TrialRegistration
 from workflows.roles import Role
 
-from .conftest import needs_sample
-
-pytestmark = [pytest.mark.django_db, needs_sample]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
