@@ -7,6 +7,13 @@ PROJECTS ?= 4000
 TEST_WORKERS ?= auto
 DEMO_ENV := DEBUG=true
 
+# Installs with uv (parallel downloads: ~10 s instead of ~3 min for the dev set), or pip if uv
+# cannot be had; both read the same pinned requirements files.
+define install
+$(PY) -m pip install --quiet uv && $(VENV)/bin/uv pip install --quiet --python $(PY) $(1) \
+  || $(PY) -m pip install --quiet $(1)
+endef
+
 PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links
 
 .PHONY: demo test venv venv-dev lock lint check-migrations e2e-deps clean
@@ -14,13 +21,12 @@ PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-ur
 # Runtime only (what production installs): requirements.txt.
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(call install,-r requirements.txt)
 	touch $@
 
 # Runtime + tests, lint, benchmarks and pip-tools: requirements-dev.txt.
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(call install,-r requirements-dev.txt)
 	touch $@
 
 venv: $(VENV)/.installed
