@@ -77,22 +77,40 @@ def _progress(job: BackgroundJob) -> dict:
     }
 
 
+def _in_job_directory(job: BackgroundJob, raw: str) -> bool:
+    return Path(raw).resolve().parent == jobs.job_directory(job).resolve()
+
+
 def _files(job: BackgroundJob) -> list[dict]:
-    """The report's files the admin can serve (written under REPORTS_ROOT and still there)."""
+    """The report's files written under REPORTS_ROOT/<id>/ (a link while they are still there)."""
     if job.kind != Kind.REPORT or job.status != Status.DONE:
         return []
     found = []
     for file_format in FILE_TYPES:
+        raw = (job.result or {}).get(file_format)
+        if not raw or not _in_job_directory(job, raw):
+            continue
         path = _served_path(job, file_format)
         found.append(
             {
                 "format": file_format.upper(),
-                "name": Path(job.result.get(file_format, "")).name,
+                "name": Path(raw).name,
                 "url": reverse("reports_job_file", args=[job.pk, file_format]) if path else "",
                 "size": fmt.format_number(path.stat().st_size) if path else "",
             }
         )
     return found
+
+
+def _outside_files(job: BackgroundJob) -> list[str]:
+    """Paths a `build_report --out` wrote elsewhere: named, never served."""
+    if job.kind != Kind.REPORT or job.status != Status.DONE:
+        return []
+    return [
+        raw
+        for file_format, raw in (job.result or {}).items()
+        if file_format in FILE_TYPES and raw and not _in_job_directory(job, raw)
+    ]
 
 
 def _served_path(job: BackgroundJob, file_format: str) -> Path | None:
@@ -101,8 +119,7 @@ def _served_path(job: BackgroundJob, file_format: str) -> Path | None:
     if not raw or file_format not in FILE_TYPES:
         return None
     path = Path(raw).resolve()
-    directory = jobs.job_directory(job).resolve()
-    if path.parent != directory or path.suffix != f".{file_format}" or not path.is_file():
+    if not _in_job_directory(job, raw) or path.suffix != f".{file_format}" or not path.is_file():
         return None
     return path
 
@@ -213,13 +230,7 @@ def job_detail(request, pk: int):
         if release and releases.release_dir(release)
         else "",
         "files": _files(job),
-        "outside_files": [
-            path
-            for file_format, path in (job.result or {}).items()
-            if file_format in FILE_TYPES and _served_path(job, file_format) is None
-        ]
-        if job.status == Status.DONE
-        else [],
+        "outside_files": _outside_files(job),
         "dashboard_url": reverse("reports_dashboard")
         + "?"
         + urlencode({k: v or "" for k, v in (job.parameters or {}).items() if k in jobs.REPORT_PARAMETERS}),

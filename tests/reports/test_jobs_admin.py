@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -241,3 +242,19 @@ def test_pages_in_french(client, reports_root, releases_root, portfolio, budget_
 def test_one_shared_progress_script():
     assert finders.find("web/background_progress.js")
     assert not finders.find("agents/import_progress.js")
+
+
+def test_files_written_by_the_command_or_removed_are_named_not_served(
+    client, reports_root, portfolio, budget_agent, tmp_path
+):
+    call_command("build_report", "--as-of", "2018-03-10", "--out", str(tmp_path / "rapport.xlsx"))
+    command_job = BackgroundJob.objects.get()
+    removed = _done_report(reports_root, budget_agent)
+    (reports_root / str(removed.pk) / "sirano-indicateurs-2018-03-10.pdf").unlink()
+    client.force_login(budget_agent)
+    page = client.get(reverse("reports_job_detail", args=[command_job.pk])).content.decode()
+    assert f"hors de l'espace des rapports : {tmp_path / 'rapport.xlsx'}" in page
+    assert "/telecharger/" not in page and "SIRANo (automatique)" in page
+    page = client.get(reverse("reports_job_detail", args=[removed.pk])).content.decode()
+    assert "Télécharger le XLSX" in page and "Le fichier PDF n'est plus disponible." in page
+    assert client.get(reverse("reports_job_file", args=[removed.pk, "pdf"])).status_code == 404
