@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -104,8 +105,16 @@ def _table_figure(ind: Indicator, df: pd.DataFrame, as_of: datetime.date, max_ro
     return fig
 
 
-def write_pdf(frames: dict[str, pd.DataFrame], as_of: datetime.date, path: Path) -> None:
-    """Title page then one page per indicator: its chart and its table."""
+def write_pdf(
+    frames: dict[str, pd.DataFrame],
+    as_of: datetime.date,
+    path: Path,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Title page then one page per indicator: its chart and its table.
+
+    `progress(done, total)` is called after each indicator's page.
+    """
     with PdfPages(
         path, metadata={"Title": f"Indicateurs SIRANo au {fmt.format_date(as_of)}", "Creator": "SIRANo"}
     ) as pdf:
@@ -117,5 +126,7 @@ def write_pdf(frames: dict[str, pd.DataFrame], as_of: datetime.date, path: Path)
         for offset, key in enumerate(frames):
             cover.text(0.12, 0.52 - offset * 0.025, f"• {INDICATORS[key].title}", fontsize=10)
         pdf.savefig(cover)
-        for key, df in frames.items():
+        for done, (key, df) in enumerate(frames.items(), start=1):
             pdf.savefig(_table_figure(INDICATORS[key], df, as_of))
+            if progress is not None:
+                progress(done, len(frames))

@@ -48,3 +48,20 @@ class DashboardFilterForm(forms.Form):
         return indicators.parse_filters(
             programme=data.get("programme", ""), year=data.get("year"), region=data.get("region", "")
         )
+
+
+class ReportJobForm(DashboardFilterForm):
+    """The report asked in the admin: the dashboard's date and filters, checked the same way."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["as_of"].help_text = _("Vide : aujourd'hui.")
+
+    def parameters(self) -> dict:
+        filters = self.filters()
+        return {
+            "as_of": self.cleaned_data["as_of"].isoformat(),
+            "programme": filters.programme,
+            "region": filters.region,
+            "year": filters.year,
+        }

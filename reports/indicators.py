@@ -14,7 +14,7 @@ the snapshot lives for that block only, never in a process-wide memo.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -133,12 +133,25 @@ def get(key: str, as_of=None, filters: Filters | None = None, **raw_filters) -> 
 
 
 def build_all(
-    as_of=None, filters: Filters | None = None, keys=None, **raw_filters
+    as_of=None,
+    filters: Filters | None = None,
+    keys=None,
+    progress: Callable[[int, int], None] | None = None,
+    **raw_filters,
 ) -> dict[str, pd.DataFrame]:
-    """Every (or the given) indicator for one day, sharing a single snapshot."""
+    """Every (or the given) indicator for one day, sharing a single snapshot.
+
+    `progress(done, total)` is called after each indicator (a background report's bar).
+    """
     day, filters = _resolve(as_of, filters, raw_filters)
+    keys = list(keys or INDICATORS)
+    frames = {}
     with shared_snapshot():
-        return {key: get(key, day, filters) for key in (keys or INDICATORS)}
+        for done, key in enumerate(keys, start=1):
+            frames[key] = get(key, day, filters)
+            if progress is not None:
+                progress(done, len(keys))
+    return frames
 
 
 def value(key: str, column: str, as_of=None, filters: Filters | None = None, **raw_filters) -> float:

@@ -17,7 +17,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -251,14 +251,35 @@ def _make_read_only(path: Path) -> None:
     path.chmod(0o555)
 
 
-def publish_release(*, today: datetime.date | None = None, now: datetime.datetime | None = None) -> Release:
-    """Write a new immutable snapshot from the database and point `latest` at it."""
+#: Called as `progress(done, total)` after each file of the release is written.
+Progress = Callable[[int, int], None]
+
+
+def _no_progress(done: int, total: int) -> None:
+    return None
+
+
+def publish_release(
+    *,
+    today: datetime.date | None = None,
+    now: datetime.datetime | None = None,
+    progress: Progress | None = None,
+) -> Release:
+    """Write a new immutable snapshot from the database and point `latest` at it.
+
+    All or nothing: the files are built in a hidden directory; any failure, up to and including
+    the move of `latest`, removes the new directory, so no partial or unannounced release stays.
+    """
+    progress = progress or _no_progress
+    total = len(RELEASE_FILES)
     root = releases_root()
     root.mkdir(parents=True, exist_ok=True)
     created = now or timezone.now()
     name = next_release_name(today or timezone.localdate())
     previous = latest_name()
     work = Path(tempfile.mkdtemp(prefix=f".building-{name}-", dir=root))
+    final = root / name
+    moved = False
     try:
         workbook = Workbook(write_only=True)
         n_projects = _write_table(
@@ -267,15 +288,19 @@ def publish_release(*, today: datetime.date | None = None, now: datetime.datetim
             PROJECT_COLUMNS,
             _rows(release_projects(), PROJECT_COLUMNS),
         )
+        progress(1, total)
         n_tranches = _write_table(
             work / TRANCHES_CSV,
             workbook.create_sheet("tranches"),
             TRANCHE_COLUMNS,
             _rows(release_tranches(), TRANCHE_COLUMNS),
         )
+        progress(2, total)
         workbook.save(work / XLSX)
+        progress(3, total)
         package = _datapackage(name, created, work)
         (work / DATAPACKAGE).write_text(json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8")
+        progress(4, total)
         previous_dir = release_dir(previous) if previous else None
         write_changelog(
             work / CHANGELOG,
@@ -285,17 +310,28 @@ def publish_release(*, today: datetime.date | None = None, now: datetime.datetim
             current=work,
             counts=(n_projects, n_tranches),
         )
+        progress(5, total)
         lines = [f"{sha256_of(work / f)}  {f}" for f in RELEASE_FILES if f != CHECKSUMS]
         (work / CHECKSUMS).write_text("\n".join(lines) + "\n", encoding="utf-8")
-        final = root / name
         work.chmod(0o755)
         os.rename(work, final)
+        moved = True
+        _make_read_only(final)
+        _point_latest(root, name)
     except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
+        _remove_tree(final if moved else work)
         raise
-    _make_read_only(final)
-    _point_latest(root, name)
+    progress(total, total)
     return load_release(name)
+
+
+def _remove_tree(path: Path) -> None:
+    """Remove a (possibly read-only) directory we created."""
+    if path.is_dir():
+        path.chmod(0o755)
+        for child in path.iterdir():
+            child.chmod(0o644)
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def _point_latest(root: Path, name: str) -> None:

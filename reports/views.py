@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -65,6 +66,7 @@ def dashboard(request):
             "as_of": as_of,
             "filters": filters,
             "header_title": _("Indicateurs DGOS"),
+            "report_url": f"{reverse('reports_job_report')}?{query}",
         },
     )
 

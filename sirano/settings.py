@@ -265,6 +265,8 @@ MEDIA_URL = "/media/"
 PRIVATE_STORAGE_ROOT = VAR_DIR / "private"
 # Open-data releases: immutable dated snapshots plus `latest`.
 RELEASES_ROOT = VAR_DIR / "releases"
+# Indicator reports built in the admin (XLSX + PDF per job), served to DGOS agents only.
+REPORTS_ROOT = VAR_DIR / "reports"
 # Downloads of /donnees/sirano.csv and /projets/resultats.csv per client and minute.
 EXPORT_RATE_PER_MINUTE = env_int("EXPORT_RATE_PER_MINUTE", 10)
 MAX_UPLOAD_SIZE = 20 * 1024 * 1024
@@ -311,8 +313,9 @@ def cache_settings(url: str) -> dict:
     raise ImproperlyConfigured(f"CACHE_URL must be db://, redis://…, file:///path or locmem://, got {url!r}")
 
 
-# Background work (legacy document imports): django-tasks with its database backend; a
-# `manage.py db_worker` process (Procfile `worker`, started by `make demo`) runs the queue.
+# Background work (project and legacy document imports, open-data releases, indicator reports):
+# django-tasks with its database backend; a `manage.py db_worker` process (Procfile `worker`,
+# started by `make demo`) runs the queue.
 # Import dry runs nobody confirmed are removed (with their stored file) after this many hours.
 IMPORT_DRY_RUN_TTL_HOURS = env_int("IMPORT_DRY_RUN_TTL_HOURS", 48)
 TASKS = {

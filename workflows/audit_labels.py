@@ -51,6 +51,15 @@ ACTION_LABELS = {
     "correct_legacy_document": gettext_lazy("Rattachement de document historique corrigé"),
     "dismiss_legacy_document": gettext_lazy("Document historique écarté"),
     "late_milestones_digest": gettext_lazy("Relance des jalons en retard envoyée"),
+    # Background jobs of the reports area (reports/jobs.py).
+    "request_release": gettext_lazy("Publication des données ouvertes demandée"),
+    "start_release": gettext_lazy("Publication des données ouvertes commencée"),
+    "publish_release": gettext_lazy("Données ouvertes publiées"),
+    "fail_release": gettext_lazy("Publication des données ouvertes en échec"),
+    "request_report": gettext_lazy("Rapport des indicateurs demandé"),
+    "start_report": gettext_lazy("Rapport des indicateurs commencé"),
+    "build_report": gettext_lazy("Rapport des indicateurs produit"),
+    "fail_report": gettext_lazy("Rapport des indicateurs en échec"),
 }
 
 #: Events about a delegation as a whole (not one of its tranches) carry the delegation's states.

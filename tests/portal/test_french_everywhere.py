@@ -11,7 +11,9 @@ from html import unescape
 from urllib.parse import urldefrag, urlparse
 
 import pytest
+from django.utils import timezone
 
+from reports.models import BackgroundJob
 from tests.factories import ProjectFactory, UserFactory
 from tests.workflows.builders import request_in_state
 from workflows import services
@@ -90,6 +92,16 @@ def demo_like(project_a, member_a, instructing_agent, budget_agent, establishmen
     validated = request_in_state(S.VALIDATED, milestone=other.milestones.get(rank=1), **walk_personas)
     services.issue_delegation(delegation=validated.delegation, actor=budget_agent)
     ImportRun.objects.create(file_name="projets.csv", dry_run=True, status=ImportRun.Status.DRY_RUN)
+    # « Publications et rapports »: a report waiting, a release done, one that failed.
+    now = timezone.now()
+    for kind, status, extra in (
+        (BackgroundJob.Kind.REPORT, BackgroundJob.Status.QUEUED, {"parameters": {"as_of": "2024-12-31"}}),
+        (BackgroundJob.Kind.RELEASE, BackgroundJob.Status.DONE, {"result": {"release": "2024-12-31"}}),
+        (BackgroundJob.Kind.RELEASE, BackgroundJob.Status.FAILED, {"error": "La publication a échoué."}),
+    ):
+        BackgroundJob.objects.create(
+            kind=kind, status=status, requested_by=budget_agent, requested_at=now, updated_at=now, **extra
+        )
     member_a.first_name, member_a.last_name = "Alice", "Durand"
     member_a.save()
     return datetime.date.today()
@@ -103,6 +115,8 @@ def demo_like(project_a, member_a, instructing_agent, budget_agent, establishmen
         ("budget_agent", "/admin/"),
         ("member_a", "/portail/"),
         ("moderator", "/admin/"),
+        # Menu items are drawn by Wagtail's sidebar script (not followed): start from these pages too.
+        ("budget_agent", "/admin/publications/"),
     ],
 )
 def test_no_english_nor_code_on_reachable_pages(client, demo_like, persona, start, request, reference):

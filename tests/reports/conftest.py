@@ -192,3 +192,10 @@ def releases_root(settings, tmp_path):
     """Open-data releases go to a throw-away RELEASES_ROOT."""
     settings.RELEASES_ROOT = tmp_path / "releases"
     return settings.RELEASES_ROOT
+
+
+@pytest.fixture
+def reports_root(settings, tmp_path):
+    """Indicator reports built in the admin go to a throw-away REPORTS_ROOT."""
+    settings.REPORTS_ROOT = tmp_path / "rapports"
+    return settings.REPORTS_ROOT

@@ -1,4 +1,8 @@
-"""Write every indicator table on a date to one XLSX workbook, plus a PDF summary next to it."""
+"""Write every indicator table on a date to one XLSX workbook, plus a PDF summary next to it.
+
+Runs at once, through the same job service as the admin's « Produire le rapport des indicateurs »
+(recorded, audited, one report at a time), writing to the path given.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 import formatting as fmt
-from reports import indicators
-from reports.exports import frames_to_xlsx, write_pdf
+from reports import indicators, jobs
+from reports.models import BackgroundJob
 
 
 class Command(BaseCommand):
@@ -42,17 +46,30 @@ class Command(BaseCommand):
             )
         if path.exists() and path.is_dir():
             raise CommandError(f"« {out} » est un dossier, pas un fichier.")
-        frames = indicators.build_all(day, filters)
-        pdf_path = path.with_suffix(".pdf")
         try:
-            with open(path, "wb") as handle:
-                frames_to_xlsx(frames, day, target=handle)
-            write_pdf(frames, day, pdf_path)
+            job = jobs.request_job(
+                kind=BackgroundJob.Kind.REPORT,
+                actor=None,
+                parameters={
+                    "as_of": day.isoformat(),
+                    "programme": filters.programme,
+                    "region": filters.region,
+                    "year": filters.year,
+                },
+                enqueue=False,
+            )
+        except jobs.JobAlreadyActive as already:
+            raise CommandError(
+                f"Un rapport est déjà en attente ou en cours (n° {already.job.pk}) : attendez sa fin."
+            )
+        try:
+            job = jobs.run_job(job_id=job.pk, out=path)
         except OSError as error:
-            raise CommandError(f"Écriture impossible dans « {out} » : {error.strerror}.")
+            raise CommandError(f"Écriture impossible dans « {out} » : {error.strerror}.") from error
+        pdf_path = Path(job.result["pdf"])
         self.stdout.write(
             self.style.SUCCESS(
-                f"{len(frames)} indicateurs au {fmt.format_date(day)} : {path} (XLSX, une feuille par indicateur) "
+                f"{len(indicators.INDICATORS)} indicateurs au {fmt.format_date(day)} : {path} (XLSX, une feuille par indicateur) "
                 f"et {pdf_path} (résumé PDF)."
             )
         )

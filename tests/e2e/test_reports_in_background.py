@@ -1,0 +1,97 @@
+"""Browser journey of « Publications et rapports » (issue 16): from the DGOS dashboard the agent asks
+for the full indicators report; the page comes back at once and its bar moves while a django-tasks
+worker builds it, then offers the XLSX and the PDF to download.
+
+The worker is django-tasks' own `db_worker` loop in a thread of the test process (as in
+test_import_in_background.py). PostgreSQL only.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+import time
+
+import pytest
+from django_tasks_db.management.commands.db_worker import Worker
+from playwright.sync_api import expect
+
+from reports import jobs
+from reports.models import BackgroundJob
+from tests.factories import ProjectFactory, UserFactory
+from workflows.roles import Role
+
+STEP_DELAY = 0.3  # seconds per step (21 steps): several polls of the page see the bar move
+
+
+@pytest.fixture
+def worker(settings, monkeypatch, tmp_path):
+    settings.REPORTS_ROOT = tmp_path / "rapports"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    record = jobs.record_progress
+
+    def slow(**kwargs):
+        time.sleep(STEP_DELAY)
+        record(**kwargs)
+
+    monkeypatch.setattr(jobs, "record_progress", slow)
+    loop = Worker(
+        queue_names=["default"],
+        interval=0.2,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="e2e-reports-worker",
+    )
+    thread = threading.Thread(target=loop.run, daemon=True)
+    thread.start()
+    yield loop
+    loop.running = False
+    thread.join(timeout=30)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_report_is_built_in_background_with_progress(page, live_server, screenshot, reference, worker):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (a worker thread cannot share SQLite's in-memory database)")
+    UserFactory(username="budget-rapport", roles=[Role.BUDGET_AGENT])
+    for index in range(3):
+        ProjectFactory(acronym=f"RAP{index}")
+
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto("/admin/login/")
+    page.fill("#id_username", "budget-rapport")
+    page.fill("#id_password", "sirano-test-pw")
+    page.get_by_role("button", name="S'identifier").click()
+    page.wait_for_url("**/admin/")
+    page.goto("/admin/indicateurs/")
+    page.get_by_role("link", name="Produire le rapport complet (XLSX et PDF) avec ces filtres").click()
+    page.wait_for_url("**/admin/publications/rapport/**")
+    page.get_by_role("button", name="Produire le rapport").click()
+    # The page answers before the work is done, and shows where it is.
+    page.wait_for_url("**/admin/publications/*/")
+    expect(page.locator("#job-progress")).to_be_visible()
+    screenshot("rapport-en-cours")
+    seen = set()
+    for _tick in range(1500):
+        if page.locator("#job-progress").count() == 0:
+            break
+        value = page.locator("#job-progress-bar").get_attribute("value")
+        if value is not None:
+            seen.add(int(float(value)))
+        page.wait_for_timeout(200)
+    assert len(seen) >= 2, seen  # the bar moved while the worker built the report
+    expect(page.get_by_text("Rapport terminé")).to_be_visible()
+    screenshot("rapport-termine")
+    job = BackgroundJob.objects.get()
+    assert job.status == BackgroundJob.Status.DONE
+    with page.expect_download() as download:
+        page.get_by_role(
+            "link",
+            name=f"Télécharger le XLSX ({jobs.report_file_name(datetime.date.fromisoformat(job.parameters['as_of']))})",
+        ).click()
+    assert download.value.suggested_filename.endswith(".xlsx")
