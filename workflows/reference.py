@@ -108,14 +108,19 @@ DISCIPLINES = [
 
 @transaction.atomic
 def ensure_reference_data() -> None:
+    """Create what is missing of the reference vocabularies: three reads when all is there."""
     from workflows.models import Discipline, EvidenceType, Programme
 
-    for code, name, operator in PROGRAMMES:
-        Programme.objects.get_or_create(code=code, defaults={"name": name, "operator": operator})
-    for code, label in EVIDENCE_TYPES:
-        EvidenceType.objects.get_or_create(code=code, defaults={"label": label})
-    for code, label in DISCIPLINES:
-        Discipline.objects.get_or_create(code=code, defaults={"label": label})
+    rows = [
+        (Programme, [Programme(code=code, name=name, operator=operator) for code, name, operator in PROGRAMMES]),
+        (EvidenceType, [EvidenceType(code=code, label=label) for code, label in EVIDENCE_TYPES]),
+        (Discipline, [Discipline(code=code, label=label) for code, label in DISCIPLINES]),
+    ]
+    for model, wanted in rows:
+        present = set(model.objects.values_list("code", flat=True))
+        missing = [row for row in wanted if row.code not in present]
+        if missing:
+            model.objects.bulk_create(missing, ignore_conflicts=True)
 
 
 def programme_code_for_call(call_code: str) -> str:
