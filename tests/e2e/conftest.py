@@ -83,3 +83,29 @@ def axe(page):
         return [v for v in result["violations"] if v.get("impact") in ("serious", "critical")]
 
     return run
+
+
+@pytest.fixture
+def task_worker(settings):
+    """django-tasks' own `db_worker` loop (as the Procfile's `worker`) in a thread of the test
+    process, on the database backend. PostgreSQL only: on SQLite's in-memory test database a
+    second thread would not see the live server's data."""
+    import threading
+
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    loop = Worker(
+        queue_names=["default"],
+        interval=0.2,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="e2e-worker",
+    )
+    thread = threading.Thread(target=loop.run, daemon=True)
+    thread.start()
+    yield loop
+    loop.running = False
+    thread.join(timeout=30)

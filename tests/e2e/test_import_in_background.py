@@ -9,11 +9,9 @@ database a second thread would not see the live server's data.
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
-from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import expect
 
 from tests.factories import UserFactory
@@ -37,23 +35,9 @@ class SlowProgressFile(ProgressFile):
 
 
 @pytest.fixture
-def worker(settings, monkeypatch):
+def worker(settings, monkeypatch, task_worker):
     monkeypatch.setattr(tasks, "ProgressFile", SlowProgressFile)
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    loop = Worker(
-        queue_names=["default"],
-        interval=0.2,
-        batch=False,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="e2e-import-worker",
-    )
-    thread = threading.Thread(target=loop.run, daemon=True)
-    thread.start()
-    yield loop
-    loop.running = False
-    thread.join(timeout=30)
+    yield task_worker
 
 
 @pytest.mark.postgres

@@ -9,11 +9,9 @@ test_import_in_background.py). PostgreSQL only.
 from __future__ import annotations
 
 import datetime
-import threading
 import time
 
 import pytest
-from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import expect
 
 from reports import jobs
@@ -25,9 +23,8 @@ STEP_DELAY = 0.3  # seconds per step (21 steps): several polls of the page see t
 
 
 @pytest.fixture
-def worker(settings, monkeypatch, tmp_path):
+def worker(settings, monkeypatch, tmp_path, task_worker):
     settings.REPORTS_ROOT = tmp_path / "rapports"
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     record = jobs.record_progress
 
     def slow(**kwargs):
@@ -35,20 +32,7 @@ def worker(settings, monkeypatch, tmp_path):
         record(**kwargs)
 
     monkeypatch.setattr(jobs, "record_progress", slow)
-    loop = Worker(
-        queue_names=["default"],
-        interval=0.2,
-        batch=False,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="e2e-reports-worker",
-    )
-    thread = threading.Thread(target=loop.run, daemon=True)
-    thread.start()
-    yield loop
-    loop.running = False
-    thread.join(timeout=30)
+    yield task_worker
 
 
 @pytest.mark.postgres
