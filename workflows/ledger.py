@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workflows import project_status
+from workflows.bulk import insert_many
 from workflows.models import (
     AuditEvent,
     Project,
@@ -38,6 +39,9 @@ TAKEN_STATES = frozenset(
     {S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.CHANGES_REQUESTED, S.VALIDATED, S.DELEGATED, S.PAID}
 )
 COMMITTED = frozenset({S.VALIDATED, S.DELEGATED, S.PAID})
+#: ids in one `UPDATE … WHERE id IN`: an import's batch of 500 projects (≤ 2,500 milestones) in
+#: one statement, well under the parameter limits of SQLite (32,766) and PostgreSQL (65,535)
+IDS_PER_UPDATE = 10_000
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,6 @@ def record_historical_tranches(
     entries: list[HistoricalStock],
     actor=None,
     at: datetime.datetime | None = None,
-    batch_size: int = 1000,
 ) -> LedgerOutcome:
     """Create the missing historical tranches 1..k of each entry; never remove or lower money.
 
@@ -187,17 +190,18 @@ def record_historical_tranches(
                     )
                 )
                 outcome.added.setdefault(project_id, []).append(milestone["rank"])
-        for start in range(0, len(closed), batch_size):
-            ProjectMilestone.objects.filter(pk__in=closed[start : start + batch_size]).update(
+        for start in range(0, len(closed), IDS_PER_UPDATE):
+            ProjectMilestone.objects.filter(pk__in=closed[start : start + IDS_PER_UPDATE]).update(
                 reached_before_sirano=True, days_late=0
             )
-        created = TrancheRequest.objects.bulk_create(new_tranches, batch_size=batch_size)
+        created = insert_many(TrancheRequest, new_tranches)
         if backdated:  # auto_now_add stamped "now"; the caller's time is `at` (same for every row)
             TrancheRequest.objects.filter(pk__in=[t.pk for t in created]).update(
                 created_at=at, status_changed_at=at
             )
         project_of = {m["pk"]: m["project_id"] for rows in milestones.values() for m in rows}
-        AuditEvent.objects.bulk_create(
+        insert_many(
+            AuditEvent,
             [
                 AuditEvent(
                     actor=actor,
@@ -211,7 +215,6 @@ def record_historical_tranches(
                 )
                 for t in created
             ],
-            batch_size=batch_size,
         )
         outcome.created = len(created)
         outcome.status_changes = project_status.follow_ledger(
