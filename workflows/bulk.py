@@ -8,7 +8,7 @@ projects; `COPY` sends plain rows. Elsewhere, Django's `bulk_create`. Like `bulk
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 BATCH_SIZE = 500
 
@@ -20,6 +20,7 @@ def insert_many(model, objects: list) -> list:
     """
     if not objects:
         return objects
+    connection = connections[DEFAULT_DB_ALIAS]  # not the proxy: it is read for every cell
     if connection.vendor != "postgresql":
         return model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
     meta = model._meta
@@ -33,15 +34,11 @@ def insert_many(model, objects: list) -> list:
         for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
             obj.pk = pk
         columns = ", ".join(connection.ops.quote_name(f.column) for f in [meta.pk, *fields])
+        cells = [(field.pre_save, field.get_db_prep_save) for field in fields]
         with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN") as copy:
             for obj in objects:
-                copy.write_row(
-                    [
-                        obj.pk,
-                        *(field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields),
-                    ]
-                )
+                copy.write_row([obj.pk, *(prepare(read(obj, True), connection) for read, prepare in cells)])
     for obj in objects:
         obj._state.adding = False
-        obj._state.db = "default"
+        obj._state.db = DEFAULT_DB_ALIAS
     return objects

@@ -200,6 +200,7 @@ def record_historical_tranches(
                 created_at=at, status_changed_at=at
             )
         project_of = {m["pk"]: m["project_id"] for rows in milestones.values() for m in rows}
+        provenance = _Provenance()
         insert_many(
             AuditEvent,
             [
@@ -208,7 +209,7 @@ def record_historical_tranches(
                     action=ACTION,
                     created_at=at,
                     to_state=S.DELEGATED,
-                    comment=_provenance(t),
+                    comment=provenance(t),
                     project_id=project_of[t.milestone_id],
                     milestone_id=t.milestone_id,
                     tranche_request_id=t.pk,
@@ -227,11 +228,20 @@ def record_historical_tranches(
     return outcome
 
 
-def _provenance(tranche: TrancheRequest) -> str:
-    where = tranche.source_file or _("source inconnue")
-    if tranche.source_row:
-        where = _("%(file)s, ligne %(row)s") % {"file": where, "row": tranche.source_row}
-    return _("Tranche déléguée avant SIRANo (%(where)s)") % {"where": where}
+class _Provenance:
+    """The audit comment of a historical tranche; its French texts are translated once per call
+    of the service, not once per tranche (an import records ~100,000)."""
+
+    def __init__(self) -> None:
+        self.unknown = _("source inconnue")
+        self.file_row = _("%(file)s, ligne %(row)s")
+        self.comment = _("Tranche déléguée avant SIRANo (%(where)s)")
+
+    def __call__(self, tranche: TrancheRequest) -> str:
+        where = tranche.source_file or self.unknown
+        if tranche.source_row:
+            where = self.file_row % {"file": where, "row": tranche.source_row}
+        return self.comment % {"where": where}
 
 
 def _conflict(project: dict, entry: HistoricalStock, message: str) -> dict:
