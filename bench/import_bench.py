@@ -1,26 +1,37 @@
-"""Import benchmark: generate a legacy spreadsheet of N rows, import it, print rows/s and memory.
+"""Import benchmark: the admin's background import (dry run, then confirmed) of an N-row file.
 
-    DATABASE_URL=postgres://… SECRET_KEY=bench .venv/bin/python bench/import_bench.py [--rows 40000]
-        [--kind csv|xlsx] [--keep] [--memory-check]
+    DATABASE_URL=postgres://… SECRET_KEY=bench .venv/bin/python bench/import_bench.py --rows 4000
+        [--kind opendata|csv|xlsx] [--profile FILE] [--shapes N] [--keep-database]
 
-The file looks like the agents' legacy spreadsheets: title lines above a French header, `AAP`
-and `N° FINESS` abbreviations, one-cell investigators, `dd/mm/yyyy` dates, `1 234 567,89 €`
-amounts, cp1252. The import runs inside a transaction rolled back at the end (unless --keep),
-so the database is left as it was. --memory-check imports 5,000 then 20,000 rows under
-tracemalloc and prints both peaks: flat memory means the two are close.
+Generates the file (`opendata`: the ministry's 14 columns, cp1252, ~300 establishments unknown
+to the database, every tranche number; `csv`/`xlsx`: an agents' legacy spreadsheet), stores it
+where the admin stores uploads, then runs `workflows.ingest.tasks.run_project_import` on a queued
+`ImportRun` exactly as the worker does: the dry run, then the confirmation of that dry run (which
+commits, deferred foreign-key checks included). Prints seconds, rows/s, the statements each
+sent through Django (an `executemany` counts as one; a `COPY` is not a statement, the `nextval`
+that reserves its ids is), the seconds spent in COMMIT and the CPU seconds of this process (the
+figure least disturbed by other work on a shared machine).
+
+It runs in a scratch database created beside DATABASE_URL's (`<name>_importbench` on
+PostgreSQL, a temporary file with SQLite) and dropped at the end, so any
+database can be named, even a populated one. `--profile FILE` writes a cProfile of the
+confirmed import and prints its 25 heaviest functions.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
+import cProfile
 import os
+import pstats
 import random
+import re
 import resource
 import sys
 import tempfile
 import time
-import tracemalloc
+import uuid
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -30,16 +41,33 @@ import django
 
 django.setup()
 
-from django.db import transaction  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
 
-from workflows.ingest.services import import_projects_file  # noqa: E402
+from tests.workflows.ingest.builders import OPENDATA_HEADER, opendata_row, write_csv  # noqa: E402
+from workflows.ingest.services import upload_dir  # noqa: E402
+from workflows.ingest.tasks import run_project_import  # noqa: E402
+from workflows.models import ImportRun, Region  # noqa: E402
 from workflows.validators import luhn_ok  # noqa: E402
 
-DEPARTMENTS = ["69", "75", "13", "33", "59", "35", "86", "31", "67", "44", "06", "01", "9702"]
-CALLS = ["PHRC-N", "PHRC I", "phrck", "PREPS", "PHRIP", "PRME", "PRTS"]
+DEPARTMENTS = {
+    "69": Region.ARA, "75": Region.IDF, "13": Region.PAC, "33": Region.NAQ, "59": Region.HDF,
+    "35": Region.BRE, "86": Region.NAQ, "31": Region.OCC, "67": Region.GES, "44": Region.PDL,
+    "06": Region.PAC, "21": Region.BFC, "37": Region.CVL, "76": Region.NOR, "974": Region.REU,
+}  # fmt: skip
+KINDS = ["CENTRE HOSPITALIER UNIVERSITAIRE DE", "CENTRE HOSPITALIER DE", "CH", "CHU", "INSTITUT"]
+TYPES = ["CHUR", "CH", "CH", "CHUR", "CLCC"]
+CALLS = ["PHRCN", "PHRCI", "PHRCK", "PREPS", "PHRIP", "PRME", "PRTS"]
 FIRST = ["Jean", "Marie", "Anne", "Pierre", "Sophie", "Luc", "Claire", "Paul", "Julie", "Marc"]
-HEADER = ["AAP", "Année", "Acronyme", "Titre du projet", "Porteur (PI)", "N° FINESS", "Établissement",
-          "Montant alloué", "Date de notification", "N° registre", "Dernière tranche", "Commentaire"]  # fmt: skip
+DISCIPLINES = [
+    "cardiologie", "Cancérologie", "médecine physique et réadaptation", "pharmacologie", "Neurologie",
+    "Infectious diseases", "pédiatrie, néonatologie", "Santé publique - épidémiologie", "psychiatrie",
+    "Oncologie (hors cancer du sein)", "gériatrie", "soins infirmiers", "Chirurgie orthopédique", "",
+]  # fmt: skip
+TRANCHES = ["1", "2", "2", "3", "3", "4", "5", "Aucune tranche"]
+LEGACY_HEADER = ["AAP", "Année", "Acronyme", "Titre du projet", "Porteur (PI)", "N° FINESS", "Établissement",
+                 "Montant alloué", "Date de notification", "N° registre", "Dernière tranche", "Commentaire"]  # fmt: skip
 
 
 def finess(prefix: str, index: int) -> str:
@@ -47,24 +75,64 @@ def finess(prefix: str, index: int) -> str:
     return next(base + d for d in "0123456789" if luhn_ok(base + d))
 
 
-def generate(path: Path, rows: int, kind: str, seed: int = 7) -> None:
-    rng = random.Random(seed)
-    establishments = [
-        (finess(DEPARTMENTS[i % len(DEPARTMENTS)], 1000 + i), f"CENTRE HOSPITALIER BENCH {i}")
-        for i in range(300)
-    ]
-    people = [f"Pr {rng.choice(FIRST)} NOM{i:05d}" for i in range(8000)]
+def establishments(count: int = 300) -> list[tuple[str, str, str, str]]:
+    """(FINESS, name, type, region label) of `count` establishments the database does not hold."""
+    found = []
+    departments = list(DEPARTMENTS.items())
+    for index in range(count):
+        prefix, region = departments[index % len(departments)]
+        kind = index % len(KINDS)
+        found.append(
+            (
+                finess(prefix, 3000 + index),
+                f"{KINDS[kind]} BENCHVILLE {index}",
+                TYPES[kind],
+                Region(region).label,
+            )
+        )
+    return found
 
-    def lines():
-        yield ["Tableau de suivi des projets — extraction DRCI"]
-        yield []
-        yield HEADER
-        for index in range(rows):
-            code, name = rng.choice(establishments)
-            year = rng.randint(2010, 2024)
-            amount = rng.randint(20_000, 2_000_000)
-            yield [
-                rng.choice(CALLS),
+
+def opendata_rows(rows: int, rng: random.Random) -> list[list[str]]:
+    places = establishments()
+    people = [(f"NOM{i:05d}", rng.choice(FIRST)) for i in range(8000)]
+    lines = [OPENDATA_HEADER]
+    for index in range(rows):
+        code, name, kind, region = rng.choice(places)
+        last, first = rng.choice(people)
+        registry = f"NCT{rng.randint(10**7, 10**8 - 1)}" if rng.random() < 0.8 else ""
+        lines.append(
+            opendata_row(
+                appel_a_projets=rng.choice(CALLS),
+                annee_de_selection=str(rng.randint(2013, 2024)),
+                region=region,
+                nom_etablissement=name,
+                finess=code,
+                type_etablissement=kind,
+                acronyme=f"BENCH{index:06d}",
+                titre=f"Étude n° {index} de l’œsophage – évaluation médico-économique",
+                discipline_principale=rng.choice(DISCIPLINES),
+                nom_porteur=last,
+                prenom_porteur=first,
+                financement_total=f"{rng.randint(20_000, 2_000_000)},00",
+                numero_registre_essais=registry,
+                numero_tranche=rng.choice(TRANCHES),
+            )
+        )
+    return lines
+
+
+def legacy_rows(rows: int, rng: random.Random) -> list[list[str]]:
+    places = establishments()
+    people = [f"Pr {rng.choice(FIRST)} NOM{i:05d}" for i in range(8000)]
+    lines = [["Tableau de suivi des projets — extraction DRCI"], [], LEGACY_HEADER]
+    for index in range(rows):
+        code, name, _kind, _region = rng.choice(places)
+        year = rng.randint(2013, 2024)
+        amount = rng.randint(20_000, 2_000_000)
+        lines.append(
+            [
+                rng.choice(["PHRC-N", "PHRC I", "phrck", "PREPS", "PHRIP", "PRME", "PRTS"]),
                 str(year),
                 f"BENCH{index:06d}",
                 f"Projet de recherche appliquée numéro {index} – évaluation médico-économique",
@@ -74,93 +142,183 @@ def generate(path: Path, rows: int, kind: str, seed: int = 7) -> None:
                 f"{amount:,}".replace(",", "\u00a0") + ",00 €",
                 f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{year}",
                 f"NCT{rng.randint(10**7, 10**8 - 1)}" if rng.random() < 0.8 else "",
-                rng.choice(["1", "2", "3", "4", "5", "Aucune tranche"]),
+                rng.choice(TRANCHES),
                 "",
             ]
+        )
+    return lines
 
+
+def generate(path: Path, rows: int, kind: str, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    lines = opendata_rows(rows, rng) if kind == "opendata" else legacy_rows(rows, rng)
     if kind == "xlsx":
         import openpyxl
 
         workbook = openpyxl.Workbook(write_only=True)
         sheet = workbook.create_sheet("Projets")
-        for line in lines():
+        for line in lines:
             sheet.append(line)
         workbook.save(path)
     else:
-        with path.open("w", encoding="cp1252", newline="") as handle:
-            csv.writer(handle, delimiter=";").writerows(lines())
+        write_csv(path, lines)
 
 
-def prepare_calls() -> None:
-    """Create the bench's calls with their schedules' evidence types linked (as in production)."""
-    from workflows.models import EvidenceType, MilestoneTemplate
-    from workflows.reference import DEFAULT_SCHEDULE, ensure_reference_data, get_or_create_call
+class QueryCounter:
+    """Counts statements sent through Django's cursors (cheaper than CaptureQueriesContext)."""
 
-    ensure_reference_data()
-    through = MilestoneTemplate.evidence_types.through
-    evidence = {e.code: e.pk for e in EvidenceType.objects.all()}
-    codes = {rank: codes for rank, _label, codes, *_rest in DEFAULT_SCHEDULE}
-    for code in ("PHRCN", "PHRCI", "PHRCK", "PREPS", "PHRIP", "PRME", "PRTS"):
-        for year in range(2010, 2025):
-            for template in get_or_create_call(code, year).current_schedule().milestone_templates.all():
-                if not through.objects.filter(milestonetemplate_id=template.pk).exists():
-                    through.objects.bulk_create(
-                        [
-                            through(milestonetemplate_id=template.pk, evidencetype_id=evidence[c])
-                            for c in codes[template.rank]
-                        ]
-                    )
+    def __init__(self, *, keep_shapes: bool = False) -> None:
+        self.count = 0
+        self.shapes: Counter[str] | None = Counter() if keep_shapes else None
+        self.seconds: Counter[str] = Counter()
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        if self.shapes is None:
+            return execute(sql, params, many, context)
+        shape = re.sub(r"\d+|%s(, %s)*", "N", sql)[:160]
+        self.shapes[shape] += 1
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds[shape] += time.perf_counter() - started
+
+    def print_shapes(self, top: int) -> None:
+        print("   count  statement")
+        for shape, count in self.shapes.most_common(top):
+            print(f"{count:>8}  {shape}")
+        print("  seconds  statement")
+        for shape, seconds in self.seconds.most_common(top):
+            print(f"{seconds:>9.2f}  {shape} ({self.shapes[shape]}×)")
 
 
-def run_import(path: Path, *, keep: bool, passes: int = 1) -> list[tuple[str, float]]:
-    """Import `passes` times in one transaction (rolled back unless keep); (summary, seconds) each."""
-    results = []
-    with transaction.atomic():
-        prepare_calls()
-        for _pass in range(passes):
+class CommitTimer:
+    """Seconds spent in COMMIT (PostgreSQL checks the deferred foreign keys there)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def __enter__(self):
+        self.original = connection._commit
+
+        def timed():
             started = time.perf_counter()
-            _run, outcome = import_projects_file(path=path)
-            results.append((outcome.summary(), time.perf_counter() - started))
-        if not keep:
-            transaction.set_rollback(True)
-    return results
+            try:
+                return self.original()
+            finally:
+                self.seconds += time.perf_counter() - started
+
+        connection._commit = timed
+        return self
+
+    def __exit__(self, *exc) -> None:
+        connection._commit = self.original
+
+
+def run_task(
+    *,
+    token: str,
+    kind: str,
+    user,
+    dry_run: bool,
+    confirmed_from: int | None,
+    profile: Path | None = None,
+    shapes: int = 0,
+):
+    """Queue a run as the admin does, then execute the worker's task; (run, seconds, queries)."""
+    upload = {"file": token, "mapping": "", "format": "auto"}
+    report = {"upload": upload, **({"confirmed_from": confirmed_from} if confirmed_from else {})}
+    run = ImportRun.objects.create(
+        status=ImportRun.Status.QUEUED, dry_run=dry_run, file_name=f"bench.{kind}", run_by=user, report=report
+    )
+    counter = QueryCounter(keep_shapes=bool(shapes))
+    commits = CommitTimer()
+    profiler = cProfile.Profile() if profile else None
+    with connection.execute_wrapper(counter), commits:
+        started, cpu = time.perf_counter(), time.process_time()
+        if profiler:
+            profiler.enable()
+        run_project_import.call(run.pk)
+        if profiler:
+            profiler.disable()
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    if profiler:
+        profiler.dump_stats(profile)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+    if shapes:
+        print(f"most frequent statements ({'dry run' if dry_run else 'confirmed import'}):")
+        counter.print_shapes(shapes)
+    run.refresh_from_db()
+    return run, elapsed, cpu, counter.count, commits.seconds
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=40_000)
-    parser.add_argument("--kind", choices=["csv", "xlsx"], default="csv")
-    parser.add_argument("--keep", action="store_true", help="commit the imported rows")
-    parser.add_argument("--memory-check", action="store_true")
+    parser.add_argument("--rows", type=int, default=4_000)
+    parser.add_argument("--kind", choices=["opendata", "csv", "xlsx"], default="opendata")
+    parser.add_argument("--profile", type=Path, help="cProfile output of the confirmed import")
+    parser.add_argument(
+        "--shapes", type=int, default=0, help="print the N most frequent and the N slowest statements"
+    )
+    parser.add_argument("--keep-database", action="store_true", help="do not drop the scratch database")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"legacy.{args.kind}"
+    database = settings.DATABASES["default"]
+    original, scratch = database["NAME"], None
+    if connection.vendor == "sqlite":
+        scratch = Path(tempfile.mkdtemp()) / "import-bench.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(scratch)
+    else:  # never the test database pytest may be using at the same time
+        database.setdefault("TEST", {})["NAME"] = f"{original}_importbench"
+    started = time.perf_counter()
+    name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    print(f"scratch database {name} ({connection.vendor}) migrated in {time.perf_counter() - started:.1f} s")
+    try:
+        user = get_user_model().objects.create_user(username="bench-agent", password=uuid.uuid4().hex)
+        token = f"{uuid.uuid4().hex}.{'xlsx' if args.kind == 'xlsx' else 'csv'}"
+        path = upload_dir() / token
         started = time.perf_counter()
         generate(path, args.rows, args.kind)
         print(
-            f"generated {args.rows} rows ({args.kind}, {path.stat().st_size / 2**20:.1f} MiB) in {time.perf_counter() - started:.1f} s"
+            f"generated {args.rows} rows ({args.kind}, {path.stat().st_size / 2**20:.1f} MiB) "
+            f"in {time.perf_counter() - started:.1f} s"
         )
-
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        results = run_import(path, keep=args.keep, passes=2)
-        rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        for label, (summary, elapsed) in zip(("first import", "re-import"), results, strict=True):
-            rate = f"{args.rows / elapsed:,.0f}".replace(",", " ")
-            print(f"{label}: {summary} in {elapsed:.1f} s, {rate} rows/s")
-        print(
-            f"peak RSS: {rss_after:.0f} MiB (before import {rss_before:.0f} MiB, +{rss_after - rss_before:.0f} MiB)"
+        dry, *dry_figures = run_task(
+            token=token, kind=args.kind, user=user, dry_run=True, confirmed_from=None, shapes=args.shapes
         )
-
-        if args.memory_check:
-            for rows in (5_000, 20_000):
-                small = Path(folder) / f"mem{rows}.{args.kind}"
-                generate(small, rows, args.kind, seed=rows)
-                tracemalloc.start()
-                run_import(small, keep=False)
-                _current, peak = tracemalloc.get_traced_memory()
-                tracemalloc.stop()
-                print(f"tracemalloc peak for {rows:>6} rows: {peak / 2**20:.1f} MiB")
+        real, *real_figures = run_task(
+            token=token,
+            kind=args.kind,
+            user=user,
+            dry_run=False,
+            confirmed_from=dry.pk,
+            profile=args.profile,
+            shapes=args.shapes,
+        )
+        rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        for label, run, (seconds, cpu, queries, commit) in (
+            ("dry run", dry, dry_figures),
+            ("confirmed import", real, real_figures),
+        ):
+            rate = f"{args.rows / seconds:,.0f}".replace(",", " ")
+            print(
+                f"{label:>16}: {run.status} created={run.created_count} updated={run.updated_count} "
+                f"unchanged={run.unchanged_count} rejected={run.rejected_count} "
+                f"historical tranches={(run.report or {}).get('historical_tranches')} "
+                f"in {seconds:.1f} s, {rate} rows/s, {queries} queries, COMMITs {commit:.1f} s, "
+                f"Python CPU {cpu:.1f} s"
+            )
+        print(f"peak RSS: {rss_after:.0f} MiB (+{rss_after - rss_before:.0f} MiB during the imports)")
+        path.unlink(missing_ok=True)
+    finally:
+        if args.keep_database:
+            print(f"scratch database kept: {name}")
+        else:
+            connection.creation.destroy_test_db(original, verbosity=0)
+            if scratch:
+                scratch.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workflows import project_status
+from workflows.bulk import insert_many
 from workflows.models import (
     AuditEvent,
     Project,
@@ -38,6 +39,9 @@ TAKEN_STATES = frozenset(
     {S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.CHANGES_REQUESTED, S.VALIDATED, S.DELEGATED, S.PAID}
 )
 COMMITTED = frozenset({S.VALIDATED, S.DELEGATED, S.PAID})
+#: ids in one `UPDATE … WHERE id IN`: an import's batch of 500 projects (≤ 2,500 milestones) in
+#: one statement, well under the parameter limits of SQLite (32,766) and PostgreSQL (65,535)
+IDS_PER_UPDATE = 10_000
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,6 @@ def record_historical_tranches(
     entries: list[HistoricalStock],
     actor=None,
     at: datetime.datetime | None = None,
-    batch_size: int = 1000,
 ) -> LedgerOutcome:
     """Create the missing historical tranches 1..k of each entry; never remove or lower money.
 
@@ -187,31 +190,32 @@ def record_historical_tranches(
                     )
                 )
                 outcome.added.setdefault(project_id, []).append(milestone["rank"])
-        for start in range(0, len(closed), batch_size):
-            ProjectMilestone.objects.filter(pk__in=closed[start : start + batch_size]).update(
+        for start in range(0, len(closed), IDS_PER_UPDATE):
+            ProjectMilestone.objects.filter(pk__in=closed[start : start + IDS_PER_UPDATE]).update(
                 reached_before_sirano=True, days_late=0
             )
-        created = TrancheRequest.objects.bulk_create(new_tranches, batch_size=batch_size)
+        created = insert_many(TrancheRequest, new_tranches)
         if backdated:  # auto_now_add stamped "now"; the caller's time is `at` (same for every row)
             TrancheRequest.objects.filter(pk__in=[t.pk for t in created]).update(
                 created_at=at, status_changed_at=at
             )
         project_of = {m["pk"]: m["project_id"] for rows in milestones.values() for m in rows}
-        AuditEvent.objects.bulk_create(
+        provenance = _Provenance()
+        insert_many(
+            AuditEvent,
             [
                 AuditEvent(
                     actor=actor,
                     action=ACTION,
                     created_at=at,
                     to_state=S.DELEGATED,
-                    comment=_provenance(t),
+                    comment=provenance(t),
                     project_id=project_of[t.milestone_id],
                     milestone_id=t.milestone_id,
                     tranche_request_id=t.pk,
                 )
                 for t in created
             ],
-            batch_size=batch_size,
         )
         outcome.created = len(created)
         outcome.status_changes = project_status.follow_ledger(
@@ -224,11 +228,20 @@ def record_historical_tranches(
     return outcome
 
 
-def _provenance(tranche: TrancheRequest) -> str:
-    where = tranche.source_file or _("source inconnue")
-    if tranche.source_row:
-        where = _("%(file)s, ligne %(row)s") % {"file": where, "row": tranche.source_row}
-    return _("Tranche déléguée avant SIRANo (%(where)s)") % {"where": where}
+class _Provenance:
+    """The audit comment of a historical tranche; its French texts are translated once per call
+    of the service, not once per tranche (an import records ~100,000)."""
+
+    def __init__(self) -> None:
+        self.unknown = _("source inconnue")
+        self.file_row = _("%(file)s, ligne %(row)s")
+        self.comment = _("Tranche déléguée avant SIRANo (%(where)s)")
+
+    def __call__(self, tranche: TrancheRequest) -> str:
+        where = tranche.source_file or self.unknown
+        if tranche.source_row:
+            where = self.file_row % {"file": where, "row": tranche.source_row}
+        return self.comment % {"where": where}
 
 
 def _conflict(project: dict, entry: HistoricalStock, message: str) -> dict:

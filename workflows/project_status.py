@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from workflows.bulk import insert_many
 from workflows.models import (
     AuditEvent,
     Project,
@@ -217,8 +218,8 @@ def follow_ledger(
             changes.append(_change(project, project.status, target, when, actor, comment, at))
             audits.append(_status_event(project, project.status, target, actor, comment, at))
         updates.setdefault(target, []).append(project.pk)
-    ProjectStatusChange.objects.bulk_create(changes, batch_size=1000)
-    AuditEvent.objects.bulk_create(audits, batch_size=1000)
+    insert_many(ProjectStatusChange, changes)
+    insert_many(AuditEvent, audits)
     for target, pks in updates.items():
         for start in range(0, len(pks), 1000):
             Project.objects.filter(pk__in=pks[start : start + 1000]).update(status=target, updated_at=at)

@@ -7,6 +7,7 @@ becomes a `PlannedRow`; nothing here writes: `services.Writer` does, in batches.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -51,8 +52,9 @@ class PlannedRow:
     published_last_name: str = ""
     published_first_name: str = ""
 
-    @property
+    @functools.cached_property
     def investigator_key(self) -> str:
+        """Read for the duplicate check, the investigators' batch and the project's key: kept."""
         return Investigator.key_for(self.person.last_name, self.person.first_name)
 
     @property

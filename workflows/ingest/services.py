@@ -3,7 +3,8 @@
 `import_projects_file` reads, plans and writes; a failure anywhere rolls the whole run back
 (the database stays as it was; a `failed` ImportRun records what happened). A dry run performs
 the very same writes and rolls them back, so what it shows is exactly what a real run will do.
-Writes are batched (bulk inserts) so 40,000 rows stay well under a minute.
+Writes are batched (bulk inserts, `COPY` on PostgreSQL): the statements of a batch do not depend on
+its rows, and the planner statistics of the tables filled follow the load (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from formatting import format_date, format_number
+from workflows.bulk import insert_many
 from workflows.data_version import bump_on_commit
 from workflows.ledger import HistoricalStock, historical_rank, record_historical_tranches
 from workflows.models import (
@@ -34,9 +36,13 @@ from workflows.models import (
     MilestoneTemplate,
     Project,
     ProjectMilestone,
+    ProjectSearchDocument,
+    ProjectStatusChange,
+    SearchTerm,
+    TrancheRequest,
     TrialRegistration,
 )
-from workflows.planner_statistics import analyze_portfolio_tables
+from workflows.planner_statistics import GrowthAnalyzer, analyze_portfolio_tables
 from workflows.reference import ensure_reference_data, get_or_create_call
 from workflows.search import index as search_index
 from workflows.text import normalise_name
@@ -47,6 +53,22 @@ from .pipeline import PlannedRow, RowParser, detect_format, open_plans, where
 from .readers import UnreadableFile, open_source
 
 BATCH_SIZE = 500
+
+#: the tables a run fills: their planner statistics follow the load (`GrowthAnalyzer`)
+LOADED_MODELS = (
+    Establishment,
+    Investigator,
+    Project,
+    Project.registrations.through,
+    TrialRegistration,
+    ProjectMilestone,
+    ProjectMilestone.evidence_types.through,
+    TrancheRequest,
+    AuditEvent,
+    ProjectStatusChange,
+    ProjectSearchDocument,
+    SearchTerm,
+)
 
 #: field compared on re-import → label shown in the dry run and the report
 DIFF_LABELS = {
@@ -352,7 +374,11 @@ def _check_duplicate(planned: PlannedRow, parser: RowParser, seen: dict, plans: 
 
 
 class Writer:
-    """Batched writes of planned rows: calls, establishments, investigators, projects, milestones."""
+    """Batched writes of planned rows: calls, establishments, investigators, projects, milestones.
+
+    The queries of a batch do not depend on its rows (a new establishment, investigator or
+    project is an element of a bulk insert, never a query of its own).
+    """
 
     def __init__(
         self, *, run: ImportRun, outcome: Outcome, establishments: EstablishmentIndex, batch_size: int
@@ -367,18 +393,23 @@ class Writer:
         self.templates: dict[int, list] = {}
         self.disciplines = dict(Discipline.objects.values_list("code", "pk"))
         self.new_investigators: set[int] = set()
+        #: establishments met in the pending rows, validated, known to the index, not yet inserted
+        self.new_establishments: list[Establishment] = []
+        self.statistics = GrowthAnalyzer(LOADED_MODELS)
 
     def provenance(self, planned: PlannedRow) -> dict:
         return {"import_run": self.run, "source_file": self.run.file_name, "source_row": planned.row}
 
     def add(self, planned: PlannedRow) -> None:
         if isinstance(planned.establishment, NewEstablishment):
-            planned.establishment = self._create_establishment(planned)
+            planned.establishment = self._new_establishment(planned)
         self.pending.append(planned)
         if len(self.pending) >= self.batch_size:
             self.flush()
 
-    def _create_establishment(self, planned: PlannedRow) -> Establishment:
+    def _new_establishment(self, planned: PlannedRow) -> Establishment:
+        """Validated now and known to the index at once (the next rows match it by FINESS or name);
+        inserted with its batch, before the batch's projects."""
         spec = planned.establishment
         establishment = Establishment(
             finess=spec.finess,
@@ -388,8 +419,14 @@ class Writer:
             to_complete=spec.to_complete,
             **self.provenance(planned),
         )
-        establishment.full_clean(exclude=["girci", "normalised_name"])
-        establishment.save()
+        # Field rules only: the index holds every FINESS (new ones too) and the run is this one.
+        establishment.full_clean(
+            exclude=["girci", "normalised_name", "import_run"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+        establishment.fill_derived_fields()
+        self.new_establishments.append(establishment)
         self.establishments.add(establishment)
         self.outcome.new_establishments.append(
             {
@@ -415,6 +452,9 @@ class Writer:
         rows, self.pending = self.pending, []
         if not rows:
             return
+        # Bulk: no save signal, as for projects (new rows have no project to re-index yet).
+        insert_many(Establishment, self.new_establishments)
+        self.new_establishments = []
         calls = [self.call(row.call_code, row.year) for row in rows]
         investigators = self._investigators(rows)
         existing = self._existing_projects(calls, investigators)
@@ -434,6 +474,7 @@ class Writer:
         for project in self._create_projects(new_projects):
             stock.append(self._stock(project, project._planned_row))
         self._record_stock(stock)
+        self.statistics.loaded_rows(len(rows))
 
     def _stock(self, project: Project, row: PlannedRow) -> HistoricalStock:
         return HistoricalStock(
@@ -448,7 +489,7 @@ class Writer:
         """Tranches 1..k of the file become ledger entries (one batched service call)."""
         if not stock:
             return
-        result = record_historical_tranches(entries=stock, actor=self.run.run_by, batch_size=self.batch_size)
+        result = record_historical_tranches(entries=stock, actor=self.run.run_by)
         self.outcome.historical_tranches += result.created
         self.outcome.conflicts.extend(result.conflicts)
 
@@ -517,9 +558,7 @@ class Writer:
     def _create_projects(self, pairs: list[tuple[Project, PlannedRow]]) -> list[Project]:
         if not pairs:
             return []
-        projects = Project.objects.bulk_create(
-            [project for project, _row in pairs], batch_size=self.batch_size
-        )
+        projects = insert_many(Project, [project for project, _row in pairs])
         self._copy_schedules(projects)
         links = []
         registry_ids = self._registrations([row for _project, row in pairs])
@@ -684,41 +723,6 @@ class Writer:
         if row.sheet:
             entry["sheet"] = row.sheet
         self.outcome.updates.append(entry)
-
-
-def insert_many(model, objects: list) -> list:
-    """`bulk_create` for big batches: on PostgreSQL, ids from the sequence then one COPY.
-
-    psycopg parses every multi-row INSERT text client-side, which costs more than the rows
-    themselves at 40,000 projects; COPY sends plain rows. Elsewhere, Django's bulk_create.
-    """
-    if not objects:
-        return objects
-    if connection.vendor != "postgresql":
-        return model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
-    meta = model._meta
-    fields = [field for field in meta.concrete_fields if not field.primary_key]
-    table = meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [table, meta.pk.column, len(objects)],
-        )
-        for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
-            obj.pk = pk
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in [meta.pk, *fields])
-        with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN") as copy:
-            for obj in objects:
-                copy.write_row(
-                    [
-                        obj.pk,
-                        *(field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields),
-                    ]
-                )
-    for obj in objects:
-        obj._state.adding = False
-        obj._state.db = "default"
-    return objects
 
 
 def _display(value) -> str:

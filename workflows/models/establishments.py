@@ -131,10 +131,14 @@ class Establishment(Sourced):
         if self.finess:
             self.finess = normalise_finess(self.finess)
 
-    def save(self, *args, **kwargs) -> None:
+    def fill_derived_fields(self) -> None:
+        """The normalised name and the region's GIRCI; `save` calls it, bulk inserts must too."""
         self.normalised_name = normalise_name(self.name)
         if not self.girci and self.region:
             self.girci = REGION_GIRCI.get(self.region, "")
+
+    def save(self, *args, **kwargs) -> None:
+        self.fill_derived_fields()
         super().save(*args, **kwargs)
 
 
