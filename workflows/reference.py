@@ -112,7 +112,10 @@ def ensure_reference_data() -> None:
     from workflows.models import Discipline, EvidenceType, Programme
 
     rows = [
-        (Programme, [Programme(code=code, name=name, operator=operator) for code, name, operator in PROGRAMMES]),
+        (
+            Programme,
+            [Programme(code=code, name=name, operator=operator) for code, name, operator in PROGRAMMES],
+        ),
         (EvidenceType, [EvidenceType(code=code, label=label) for code, label in EVIDENCE_TYPES]),
         (Discipline, [Discipline(code=code, label=label) for code, label in DISCIPLINES]),
     ]
