@@ -116,9 +116,29 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _fresh_cache():
     from django.core.cache import cache
 
+    from web.page_store import clear_local_copies
+
     cache.clear()
+    clear_local_copies()
     yield
     cache.clear()
+    clear_local_copies()
+
+
+@pytest.fixture
+def database_cache():
+    """The production default (`CACHE_URL=db://`) for tests that count its queries: each read of
+    the shared cache is then a query, as in production."""
+    from django.test import override_settings
+
+    from web.page_store import clear_local_copies
+
+    database = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sirano_cache_tests"}
+    with override_settings(CACHES={"default": {**database, "TIMEOUT": None}}):
+        call_command("createcachetable", verbosity=0)
+        clear_local_copies()
+        yield
+        clear_local_copies()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-
-from django.core.cache import cache
 from django.db.models import F, IntegerField, Value
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -22,7 +20,7 @@ from opendata.api.pagination import KeysetPagination
 from opendata.api.renderers import CSVRenderer
 from opendata.api.schema import SiranoAutoSchema
 from opendata.api.throttling import AnonymousThrottle, SignedInThrottle
-from workflows.data_version import data_version
+from web import page_store
 from workflows.search.query import RELEVANCE
 from workflows.visibility import Tier, tier_for
 
@@ -73,6 +71,10 @@ class OpenDataViewSet(viewsets.GenericViewSet):
 
 #: seconds a public page of projects is kept (the data version moves sooner on any write)
 PUBLIC_PAGE_MAX_AGE = 600
+#: seconds a browser or shared proxy may reuse a public page without asking again
+CLIENT_MAX_AGE = 60
+#: what else a public page's answer depends on: its format, and who asks (a token sees more)
+PUBLIC_PAGE_VARY = ("Accept", "Authorization", "Cookie")
 
 _list_schema = extend_schema_view(list=extend_schema(parameters=[FORMAT_PARAMETER]))
 
@@ -107,29 +109,32 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OpenDataV
         return selectors.api_projects(tier)
 
     def list(self, request, *args, **kwargs):
-        """Rows from `values()` (`project_rows`): the serializer's output without its per-cell cost.
-
-        Public pages are kept per data version and address (after authentication and throttling,
-        which DRF ran in `initial`): the same question gets the same answer until a write commits.
+        """Public pages are answered from `web.page_store` (after authentication and throttling,
+        which DRF ran in `initial`): kept as the bytes sent, per data version, address and format,
+        so a repeated question renders nothing and costs one query; `If-None-Match` gets a 304.
+        Pages for a token or a session (their tier may show more) are never kept: `private`.
         """
-        key = self._public_page_key(request) if self.tier == Tier.PUBLIC else None
-        cached = cache.get(key) if key else None
-        if cached is not None:
-            return Response(cached["data"], headers=cached["headers"])
+        if self.tier != Tier.PUBLIC:
+            response = self._list_page()
+            patch_cache_control(response, private=True)
+            return response
+        address = request.build_absolute_uri()  # the host is part of the answer: links are absolute
+        key = page_store.key_for("api-projects", address, request.accepted_media_type)
+        answer = page_store.get(key)
+        if answer is None:
+            response = self.finalize_response(request, self._list_page())
+            response.render()
+            headers = {"Link": response["Link"]} if response.has_header("Link") else {}
+            answer = page_store.Answer.of(response.content, response["Content-Type"], headers)
+            page_store.put(key, answer, timeout=PUBLIC_PAGE_MAX_AGE)
+        return page_store.public_response(request, answer, max_age=CLIENT_MAX_AGE, vary=PUBLIC_PAGE_VARY)
+
+    def _list_page(self) -> Response:
+        """Rows from `values()` (`project_rows`): the serializer's output without its per-cell cost."""
         queryset = self.filter_queryset(self.get_queryset())
         paths = [path for paths in self.orderings.values() for path in paths] + [self.tiebreak]
         page = self.paginate_queryset(project_rows.project_values(queryset, self.tier, paths))
-        response = self.get_paginated_response(project_rows.project_rows(page, self.tier))
-        if key:
-            headers = {"Link": response["Link"]} if response.has_header("Link") else {}
-            cache.set(key, {"data": response.data, "headers": headers}, timeout=PUBLIC_PAGE_MAX_AGE)
-        return response
-
-    @staticmethod
-    def _public_page_key(request) -> str:
-        # the host is part of the answer: next/previous links are absolute
-        address = request.build_absolute_uri()
-        return f"api-projects:{data_version()}:{hashlib.sha256(address.encode()).hexdigest()[:40]}"
+        return self.get_paginated_response(project_rows.project_rows(page, self.tier))
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

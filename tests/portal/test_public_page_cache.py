@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
+from web import page_store
 from workflows.data_version import bump_data_version
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +27,20 @@ def test_a_second_anonymous_visit_is_not_rendered_again(client, urls, django_ass
             second = client.get(url)
         assert second.content == first.content
         assert second["ETag"] == first["ETag"]
+
+
+def test_a_warm_page_costs_one_query_with_the_database_cache(
+    client, urls, database_cache, django_assert_max_num_queries
+):
+    """Production's shared cache: the data version is read, the page comes from the worker's memory."""
+    for url in urls:
+        first = client.get(url)
+        with django_assert_max_num_queries(1):
+            second = client.get(url)
+        assert second.content == first.content and second["ETag"] == first["ETag"]
+        page_store.clear_local_copies()  # another worker: the shared copy, one more read
+        with django_assert_max_num_queries(2):
+            assert client.get(url).content == first.content
 
 
 def test_if_none_match_is_answered_304(client, urls):

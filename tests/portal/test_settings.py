@@ -57,6 +57,18 @@ def test_junk_integer_is_refused():
     assert "CONN_MAX_AGE must be an integer, got 'forever'" in result.stderr
 
 
+def test_database_connections_are_kept_outside_debug():
+    """A connection per request cost more than a cached page (docs/performance.md, item 6)."""
+    code = (
+        "from django.conf import settings; db = settings.DATABASES['default']; "
+        "print(db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS'])"
+    )
+    production = {"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50)}
+    assert run("-c", code, **production).stdout.split() == ["60", "True"]
+    assert run("-c", code, DEBUG="true").stdout.split() == ["0", "True"]
+    assert run("-c", code, DEBUG="true", CONN_MAX_AGE="30").stdout.split() == ["30", "True"]
+
+
 def test_api_rates_can_be_switched_off():
     code = "import django; from django.conf import settings; django.setup(); print(settings.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES'])"
     result = run("-c", code, DEBUG="true", API_ANON_RATE="off", API_USER_RATE="5/second")

@@ -1,0 +1,138 @@
+"""Rendered public answers (directory pages, project pages, API pages) kept per data version.
+
+An answer is stored as the bytes sent, so serving it again renders nothing: no template, no JSON
+encoding, no unpickling of a page's data (a 1,000-project API page spent 130 ms doing both on
+every hit). Each worker process keeps the answers it served last in memory (`LOCAL_BYTES` at
+most), in front of the shared cache that all workers read: a repeated question then costs one
+read, the data version's, instead of also moving the body out of the shared cache.
+
+A process-local copy is never stale: keys carry the data version (`workflows.data_version`),
+read from the shared cache on every request and moved after every committed write in any
+process, so a write changes every key at once. Editorial changes do not move the data version:
+an entry lives at most its timeout, in both places.
+
+The ETag is the body's hash: a client or a reverse proxy sending `If-None-Match` gets a 304
+without the body.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import parse_etags, quote_etag
+
+from workflows.data_version import data_version
+
+#: bytes of answers each worker process keeps in memory (least recently served dropped first)
+LOCAL_BYTES = 32 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Answer:
+    body: bytes
+    content_type: str
+    etag: str
+    headers: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> Answer:
+        etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])
+        return cls(body, content_type, etag, tuple((headers or {}).items()))
+
+
+class _LocalCopies:
+    """Least-recently-served answers of this process, bounded in bytes, each with its expiry."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.entries: OrderedDict[str, tuple[float, Answer]] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()  # gthread workers serve several requests at once
+
+    def get(self, key: str) -> tuple[float, Answer] | None:
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None:
+                return None
+            if entry[0] <= time.time():
+                self._drop(key)
+                return None
+            self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, expires: float, answer: Answer) -> None:
+        if len(answer.body) > self.max_bytes // 4:
+            return
+        with self.lock:
+            if key in self.entries:
+                self._drop(key)
+            self.entries[key] = (expires, answer)
+            self.size += len(answer.body)
+            while self.size > self.max_bytes:
+                self._drop(next(iter(self.entries)))
+
+    def _drop(self, key: str) -> None:
+        _expires, answer = self.entries.pop(key)
+        self.size -= len(answer.body)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
+
+_local = _LocalCopies(LOCAL_BYTES)
+
+
+def clear_local_copies() -> None:
+    """Forget this process's copies (tests; the shared cache is cleared separately)."""
+    _local.clear()
+
+
+def key_for(prefix: str, *parts: str) -> str:
+    """A key under the current data version: it changes as soon as any write commits."""
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
+    return f"{prefix}:{data_version()}:{digest}"
+
+
+def get(key: str) -> Answer | None:
+    entry = _local.get(key)
+    if entry is not None:
+        return entry[1]
+    stored = cache.get(key)
+    if not isinstance(stored, tuple) or len(stored) != 2 or stored[0] <= time.time():
+        return None
+    _local.put(key, *stored)
+    return stored[1]
+
+
+def put(key: str, answer: Answer, timeout: int) -> None:
+    expires = time.time() + timeout
+    cache.set(key, (expires, answer), timeout=timeout)
+    _local.put(key, expires, answer)
+
+
+def public_response(request, answer: Answer, *, max_age: int, vary: tuple[str, ...] = ("Cookie",)):
+    """`answer` as a response a browser or shared proxy may keep `max_age` seconds (304 when the
+    client holds it already)."""
+    if answer.etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(answer.body, content_type=answer.content_type)
+        for name, value in answer.headers:
+            response[name] = value
+    return mark_public(response, answer.etag, max_age=max_age, vary=vary)
+
+
+def mark_public(response, etag: str, *, max_age: int, vary: tuple[str, ...] = ("Cookie",)):
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=max_age)
+    patch_vary_headers(response, vary)
+    return response
