@@ -109,3 +109,18 @@ def task_worker(settings):
     yield loop
     loop.running = False
     thread.join(timeout=30)
+
+
+def watch_progress(page, box: str, *, patience: float = 300.0) -> set[int]:
+    """Polls a background-work page until its progress box `#<box>` goes away (the page reloads
+    on its result) and returns the values its bar `#<box>-bar` showed meanwhile."""
+    import time
+
+    seen: set[int] = set()
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline and page.locator(f"#{box}").count():
+        value = page.locator(f"#{box}-bar").get_attribute("value")
+        if value is not None:
+            seen.add(int(float(value)))
+        page.wait_for_timeout(200)
+    return seen

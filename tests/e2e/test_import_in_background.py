@@ -19,6 +19,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import watch_progress
 from tests.factories import UserFactory
 from tests.workflows.ingest.builders import OPENDATA_HEADER, opendata_row, write_csv
 from workflows.ingest import tasks
@@ -73,15 +74,7 @@ def test_import_runs_in_background_with_progress(page, live_server, screenshot, 
     page.wait_for_url("**/admin/imports/*/")
     expect(page.locator("#import-progress")).to_be_visible()
     screenshot("simulation-en-cours")
-    seen = set()
-    deadline = time.monotonic() + PATIENCE
-    while time.monotonic() < deadline:
-        if page.locator("#import-progress").count() == 0:
-            break
-        value = page.locator("#import-progress-bar").get_attribute("value")
-        if value is not None:
-            seen.add(int(float(value)))
-        page.wait_for_timeout(200)
+    seen = watch_progress(page, "import-progress", patience=PATIENCE)
     assert len(seen) >= 2, seen  # the bar moved while the worker read the file
     expect(page.get_by_text("Projets qui seront créés")).to_be_visible()
     expect(page.get_by_text("E2E00000")).to_be_visible()
@@ -90,9 +83,7 @@ def test_import_runs_in_background_with_progress(page, live_server, screenshot, 
 
     page.get_by_role("button", name="Confirmer l'import").click()
     page.wait_for_url("**/admin/imports/*/")
-    deadline = time.monotonic() + PATIENCE
-    while time.monotonic() < deadline and page.locator("#import-progress").count():
-        page.wait_for_timeout(200)
+    watch_progress(page, "import-progress", patience=PATIENCE)
     expect(page.get_by_text("Projets créés")).to_be_visible()
     print(f"import of {ROWS} rows: bar values seen during the dry run {sorted(seen)}")
     screenshot("import-termine")

@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from reports import jobs
 from reports.models import BackgroundJob
+from tests.e2e.conftest import watch_progress
 from tests.factories import ProjectFactory, UserFactory
 from workflows.roles import Role
 
@@ -60,14 +61,7 @@ def test_report_is_built_in_background_with_progress(page, live_server, screensh
     page.wait_for_url("**/admin/publications/*/")
     expect(page.locator("#job-progress")).to_be_visible()
     screenshot("rapport-en-cours")
-    seen = set()
-    for _tick in range(1500):
-        if page.locator("#job-progress").count() == 0:
-            break
-        value = page.locator("#job-progress-bar").get_attribute("value")
-        if value is not None:
-            seen.add(int(float(value)))
-        page.wait_for_timeout(200)
+    seen = watch_progress(page, "job-progress")
     assert len(seen) >= 2, seen  # the bar moved while the worker built the report
     expect(page.get_by_text("Rapport terminé")).to_be_visible()
     screenshot("rapport-termine")
