@@ -111,16 +111,35 @@ def task_worker(settings):
     thread.join(timeout=30)
 
 
+PROGRESS_STATE_JS = """(id) => {
+  const box = document.getElementById(id);
+  if (!box) return {gone: true, value: null};
+  const bar = document.getElementById(id + "-bar");
+  return {gone: false, value: bar ? bar.value : null};
+}"""
+
+
 def watch_progress(page, box: str, *, patience: float = 300.0) -> set[int]:
     """Polls a background-work page until its progress box `#<box>` goes away (the page reloads
-    on its result) and returns the values its bar `#<box>-bar` showed meanwhile."""
+    on its result) and returns the values its bar `#<box>-bar` showed meanwhile.
+
+    One script reads both at once and never waits for an element: the page may reload onto its
+    result between two reads (a locator would then wait for a bar that is gone)."""
     import time
+
+    from playwright.sync_api import Error as PlaywrightError
 
     seen: set[int] = set()
     deadline = time.monotonic() + patience
-    while time.monotonic() < deadline and page.locator(f"#{box}").count():
-        value = page.locator(f"#{box}-bar").get_attribute("value")
-        if value is not None:
-            seen.add(int(float(value)))
+    while time.monotonic() < deadline:
+        try:
+            state = page.evaluate(PROGRESS_STATE_JS, box)
+        except PlaywrightError:  # the page is being replaced by its result
+            page.wait_for_timeout(200)
+            continue
+        if state["gone"]:
+            break
+        if state["value"] is not None:
+            seen.add(int(float(state["value"])))
         page.wait_for_timeout(200)
     return seen
