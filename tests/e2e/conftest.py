@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -90,8 +92,6 @@ def task_worker(settings):
     """django-tasks' own `db_worker` loop (as the Procfile's `worker`) in a thread of the test
     process, on the database backend. PostgreSQL only: on SQLite's in-memory test database a
     second thread would not see the live server's data."""
-    import threading
-
     from django_tasks_db.management.commands.db_worker import Worker
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -125,8 +125,6 @@ def watch_progress(page, box: str, *, patience: float = 300.0) -> set[int]:
 
     One script reads both at once and never waits for an element: the page may reload onto its
     result between two reads (a locator would then wait for a bar that is gone)."""
-    import time
-
     from playwright.sync_api import Error as PlaywrightError
 
     seen: set[int] = set()
