@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workflows import project_status
-from workflows.bulk import insert_many
+from workflows.bulk import insert_rows
 from workflows.models import (
     AuditEvent,
     Project,
@@ -42,6 +42,29 @@ COMMITTED = frozenset({S.VALIDATED, S.DELEGATED, S.PAID})
 #: ids in one `UPDATE … WHERE id IN`: an import's batch of 500 projects (≤ 2,500 milestones) in
 #: one statement, well under the parameter limits of SQLite (32,766) and PostgreSQL (65,535)
 IDS_PER_UPDATE = 10_000
+TRANCHE_COLUMNS = (
+    "milestone_id",
+    "amount",
+    "status",
+    "is_historical",
+    "amount_is_derived",
+    "import_run_id",
+    "source_file",
+    "source_row",
+    "created_by_id",
+    "created_at",
+    "status_changed_at",
+)
+AUDIT_COLUMNS = (
+    "actor_id",
+    "action",
+    "to_state",
+    "comment",
+    "created_at",
+    "project_id",
+    "milestone_id",
+    "tranche_request_id",
+)
 
 
 @dataclass(frozen=True)
@@ -91,7 +114,6 @@ def record_historical_tranches(
     (`project_status.follow_ledger`, dated on the selection day). Runs in the caller's
     transaction when there is one (an import rolls everything back together).
     """
-    backdated = at is not None
     at = at or timezone.now()
     outcome = LedgerOutcome()
     wanted = {entry.project_id: entry for entry in entries}
@@ -109,7 +131,7 @@ def record_historical_tranches(
         for m in (
             ProjectMilestone.objects.filter(project__in=ids)
             .order_by("project", "rank")
-            .values("pk", "project_id", "rank", "share_percent", "declared_on")
+            .values("pk", "project_id", "rank", "share_percent", "declared_on", "reached_before_sirano")
         ):
             milestones.setdefault(m["project_id"], []).append(m)
         taken: dict[int, str] = dict(
@@ -118,7 +140,9 @@ def record_historical_tranches(
             )
         )
         held = historical_rank(ids)
-        new_tranches: list[TrancheRequest] = []
+        actor_id = actor.pk if actor is not None else None
+        #: (milestone id, amount, amount derived?, import run, source file, source row, project id)
+        new_tranches: list[tuple] = []
         closed: list[int] = []
         for project_id, entry in wanted.items():
             project = projects[project_id]
@@ -168,7 +192,7 @@ def record_historical_tranches(
                         )
                     )
                     continue
-                if milestone["declared_on"] is None:
+                if milestone["declared_on"] is None and not milestone["reached_before_sirano"]:
                     closed.append(milestone["pk"])
                 if status:
                     continue  # already in the ledger (historical, or a SIRANo tranche committed)
@@ -177,16 +201,14 @@ def record_historical_tranches(
                     given if given is not None else project["award_amount"] * milestone["share_percent"] / 100
                 )
                 new_tranches.append(
-                    TrancheRequest(
-                        milestone_id=milestone["pk"],
-                        amount=Decimal(amount).quantize(CENT),
-                        status=S.DELEGATED,
-                        is_historical=True,
-                        amount_is_derived=given is None,
-                        import_run_id=entry.import_run_id,
-                        source_file=entry.source_file[:255],
-                        source_row=entry.source_row,
-                        created_by=actor,
+                    (
+                        milestone["pk"],
+                        Decimal(amount).quantize(CENT),
+                        given is None,
+                        entry.import_run_id,
+                        entry.source_file[:255],
+                        entry.source_row,
+                        project_id,
                     )
                 )
                 outcome.added.setdefault(project_id, []).append(milestone["rank"])
@@ -194,30 +216,36 @@ def record_historical_tranches(
             ProjectMilestone.objects.filter(pk__in=closed[start : start + IDS_PER_UPDATE]).update(
                 reached_before_sirano=True, days_late=0
             )
-        created = insert_many(TrancheRequest, new_tranches)
-        if backdated:  # auto_now_add stamped "now"; the caller's time is `at` (same for every row)
-            TrancheRequest.objects.filter(pk__in=[t.pk for t in created]).update(
-                created_at=at, status_changed_at=at
-            )
-        project_of = {m["pk"]: m["project_id"] for rows in milestones.values() for m in rows}
-        provenance = _Provenance()
-        insert_many(
-            AuditEvent,
+        # Plain rows, no model instance: an import of 40,000 projects records ~100,000 tranches.
+        tranche_ids = insert_rows(
+            TrancheRequest,
+            TRANCHE_COLUMNS,
             [
-                AuditEvent(
-                    actor=actor,
-                    action=ACTION,
-                    created_at=at,
-                    to_state=S.DELEGATED,
-                    comment=provenance(t),
-                    project_id=project_of[t.milestone_id],
-                    milestone_id=t.milestone_id,
-                    tranche_request_id=t.pk,
-                )
-                for t in created
+                (milestone_id, amount, S.DELEGATED.value, True, derived, run, source, row, actor_id, at, at)
+                for milestone_id, amount, derived, run, source, row, _project in new_tranches
             ],
         )
-        outcome.created = len(created)
+        provenance = _Provenance()
+        insert_rows(
+            AuditEvent,
+            AUDIT_COLUMNS,
+            [
+                (
+                    actor_id,
+                    ACTION,
+                    S.DELEGATED.value,
+                    provenance(source, row),
+                    at,
+                    project_id,
+                    milestone_id,
+                    pk,
+                )
+                for pk, (milestone_id, _amount, _derived, _run, source, row, project_id) in zip(
+                    tranche_ids, new_tranches, strict=True
+                )
+            ],
+        )
+        outcome.created = len(tranche_ids)
         outcome.status_changes = project_status.follow_ledger(
             project_ids=ids,
             actor=actor,
@@ -237,10 +265,10 @@ class _Provenance:
         self.file_row = _("%(file)s, ligne %(row)s")
         self.comment = _("Tranche déléguée avant SIRANo (%(where)s)")
 
-    def __call__(self, tranche: TrancheRequest) -> str:
-        where = tranche.source_file or self.unknown
-        if tranche.source_row:
-            where = self.file_row % {"file": where, "row": tranche.source_row}
+    def __call__(self, source_file: str, source_row: int | None) -> str:
+        where = source_file or self.unknown
+        if source_row:
+            where = self.file_row % {"file": where, "row": source_row}
         return self.comment % {"where": where}
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from workflows.bulk import insert_many
+from workflows.bulk import insert_rows
 from workflows.models import (
     AuditEvent,
     Project,
@@ -194,7 +194,11 @@ def follow_ledger(
     last_ranks = dict(
         ProjectMilestone.objects.filter(project__in=ids, is_last=True).values_list("project_id", "rank")
     )
-    changes, audits, updates = [], [], {}
+    actor_id = actor.pk if actor is not None else None
+    comment = str(comment)
+    #: (project id, from, to, effective on): one status change and one audit event each
+    steps: list[tuple] = []
+    updates: dict[str, list[int]] = {}
     projects = (
         Project.objects.select_for_update(of=("self",)).filter(pk__in=ids).only("pk", "status", "selected_on")
     )
@@ -210,44 +214,26 @@ def follow_ledger(
         when = (effective_on or {}).get(project.pk, day)
         if project.status == ST.SELECTED and target == ST.COMPLETED:
             # Both steps are recorded: the history says when the project started, then ended.
-            changes.append(_change(project, ST.SELECTED, ST.IN_PROGRESS, when, actor, comment, at))
-            audits.append(_status_event(project, ST.SELECTED, ST.IN_PROGRESS, actor, comment, at))
-            changes.append(_change(project, ST.IN_PROGRESS, ST.COMPLETED, max(when, day), actor, comment, at))
-            audits.append(_status_event(project, ST.IN_PROGRESS, ST.COMPLETED, actor, comment, at))
+            steps.append((project.pk, ST.SELECTED.value, ST.IN_PROGRESS.value, when))
+            steps.append((project.pk, ST.IN_PROGRESS.value, ST.COMPLETED.value, max(when, day)))
         else:
-            changes.append(_change(project, project.status, target, when, actor, comment, at))
-            audits.append(_status_event(project, project.status, target, actor, comment, at))
+            steps.append((project.pk, str(project.status), str(target), when))
         updates.setdefault(target, []).append(project.pk)
-    insert_many(ProjectStatusChange, changes)
-    insert_many(AuditEvent, audits)
+    # Plain rows (an import moves tens of thousands of projects at once).
+    insert_rows(
+        ProjectStatusChange,
+        ("project_id", "from_status", "to_status", "effective_on", "recorded_at", "actor_id", "comment"),
+        [(pk, old, new, when, at, actor_id, comment) for pk, old, new, when in steps],
+    )
+    insert_rows(
+        AuditEvent,
+        ("actor_id", "action", "created_at", "from_state", "to_state", "comment", "project_id"),
+        [(actor_id, ACTION, at, old, new, comment, pk) for pk, old, new, _when in steps],
+    )
     for target, pks in updates.items():
         for start in range(0, len(pks), 1000):
             Project.objects.filter(pk__in=pks[start : start + 1000]).update(status=target, updated_at=at)
     return sum(len(pks) for pks in updates.values())
-
-
-def _change(project, from_status, to_status, effective_on, actor, comment, at) -> ProjectStatusChange:
-    return ProjectStatusChange(
-        project_id=project.pk,
-        from_status=from_status,
-        to_status=to_status,
-        effective_on=effective_on,
-        recorded_at=at,
-        actor=actor,
-        comment=comment,
-    )
-
-
-def _status_event(project, from_status, to_status, actor, comment, at) -> AuditEvent:
-    return AuditEvent(
-        actor=actor,
-        action=ACTION,
-        created_at=at,
-        from_state=from_status,
-        to_state=to_status,
-        comment=comment,
-        project_id=project.pk,
-    )
 
 
 def status_on(project: Project, day: datetime.date) -> str:

@@ -130,30 +130,80 @@ def programme_code_for_call(call_code: str) -> str:
     return CALL_PROGRAMME.get(call_code.upper(), call_code.upper())
 
 
-@transaction.atomic
 def get_or_create_call(code: str, year: int, *, results_rule_from: int = 2024):
     """The call and, when new, its default schedule (v1); the 2024 results rule applies from 2024."""
+    return get_or_create_calls([(code, year)], results_rule_from=results_rule_from)[(code.upper(), year)]
+
+
+@transaction.atomic
+def get_or_create_calls(keys, *, results_rule_from: int = 2024) -> dict:
+    """`get_or_create_call` for many (code, year) at once: {(CODE, year): call}.
+
+    The new calls, their schedules, milestone templates and evidence links are written with one
+    bulk insert per table (an import meets ~85 calls), and Wagtail's reference index is told of
+    the calls and schedules as a save would.
+    """
+    from wagtail.models import ReferenceIndex
+    from wagtail.tasks import update_reference_index_task
+
     from workflows.models import Call, EvidenceType, FundingSchedule, MilestoneTemplate, Programme
 
-    code = code.upper()
-    call = Call.objects.filter(code=code, year=year).select_related("programme").first()
-    if call is not None:
-        return call
-    programme = Programme.objects.get(code=programme_code_for_call(code))
-    call = Call.objects.create(programme=programme, code=code, year=year, title=f"{programme.name} {year}")
-    schedule = FundingSchedule.objects.create(
-        call=call, version=1, results_required_for_last_tranche=year >= results_rule_from
+    wanted = {(code.upper(), year) for code, year in keys}
+    if not wanted:
+        return {}
+    found = {}
+    for call in Call.objects.filter(code__in={code for code, _year in wanted}).select_related("programme"):
+        if (call.code, call.year) in wanted:
+            found.setdefault((call.code, call.year), call)
+    missing = sorted(wanted - found.keys())
+    if not missing:
+        return found
+    programmes = {
+        p.code: p
+        for p in Programme.objects.filter(code__in={programme_code_for_call(code) for code, _year in missing})
+    }
+    new_calls = []
+    for code, year in missing:
+        programme = programmes.get(programme_code_for_call(code))
+        if programme is None:
+            raise Programme.DoesNotExist(f"Programme {programme_code_for_call(code)}")
+        new_calls.append(Call(programme=programme, code=code, year=year, title=f"{programme.name} {year}"))
+    Call.objects.bulk_create(new_calls)
+    schedules = FundingSchedule.objects.bulk_create(
+        [
+            FundingSchedule(
+                call=call, version=1, results_required_for_last_tranche=call.year >= results_rule_from
+            )
+            for call in new_calls
+        ]
     )
-    evidence = {e.code: e for e in EvidenceType.objects.all()}
-    for rank, label, codes, share, delay, results in DEFAULT_SCHEDULE:
-        template = MilestoneTemplate.objects.create(
-            schedule=schedule,
-            rank=rank,
-            label=label,
-            share_percent=share,
-            planned_delay_months=delay,
-            is_results_milestone=results,
-        )
-        template.evidence_types.set([evidence[c] for c in codes if c in evidence])
-        template.evidence_types.commit()  # a ParentalManyToManyField keeps values in memory until committed
-    return call
+    templates = MilestoneTemplate.objects.bulk_create(
+        [
+            MilestoneTemplate(
+                schedule=schedule,
+                rank=rank,
+                label=label,
+                share_percent=share,
+                planned_delay_months=delay,
+                is_results_milestone=results,
+            )
+            for schedule in schedules
+            for rank, label, _codes, share, delay, results in DEFAULT_SCHEDULE
+        ]
+    )
+    evidence = dict(EvidenceType.objects.values_list("code", "pk"))
+    codes_by_rank = {rank: codes for rank, _label, codes, *_rest in DEFAULT_SCHEDULE}
+    through = MilestoneTemplate.evidence_types.through
+    through.objects.bulk_create(
+        [
+            through(milestonetemplate_id=template.pk, evidencetype_id=evidence[code])
+            for template in templates
+            for code in codes_by_rank[template.rank]
+            if code in evidence
+        ]
+    )
+    for obj in [*new_calls, *schedules]:
+        if ReferenceIndex.is_indexed(type(obj)):
+            update_reference_index_task.enqueue(obj._meta.app_label, obj._meta.model_name, str(obj.pk))
+    found.update({(call.code, call.year): call for call in new_calls})
+    return found

@@ -31,6 +31,7 @@ from workflows.models import (
     Call,
     Discipline,
     Establishment,
+    FundingSchedule,
     ImportRun,
     Investigator,
     MilestoneTemplate,
@@ -43,7 +44,7 @@ from workflows.models import (
     TrialRegistration,
 )
 from workflows.planner_statistics import GrowthAnalyzer, analyze_portfolio_tables
-from workflows.reference import ensure_reference_data, get_or_create_call
+from workflows.reference import ensure_reference_data, get_or_create_calls
 from workflows.search import index as search_index
 from workflows.text import normalise_name
 
@@ -440,11 +441,14 @@ class Writer:
         )
         return establishment
 
-    def call(self, code: str, year: int) -> Call:
-        key = (code, year)
-        if key not in self.calls:
-            self.calls[key] = get_or_create_call(code, year)
-        return self.calls[key]
+    def _calls(self, rows: list[PlannedRow]) -> list[Call]:
+        """The call of each row; the calls met for the first time are created together."""
+        keys = [(row.call_code.upper(), row.year) for row in rows]
+        missing = set(keys) - self.calls.keys()
+        if missing:
+            self.calls.update(get_or_create_calls(missing))
+            self._load_templates([self.calls[key] for key in missing])
+        return [self.calls[key] for key in keys]
 
     # One batch
 
@@ -455,7 +459,7 @@ class Writer:
         # Bulk: no save signal, as for projects (new rows have no project to re-index yet).
         insert_many(Establishment, self.new_establishments)
         self.new_establishments = []
-        calls = [self.call(row.call_code, row.year) for row in rows]
+        calls = self._calls(rows)
         investigators = self._investigators(rows)
         existing = self._existing_projects(calls, investigators)
         held = historical_rank([p.pk for p in existing.values()]) if existing else {}
@@ -662,11 +666,23 @@ class Writer:
     def _planned(selected_on, months: int):
         return selected_on + relativedelta(months=months)
 
+    def _load_templates(self, calls: list[Call]) -> None:
+        """The milestone templates of each call's current schedule (`Call.current_schedule`), in
+        two queries for all the calls."""
+        current: dict[int, int] = {}
+        for schedule_id, call_id in (
+            FundingSchedule.objects.filter(call__in=[call.pk for call in calls], is_active=True)
+            .order_by("call", "-version")
+            .values_list("pk", "call_id")
+        ):
+            current.setdefault(call_id, schedule_id)
+        by_schedule: dict[int, list] = {}
+        for template in MilestoneTemplate.objects.filter(schedule__in=current.values()).order_by("rank"):
+            by_schedule.setdefault(template.schedule_id, []).append(template)
+        for call in calls:
+            self.templates[call.pk] = by_schedule.get(current.get(call.pk), [])
+
     def _templates_for(self, call: Call) -> list:
-        if call.pk not in self.templates:
-            schedule = call.current_schedule()
-            templates = list(schedule.milestone_templates.order_by("rank")) if schedule else []
-            self.templates[call.pk] = templates
         return self.templates[call.pk]
 
     def _update(self, project: Project, row: PlannedRow, held_rank: int) -> None:
