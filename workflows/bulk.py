@@ -18,6 +18,8 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
 BATCH_SIZE = 500
+#: ids in one `UPDATE … WHERE id IN`, under SQLite's 32,766 parameters
+IDS_PER_UPDATE = 10_000
 
 #: Fields whose Python value PostgreSQL's driver takes as it is (`get_db_prep_save` returns it
 #: unchanged there): read straight from the instance, ~10× faster than Django's preparation.
@@ -74,6 +76,10 @@ def _cell_readers(fields, connection) -> list:
     return readers
 
 
+def _has_sequence(meta) -> bool:
+    return meta.pk.get_internal_type() in ("AutoField", "BigAutoField", "SmallAutoField")
+
+
 def _reserve_ids(cursor, meta, count: int) -> list[int]:
     cursor.execute(
         "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
@@ -101,26 +107,48 @@ def insert_many(model, objects: list) -> list:
     if connection.vendor != "postgresql":
         return model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
     meta = model._meta
-    fields = [field for field in meta.concrete_fields if not field.primary_key]
-    readers = _cell_readers(fields, connection)
-    with connection.cursor() as cursor:
-        for obj, pk in zip(objects, _reserve_ids(cursor, meta, len(objects)), strict=True):
-            obj.pk = pk
-        _copy(
-            cursor,
-            connection,
-            meta,
-            [meta.pk, *fields],
-            ([obj.pk, *(read(obj) for read in readers)] for obj in objects),
-        )
+    if not _has_sequence(meta):  # the key is given (a one-to-one primary key)
+        fields = list(meta.concrete_fields)
+        readers = _cell_readers(fields, connection)
+        with connection.cursor() as cursor:
+            _copy(cursor, connection, meta, fields, ([read(obj) for read in readers] for obj in objects))
+    else:
+        fields = [field for field in meta.concrete_fields if not field.primary_key]
+        readers = _cell_readers(fields, connection)
+        with connection.cursor() as cursor:
+            for obj, pk in zip(objects, _reserve_ids(cursor, meta, len(objects)), strict=True):
+                obj.pk = pk
+            _copy(
+                cursor,
+                connection,
+                meta,
+                [meta.pk, *fields],
+                ([obj.pk, *(read(obj) for read in readers)] for obj in objects),
+            )
     for obj in objects:
         obj._state.adding = False
         obj._state.db = DEFAULT_DB_ALIAS
     return objects
 
 
-def insert_rows(model, columns: Sequence[str], rows: list[tuple]) -> list[int]:
-    """Insert plain rows (values of `columns`, attnames, as the database takes them); the ids, in order.
+def _restore_given_dates(model, given, rows, pks) -> None:
+    """`bulk_create` stamps auto_now(_add) fields with now: put back the values the rows gave."""
+    for index, field in enumerate(given):
+        if not (getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)):
+            continue
+        by_value: dict = {}
+        for pk, row in zip(pks, rows, strict=True):
+            by_value.setdefault(row[index], []).append(pk)
+        for value, same in by_value.items():
+            for start in range(0, len(same), IDS_PER_UPDATE):
+                model.objects.filter(pk__in=same[start : start + IDS_PER_UPDATE]).update(
+                    **{field.attname: value}
+                )
+
+
+def insert_rows(model, columns: Sequence[str], rows: list[tuple], *, ids: bool = True) -> list[int]:
+    """Insert plain rows (values of `columns`, attnames, as the database takes them); the ids, in order
+    (`ids=False`: the database numbers the rows and nothing is returned, as for link tables).
 
     Every other column gets its field's default, computed once for the whole insert (auto_now
     and auto_now_add dates: now); a field whose default differs per row must be in `columns`.
@@ -144,17 +172,22 @@ def insert_rows(model, columns: Sequence[str], rows: list[tuple]) -> list[int]:
     if connection.vendor != "postgresql":
         attnames = [field.attname for field in given + rest]
         objects = [model(**dict(zip(attnames, (*row, *defaults), strict=True))) for row in rows]
-        return [obj.pk for obj in model.objects.bulk_create(objects, batch_size=BATCH_SIZE)]
+        created = [obj.pk for obj in model.objects.bulk_create(objects, batch_size=BATCH_SIZE)]
+        _restore_given_dates(model, given, rows, created)
+        return created if ids else []
     defaults = tuple(
         field.get_db_prep_save(value, connection) for field, value in zip(rest, defaults, strict=True)
     )
     with connection.cursor() as cursor:
-        ids = _reserve_ids(cursor, meta, len(rows))
+        if not ids:
+            _copy(cursor, connection, meta, [*given, *rest], ((*row, *defaults) for row in rows))
+            return []
+        reserved = _reserve_ids(cursor, meta, len(rows))
         _copy(
             cursor,
             connection,
             meta,
             [meta.pk, *given, *rest],
-            ((pk, *row, *defaults) for pk, row in zip(ids, rows, strict=True)),
+            ((pk, *row, *defaults) for pk, row in zip(reserved, rows, strict=True)),
         )
-    return ids
+    return reserved

@@ -42,6 +42,15 @@ COMMITTED = frozenset({S.VALIDATED, S.DELEGATED, S.PAID})
 #: ids in one `UPDATE … WHERE id IN`: an import's batch of 500 projects (≤ 2,500 milestones) in
 #: one statement, well under the parameter limits of SQLite (32,766) and PostgreSQL (65,535)
 IDS_PER_UPDATE = 10_000
+MILESTONE_FIELDS = (
+    "pk",
+    "project_id",
+    "rank",
+    "share_percent",
+    "declared_on",
+    "reached_before_sirano",
+    "is_last",
+)
 TRANCHE_COLUMNS = (
     "milestone_id",
     "amount",
@@ -81,6 +90,50 @@ class HistoricalStock:
 
 
 @dataclass
+class LedgerState:
+    """What the ledger reads of projects before recording their stock: the projects (pk,
+    public_id, award_amount, selected_on, status), their milestones by rank (pk, project_id,
+    rank, share_percent, declared_on, reached_before_sirano, is_last), the milestones taken by a
+    request (milestone -> status) and the highest historical rank per project."""
+
+    projects: dict[int, dict] = field(default_factory=dict)
+    milestones: dict[int, list[dict]] = field(default_factory=dict)
+    taken: dict[int, str] = field(default_factory=dict)
+    held: dict[int, int] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, ids: list[int]) -> LedgerState:
+        state = cls()
+        if not ids:
+            return state
+        state.projects = {
+            p["pk"]: p
+            for p in Project.objects.filter(pk__in=ids).values(
+                "pk", "public_id", "award_amount", "selected_on", "status"
+            )
+        }
+        for m in (
+            ProjectMilestone.objects.filter(project__in=ids)
+            .order_by("project", "rank")
+            .values(*MILESTONE_FIELDS)
+        ):
+            state.milestones.setdefault(m["project_id"], []).append(m)
+        state.taken = dict(
+            TrancheRequest.objects.filter(milestone__project__in=ids, status__in=TAKEN_STATES).values_list(
+                "milestone_id", "status"
+            )
+        )
+        state.held = historical_rank(ids)
+        return state
+
+    def update(self, other: LedgerState) -> None:
+        self.projects.update(other.projects)
+        self.milestones.update(other.milestones)
+        self.taken.update(other.taken)
+        self.held.update(other.held)
+
+
+@dataclass
 class LedgerOutcome:
     created: int = 0
     #: project id -> ranks of the historical tranches created
@@ -88,6 +141,11 @@ class LedgerOutcome:
     #: one dict per refusal: project, rank in the file, what the ledger holds, French message
     conflicts: list[dict] = field(default_factory=list)
     status_changes: int = 0
+
+
+def reached_before_sirano(rank: int, last_rank: int) -> bool:
+    """A milestone the stock covers (tranches 1..k delegated before SIRANo) was reached before."""
+    return rank <= last_rank
 
 
 def historical_rank(project_ids) -> dict[int, int]:
@@ -105,6 +163,7 @@ def record_historical_tranches(
     entries: list[HistoricalStock],
     actor=None,
     at: datetime.datetime | None = None,
+    known: LedgerState | None = None,
 ) -> LedgerOutcome:
     """Create the missing historical tranches 1..k of each entry; never remove or lower money.
 
@@ -112,7 +171,9 @@ def record_historical_tranches(
     or a milestone taken by a SIRANo request still in instruction, is reported as a conflict.
     Milestones covered are closed as reached before SIRANo; projects follow their ledger
     (`project_status.follow_ledger`, dated on the selection day). Runs in the caller's
-    transaction when there is one (an import rolls everything back together).
+    transaction when there is one (an import rolls everything back together). `known` is what
+    the caller already holds of projects it created in this transaction (an import's new
+    projects and milestones, with no request yet): they are not read back.
     """
     at = at or timezone.now()
     outcome = LedgerOutcome()
@@ -121,25 +182,10 @@ def record_historical_tranches(
         return outcome
     with transaction.atomic():
         ids = list(wanted)
-        projects = {
-            p["pk"]: p
-            for p in Project.objects.filter(pk__in=ids).values(
-                "pk", "public_id", "award_amount", "selected_on", "status"
-            )
-        }
-        milestones: dict[int, list[dict]] = {}
-        for m in (
-            ProjectMilestone.objects.filter(project__in=ids)
-            .order_by("project", "rank")
-            .values("pk", "project_id", "rank", "share_percent", "declared_on", "reached_before_sirano")
-        ):
-            milestones.setdefault(m["project_id"], []).append(m)
-        taken: dict[int, str] = dict(
-            TrancheRequest.objects.filter(milestone__project__in=ids, status__in=TAKEN_STATES).values_list(
-                "milestone_id", "status"
-            )
-        )
-        held = historical_rank(ids)
+        state = LedgerState.read([pk for pk in ids if pk not in (known.projects if known else ())])
+        if known is not None:
+            state.update(known)
+        projects, milestones, taken, held = state.projects, state.milestones, state.taken, state.held
         actor_id = actor.pk if actor is not None else None
         #: (milestone id, amount, amount derived?, import run, source file, source row, project id)
         new_tranches: list[tuple] = []
@@ -176,7 +222,7 @@ def record_historical_tranches(
                     )
                 )
             for milestone in rows:
-                if milestone["rank"] > k:
+                if not reached_before_sirano(milestone["rank"], k):
                     break
                 status = taken.get(milestone["pk"], "")
                 if status and status not in COMMITTED:
@@ -252,6 +298,15 @@ def record_historical_tranches(
             at=at,
             comment=_("Reprise du stock : tranches déléguées avant SIRANo"),
             effective_on={pk: p["selected_on"] for pk, p in projects.items()},
+            known={
+                pk: project_status.LedgerView(
+                    status=projects[pk]["status"],
+                    delegated_ranks=frozenset(outcome.added.get(pk, ())),
+                    last_rank=next((m["rank"] for m in milestones.get(pk, ()) if m["is_last"]), None),
+                )
+                for pk in (known.projects if known else ())
+                if pk in wanted
+            },
         )
     return outcome
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -167,6 +168,16 @@ def ledger_target(status: str, *, has_delegated: bool, last_delegated: bool) -> 
     return None
 
 
+@dataclass(frozen=True)
+class LedgerView:
+    """What `follow_ledger` reads of one project: its status, the ranks of its delegated (or
+    paid) tranches and the rank of its last milestone (None without schedule)."""
+
+    status: str
+    delegated_ranks: frozenset[int]
+    last_rank: int | None
+
+
 def follow_ledger(
     *,
     project_ids: Iterable[int],
@@ -174,51 +185,47 @@ def follow_ledger(
     comment: str,
     at: datetime.datetime | None = None,
     effective_on: dict[int, datetime.date] | None = None,
+    known: dict[int, LedgerView] | None = None,
 ) -> int:
     """Move open projects to "en cours" once a tranche is delegated, "terminé" once the last is.
 
     Batched for imports (a handful of queries whatever the number of projects); must run inside
     the caller's transaction. `effective_on` gives per-project dates (default: the day of `at`).
-    Returns the number of projects whose status changed.
+    `known` gives what the caller already holds of projects it created in this transaction (an
+    import's new projects): they are not read back. Returns the number of projects whose status
+    changed.
     """
     at = at or timezone.now()
     day = timezone.localdate(at)
-    ids = list(set(project_ids))
-    if not ids:
+    known = known or {}
+    views = dict(known)
+    ids = [pk for pk in set(project_ids) if pk not in known]
+    if ids:
+        views.update(_read_views(ids))
+    if not views:
         return 0
-    delegated_ranks: dict[int, set[int]] = {}
-    for project_id, rank in TrancheRequest.objects.filter(
-        milestone__project__in=ids, status__in=DELEGATED
-    ).values_list("milestone__project_id", "milestone__rank"):
-        delegated_ranks.setdefault(project_id, set()).add(rank)
-    last_ranks = dict(
-        ProjectMilestone.objects.filter(project__in=ids, is_last=True).values_list("project_id", "rank")
-    )
     actor_id = actor.pk if actor is not None else None
     comment = str(comment)
     #: (project id, from, to, effective on): one status change and one audit event each
     steps: list[tuple] = []
     updates: dict[str, list[int]] = {}
-    projects = (
-        Project.objects.select_for_update(of=("self",)).filter(pk__in=ids).only("pk", "status", "selected_on")
-    )
-    for project in projects.order_by("pk"):
-        ranks = delegated_ranks.get(project.pk, set())
+    for pk in sorted(views):
+        view = views[pk]
         target = ledger_target(
-            project.status,
-            has_delegated=bool(ranks),
-            last_delegated=project.pk in last_ranks and last_ranks[project.pk] in ranks,
+            view.status,
+            has_delegated=bool(view.delegated_ranks),
+            last_delegated=view.last_rank is not None and view.last_rank in view.delegated_ranks,
         )
         if target is None:
             continue
-        when = (effective_on or {}).get(project.pk, day)
-        if project.status == ST.SELECTED and target == ST.COMPLETED:
+        when = (effective_on or {}).get(pk, day)
+        if view.status == ST.SELECTED and target == ST.COMPLETED:
             # Both steps are recorded: the history says when the project started, then ended.
-            steps.append((project.pk, ST.SELECTED.value, ST.IN_PROGRESS.value, when))
-            steps.append((project.pk, ST.IN_PROGRESS.value, ST.COMPLETED.value, max(when, day)))
+            steps.append((pk, ST.SELECTED.value, ST.IN_PROGRESS.value, when))
+            steps.append((pk, ST.IN_PROGRESS.value, ST.COMPLETED.value, max(when, day)))
         else:
-            steps.append((project.pk, str(project.status), str(target), when))
-        updates.setdefault(target, []).append(project.pk)
+            steps.append((pk, str(view.status), str(target), when))
+        updates.setdefault(target, []).append(pk)
     # Plain rows (an import moves tens of thousands of projects at once).
     insert_rows(
         ProjectStatusChange,
@@ -234,6 +241,23 @@ def follow_ledger(
         for start in range(0, len(pks), 1000):
             Project.objects.filter(pk__in=pks[start : start + 1000]).update(status=target, updated_at=at)
     return sum(len(pks) for pks in updates.values())
+
+
+def _read_views(ids: list[int]) -> dict[int, LedgerView]:
+    """The projects' rows locked (`SELECT … FOR UPDATE`) and their ledger read."""
+    delegated_ranks: dict[int, set[int]] = {}
+    for project_id, rank in TrancheRequest.objects.filter(
+        milestone__project__in=ids, status__in=DELEGATED
+    ).values_list("milestone__project_id", "milestone__rank"):
+        delegated_ranks.setdefault(project_id, set()).add(rank)
+    last_ranks = dict(
+        ProjectMilestone.objects.filter(project__in=ids, is_last=True).values_list("project_id", "rank")
+    )
+    projects = Project.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
+    return {
+        pk: LedgerView(status, frozenset(delegated_ranks.get(pk, ())), last_ranks.get(pk))
+        for pk, status in projects.values_list("pk", "status")
+    }
 
 
 def status_on(project: Project, day: datetime.date) -> str:

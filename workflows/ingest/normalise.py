@@ -5,6 +5,7 @@ Pure functions and small in-memory indexes; nothing here writes to the database.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -400,6 +401,7 @@ _DISCIPLINE_PATTERNS = [
 FALLBACK_DISCIPLINE = "autre"
 
 
+@functools.lru_cache(maxsize=4096)  # a file repeats a few hundred spellings over thousands of rows
 def discipline_code(raw: str) -> str | None:
     """The vocabulary code for a free-text discipline: the keyword found first in the text wins.
 

@@ -140,22 +140,28 @@ class RowParser:
         cells = self.cells(raw)
         errors: list[str] = []
         warnings: list[str] = []
-        prefix = where(number, self.sheet)
 
         def fail(name: str, message: str) -> None:
             errors.append(
                 _("%(where)s, colonne « %(column)s » : %(message)s.")
-                % {"where": prefix, "column": self.mapping.label_of(name), "message": message.rstrip(".")}
+                % {
+                    "where": where(number, self.sheet),
+                    "column": self.mapping.label_of(name),
+                    "message": message.rstrip("."),
+                }
             )
 
         def get(name: str) -> object:
             return cells.get(name)
 
-        def parsed(name: str, parser: Callable, *, required: bool = True, missing: str = ""):
+        def parsed(name: str, parser: Callable, *, required: bool = True, missing: Callable | None = None):
             value = get(name)
             if values.is_blank(value):
-                if required:
-                    fail(name, missing or _("valeur manquante (%(field)s)") % {"field": FIELDS[name]})
+                if required:  # messages translated only when a row needs one (not 40,000 times)
+                    fail(
+                        name,
+                        missing() if missing else _("valeur manquante (%(field)s)") % {"field": FIELDS[name]},
+                    )
                 return None
             try:
                 return parser(value)
@@ -163,10 +169,10 @@ class RowParser:
                 fail(name, str(error))
                 return None
 
-        call_code = parsed("call", values.parse_call_code, missing=_("programme manquant"))
+        call_code = parsed("call", values.parse_call_code, missing=lambda: _("programme manquant"))
         selected_on = parsed("selected_on", values.parse_date, required=False)
         if "year" in self.present or selected_on is None:
-            year = parsed("year", values.parse_year, missing=_("année de sélection manquante"))
+            year = parsed("year", values.parse_year, missing=lambda: _("année de sélection manquante"))
         else:
             try:
                 year = values.parse_year(selected_on)
@@ -179,7 +185,7 @@ class RowParser:
         title = values.raw_text(get("title"))
         if not title.strip():
             fail("title", _("titre manquant"))
-        amount = parsed("amount", values.parse_amount, missing=_("montant manquant"))
+        amount = parsed("amount", values.parse_amount, missing=lambda: _("montant manquant"))
         tranche = parsed("tranche", values.parse_tranche, required=False)
         person = self._person(cells, fail)
         resolution = self.establishments.resolve(
@@ -192,7 +198,11 @@ class RowParser:
         for name, message in resolution.warnings.items():
             warnings.append(
                 _("%(where)s, colonne « %(column)s » : %(message)s.")
-                % {"where": prefix, "column": self.mapping.label_of(name), "message": message}
+                % {
+                    "where": where(number, self.sheet),
+                    "column": self.mapping.label_of(name),
+                    "message": message,
+                }
             )
         for name, message in resolution.errors.items():
             fail(name, message)
@@ -202,7 +212,11 @@ class RowParser:
             for message in bad:
                 warnings.append(
                     _("%(where)s, colonne « %(column)s » : %(message)s Identifiant ignoré.")
-                    % {"where": prefix, "column": self.mapping.label_of("registry"), "message": message}
+                    % {
+                        "where": where(number, self.sheet),
+                        "column": self.mapping.label_of("registry"),
+                        "message": message,
+                    }
                 )
         if errors:
             return None, errors, warnings

@@ -18,14 +18,21 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from formatting import format_date, format_number
-from workflows.bulk import insert_many
+from workflows.bulk import insert_many, insert_rows
 from workflows.data_version import bump_on_commit
-from workflows.ledger import HistoricalStock, historical_rank, record_historical_tranches
+from workflows.ledger import (
+    HistoricalStock,
+    LedgerState,
+    historical_rank,
+    reached_before_sirano,
+    record_historical_tranches,
+)
 from workflows.models import (
     AuditEvent,
     Call,
@@ -86,6 +93,19 @@ DIFF_LABELS = {
 
 #: Created rows listed in the report (the preview shows them row by row; the counts stay exact).
 CREATIONS_KEPT = 500
+#: what the import writes of a new project's milestone (the other columns take their defaults)
+MILESTONE_COLUMNS = (
+    "project_id",
+    "template_id",
+    "rank",
+    "label",
+    "share_percent",
+    "is_results_milestone",
+    "is_last",
+    "planned_date",
+    "reached_before_sirano",
+)
+LINK_COLUMNS = ("projectmilestone_id", "evidencetype_id")
 
 
 @dataclass
@@ -392,6 +412,8 @@ class Writer:
         self.calls: dict[tuple[str, int], Call] = {}
         self.sequences: dict[int, int] = {}
         self.templates: dict[int, list] = {}
+        #: milestone template -> its evidence types (ids)
+        self.template_evidence: dict[int, list[int]] = {}
         self.disciplines = dict(Discipline.objects.values_list("code", "pk"))
         self.new_investigators: set[int] = set()
         #: establishments met in the pending rows, validated, known to the index, not yet inserted
@@ -460,6 +482,7 @@ class Writer:
         insert_many(Establishment, self.new_establishments)
         self.new_establishments = []
         calls = self._calls(rows)
+        self._load_sequences(calls)
         investigators = self._investigators(rows)
         existing = self._existing_projects(calls, investigators)
         held = historical_rank([p.pk for p in existing.values()]) if existing else {}
@@ -475,9 +498,10 @@ class Writer:
                 self._update(project, row, held.get(project.pk, 0))
                 if "tranche" in row.present:
                     stock.append(self._stock(project, row))
-        for project in self._create_projects(new_projects):
+        fresh = LedgerState()  # the new projects as the ledger would read them back
+        for project in self._create_projects(new_projects, fresh):
             stock.append(self._stock(project, project._planned_row))
-        self._record_stock(stock)
+        self._record_stock(stock, fresh)
         self.statistics.loaded_rows(len(rows))
 
     def _stock(self, project: Project, row: PlannedRow) -> HistoricalStock:
@@ -489,11 +513,11 @@ class Writer:
             import_run_id=self.run.pk,
         )
 
-    def _record_stock(self, stock: list[HistoricalStock]) -> None:
+    def _record_stock(self, stock: list[HistoricalStock], fresh: LedgerState) -> None:
         """Tranches 1..k of the file become ledger entries (one batched service call)."""
         if not stock:
             return
-        result = record_historical_tranches(entries=stock, actor=self.run.run_by)
+        result = record_historical_tranches(entries=stock, actor=self.run.run_by, known=fresh)
         self.outcome.historical_tranches += result.created
         self.outcome.conflicts.extend(result.conflicts)
 
@@ -532,14 +556,6 @@ class Writer:
         }
 
     def _new_project(self, row: PlannedRow, call: Call, investigator: Investigator) -> Project:
-        if call.pk not in self.sequences:
-            last = (
-                Project.objects.filter(call=call)
-                .order_by("-sequence")
-                .values_list("sequence", flat=True)
-                .first()
-            )
-            self.sequences[call.pk] = last or 0
         self.sequences[call.pk] += 1
         sequence = self.sequences[call.pk]
         return Project(
@@ -559,11 +575,11 @@ class Writer:
             **self.provenance(row),
         )
 
-    def _create_projects(self, pairs: list[tuple[Project, PlannedRow]]) -> list[Project]:
+    def _create_projects(self, pairs: list[tuple[Project, PlannedRow]], fresh: LedgerState) -> list[Project]:
         if not pairs:
             return []
         projects = insert_many(Project, [project for project, _row in pairs])
-        self._copy_schedules(projects)
+        self._copy_schedules(pairs, fresh)
         links = []
         registry_ids = self._registrations([row for _project, row in pairs])
         for project, (_same, row) in zip(projects, pairs, strict=True):
@@ -605,17 +621,28 @@ class Writer:
             known[registration.identifier] = registration.pk
         return known
 
-    def _copy_schedules(self, projects: list[Project]) -> None:
-        """Batched `services.copy_schedule_to_project`: the same milestones, three queries a batch.
+    def _copy_schedules(self, pairs: list[tuple[Project, PlannedRow]], fresh: LedgerState) -> None:
+        """Batched `services.copy_schedule_to_project`: the same milestones, two COPY a batch.
 
-        Milestones go in as plain tuples and their evidence types are copied from the templates
-        in one INSERT … SELECT: 40,000 projects mean 200,000 milestones and ~280,000 links, too
-        many to build as model instances within the time budget.
+        Milestones and their evidence links go in as plain rows: 40,000 projects mean 200,000
+        milestones and ~280,000 links, too many to build as model instances. The milestones the
+        file's stock covers are written closed (reached before SIRANo), as the ledger would close
+        them, and the new projects are described to the ledger (`fresh`) instead of read back.
         """
-        rows = []
-        for project in projects:
+        rows, described = [], []
+        for project, row in pairs:
             templates = self._templates_for(project.call)
+            last_rank = row.tranche or 0
+            fresh.projects[project.pk] = {
+                "pk": project.pk,
+                "public_id": project.public_id,
+                "award_amount": project.award_amount,
+                "selected_on": project.selected_on,
+                "status": project.status,
+            }
             for index, template in enumerate(templates):
+                closed = reached_before_sirano(template.rank, last_rank)
+                is_last = index == len(templates) - 1
                 rows.append(
                     (
                         project.pk,
@@ -624,47 +651,46 @@ class Writer:
                         template.label,
                         template.share_percent,
                         template.is_results_milestone,
-                        index == len(templates) - 1,
+                        is_last,
                         self._planned(project.selected_on, template.planned_delay_months),
-                        "",
-                        0,
-                        False,
-                        "",
+                        closed,
                     )
                 )
-        if not rows:
-            return
-        milestone = ProjectMilestone._meta.db_table
-        links = ProjectMilestone.evidence_types.through._meta.db_table
-        template_links = MilestoneTemplate.evidence_types.through._meta.db_table
-        columns = (
-            "project_id, template_id, rank, label, share_percent, is_results_milestone, is_last, "
-            "planned_date, declaration_comment, days_late, reached_before_sirano, order_exception_comment"
-        )
-        ids = ", ".join(["%s"] * len(projects))
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # COPY: no SQL text to parse per row, the fastest path PostgreSQL offers.
-                with cursor.cursor.copy(f"COPY {milestone} ({columns}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                cursor.executemany(
-                    f"INSERT INTO {milestone} ({columns}) VALUES ({', '.join(['%s'] * len(rows[0]))})",  # noqa: S608
-                    rows,
-                )
-            cursor.execute(
-                f"INSERT INTO {links} (projectmilestone_id, evidencetype_id) "  # noqa: S608
-                f"SELECT m.id, t.evidencetype_id FROM {milestone} m "
-                f"JOIN {template_links} t ON t.milestonetemplate_id = m.template_id "
-                f"WHERE m.project_id IN ({ids})",
-                [project.pk for project in projects],
+                described.append((project.pk, template, closed, is_last))
+        ids = insert_rows(ProjectMilestone, MILESTONE_COLUMNS, rows)
+        links = []
+        for pk, (project_id, template, closed, is_last) in zip(ids, described, strict=True):
+            fresh.milestones.setdefault(project_id, []).append(
+                {
+                    "pk": pk,
+                    "project_id": project_id,
+                    "rank": template.rank,
+                    "share_percent": template.share_percent,
+                    "declared_on": None,
+                    "reached_before_sirano": closed,
+                    "is_last": is_last,
+                }
             )
+            links.extend((pk, evidence_type) for evidence_type in self.template_evidence.get(template.pk, ()))
+        insert_rows(ProjectMilestone.evidence_types.through, LINK_COLUMNS, links, ids=False)
 
     @staticmethod
     @functools.lru_cache(maxsize=4096)
     def _planned(selected_on, months: int):
         return selected_on + relativedelta(months=months)
+
+    def _load_sequences(self, calls: list[Call]) -> None:
+        """The last project number of each call met for the first time, in one query."""
+        new = {call.pk for call in calls} - self.sequences.keys()
+        if not new:
+            return
+        self.sequences.update(dict.fromkeys(new, 0))
+        self.sequences.update(
+            Project.objects.filter(call__in=new)
+            .values("call")
+            .annotate(last=Max("sequence"))
+            .values_list("call", "last")
+        )
 
     def _load_templates(self, calls: list[Call]) -> None:
         """The milestone templates of each call's current schedule (`Call.current_schedule`), in
@@ -679,6 +705,11 @@ class Writer:
         by_schedule: dict[int, list] = {}
         for template in MilestoneTemplate.objects.filter(schedule__in=current.values()).order_by("rank"):
             by_schedule.setdefault(template.schedule_id, []).append(template)
+        through = MilestoneTemplate.evidence_types.through.objects
+        for template_id, evidence_type in through.filter(
+            milestonetemplate__schedule__in=current.values()
+        ).values_list("milestonetemplate_id", "evidencetype_id"):
+            self.template_evidence.setdefault(template_id, []).append(evidence_type)
         for call in calls:
             self.templates[call.pk] = by_schedule.get(current.get(call.pk), [])
 

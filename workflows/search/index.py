@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_save
 
+from workflows.bulk import insert_many
 from workflows.models import (
     Discipline,
     Establishment,
@@ -95,7 +96,7 @@ def _refresh_batch(ids: list[int]) -> Counter:
         registrations.setdefault(project_id, []).append(identifier)
     documents = [build_document(row, registrations.get(row["pk"], ())) for row in rows]
     ProjectSearchDocument.objects.filter(project_id__in=ids).delete()
-    ProjectSearchDocument.objects.bulk_create(documents)
+    insert_many(ProjectSearchDocument, documents)
     _write_fts(documents, ids)
     counts: Counter = Counter()
     for document in documents:

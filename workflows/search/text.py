@@ -39,10 +39,27 @@ _stemmer = snowballstemmer.stemmer("french")
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 
 
+def _strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+#: Latin letters (Latin-1 to Latin Extended-B) whose accent-free form is ASCII: one `translate`
+#: folds most French text, instead of a decomposition walked character by character.
+_LATIN_FOLD = {
+    code: plain
+    for code in range(0x80, 0x250)
+    if (plain := _strip_accents(chr(code))).isascii() and plain != chr(code)
+}
+
+
 def fold(text: str) -> str:
     """Lower-case, accent-free, every run of punctuation a single space."""
-    decomposed = unicodedata.normalize("NFKD", (text or "").lower())
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    plain = (text or "").lower()
+    if not plain.isascii():
+        plain = plain.translate(_LATIN_FOLD)
+        if not plain.isascii():
+            plain = _strip_accents(plain)
     return _ALNUM.sub(" ", plain.replace("œ", "oe").replace("æ", "ae")).strip()
 
 

@@ -1,13 +1,17 @@
 """Issue 18: an import's queries do not grow with its rows (beyond its batches), and what the
 bulk paths write is what a save would have written."""
 
+from types import SimpleNamespace
+
 import pytest
+import wagtail.tasks
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.workflows.ingest.builders import OPENDATA_HEADER, opendata_row, write_csv
 from workflows.ingest.services import LOADED_MODELS, import_projects_file
 from workflows.models import Establishment, Girci, Project, TrancheRequest
+from workflows.reference import DEFAULT_SCHEDULE, get_or_create_call, get_or_create_calls
 from workflows.validators import luhn_ok
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +83,57 @@ def test_bulk_created_establishments_are_complete(tmp_path, reference):
     # The fourth row names the first row's new FINESS: the same establishment, created once.
     assert Project.objects.get(acronym="SAME").establishment == establishment
     assert TrancheRequest.objects.filter(is_historical=True, milestone__project__acronym="SAME").count() == 2
+
+
+def test_query_count_does_not_grow_with_new_calls(tmp_path, reference, monkeypatch):
+    """Calls met for the first time are created together (they were ~30 statements each). Wagtail
+    is told of each new call and schedule as a save would tell it (a task per object, run by the
+    worker in production, inline under the tests' immediate task backend: left out of the count)."""
+    enqueued = []
+    monkeypatch.setattr(
+        wagtail.tasks, "update_reference_index_task", SimpleNamespace(enqueue=lambda *a: enqueued.append(a))
+    )
+
+    def dry_run(name: str, years: list[int]) -> int:
+        lines = [OPENDATA_HEADER] + [
+            opendata_row(
+                acronyme=f"C{index:03d}", nom_porteur=f"NOM{index:03d}", annee_de_selection=str(year)
+            )
+            for index, year in enumerate(years)
+        ]
+        with CaptureQueriesContext(connection) as context:
+            _run, outcome = import_projects_file(path=write_csv(tmp_path / name, lines), dry_run=True)
+        assert outcome.created == len(years) and not outcome.rejected
+        return statements(context.captured_queries)
+
+    one_call = dry_run("one.csv", [2016] * 24)
+    many_calls = dry_run("many.csv", list(range(2001, 2025)))
+    assert many_calls <= one_call, (one_call, many_calls)
+    # PHRCN 2016, then (the first dry run rolled back) the 24 calls of 2001–2024
+    assert sorted(model for _app, model, _pk in enqueued) == ["call"] * 25 + ["fundingschedule"] * 25
+
+
+def test_calls_created_together_get_the_default_schedule(reference):
+    created = get_or_create_calls([("phrcn", 2023), ("PREPS-IQ", 2024), ("PHRCN", 2016)])
+    again = get_or_create_calls([("PHRCN", 2023), ("PREPS-IQ", 2024)])
+
+    assert {key: call.pk for key, call in again.items()} == {
+        key: created[key].pk for key in [("PHRCN", 2023), ("PREPS-IQ", 2024)]
+    }
+    assert get_or_create_call("phrcn", 2023) == created[("PHRCN", 2023)]
+    assert created[("PREPS-IQ", 2024)].programme.code == "PREPS"
+    for (_code, year), call in created.items():
+        schedule = call.current_schedule()
+        assert call.title == f"{call.programme.name} {year}"
+        assert schedule.version == 1 and schedule.results_required_for_last_tranche == (year >= 2024)
+        templates = list(schedule.milestone_templates.order_by("rank"))
+        assert [
+            (t.rank, t.label, t.share_percent, t.planned_delay_months, t.is_results_milestone)
+            for t in templates
+        ] == [
+            (rank, label, share, delay, results)
+            for rank, label, _codes, share, delay, results in DEFAULT_SCHEDULE
+        ]
+        assert [sorted(t.evidence_types.values_list("code", flat=True)) for t in templates] == [
+            sorted(codes) for _rank, _label, codes, *_rest in DEFAULT_SCHEDULE
+        ]

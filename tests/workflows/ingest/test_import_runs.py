@@ -123,11 +123,11 @@ def test_failure_half_way_leaves_the_database_as_it_was(tmp_path, establishment_
     calls = {"n": 0}
     original = ingest_services.Writer._copy_schedules
 
-    def explode(self, projects):
+    def explode(self, *args):
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("panne disque simulée")
-        return original(self, projects)
+        return original(self, *args)
 
     monkeypatch.setattr(ingest_services.Writer, "_copy_schedules", explode)
     with pytest.raises(RuntimeError, match="panne disque"):
