@@ -290,6 +290,7 @@ def record_historical_tranches(
                     tranche_ids, new_tranches, strict=True
                 )
             ],
+            ids=False,
         )
         outcome.created = len(tranche_ids)
         outcome.status_changes = project_status.follow_ledger(

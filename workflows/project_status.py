@@ -231,11 +231,13 @@ def follow_ledger(
         ProjectStatusChange,
         ("project_id", "from_status", "to_status", "effective_on", "recorded_at", "actor_id", "comment"),
         [(pk, old, new, when, at, actor_id, comment) for pk, old, new, when in steps],
+        ids=False,
     )
     insert_rows(
         AuditEvent,
         ("actor_id", "action", "created_at", "from_state", "to_state", "comment", "project_id"),
         [(actor_id, ACTION, at, old, new, comment, pk) for pk, old, new, _when in steps],
+        ids=False,
     )
     for target, pks in updates.items():
         for start in range(0, len(pks), 1000):
