@@ -10,12 +10,11 @@ from __future__ import annotations
 import datetime
 from collections import OrderedDict
 from decimal import Decimal
-from functools import reduce
-from operator import or_
 
 from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.pagination import BasePagination
@@ -95,14 +94,20 @@ class KeysetPagination(BasePagination):
         return name, keys
 
     @staticmethod
-    def _after(keys: list[tuple[str, bool]], values: list, reverse: bool) -> Q:
-        """Rows strictly after `values` in the (possibly reversed) key order."""
-        clauses = []
-        for index, (path, descending) in enumerate(keys):
-            lookup = "lt" if descending != reverse else "gt"
-            equal = {p: v for (p, _d), v in zip(keys[:index], values[:index], strict=True)}
-            clauses.append(Q(**equal, **{f"{path}__{lookup}": values[index]}))
-        return reduce(or_, clauses)
+    def _after(keys: list[tuple[str, bool]], values: list, reverse: bool):
+        """Rows strictly after `values` in the (possibly reversed) key order.
+
+        One row-value comparison, `(award_amount, public_id) > (x, y)`: an index on the same
+        columns answers it in order and stops at the page's end, so a page costs the same at any
+        depth (an `OR` of per-column clauses made PostgreSQL fetch and sort every later row).
+        Every key shares one direction. Databases without row values in Django (SQLite) get the
+        equivalent `OR` form from the lookup itself.
+        """
+        before = keys[0][1] != reverse
+        if len(keys) == 1:
+            return Q(**{f"{keys[0][0]}__{'lt' if before else 'gt'}": values[0]})
+        lookup = TupleLessThan if before else TupleGreaterThan
+        return lookup(Tuple(*(F(path) for path, _descending in keys)), list(values))
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request

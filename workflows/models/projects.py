@@ -189,7 +189,15 @@ class Project(Sourced):
         verbose_name_plural = _("projets")
         ordering = ["-call__year", "public_id"]
         constraints = [models.UniqueConstraint(fields=["call", "sequence"], name="unique_project_sequence")]
-        indexes = [models.Index(fields=["status"]), models.Index(fields=["visibility"])]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["visibility"]),
+            # The open-data API's keyset pages sorted by these columns (then `public_id`, the
+            # tie-breaker) read the index in order from the cursor: the same cost at any depth.
+            models.Index(fields=["award_amount", "public_id"], name="project_amount_keyset"),
+            models.Index(fields=["selected_on", "public_id"], name="project_selected_keyset"),
+            models.Index(fields=["acronym", "public_id"], name="project_acronym_keyset"),
+        ]
         permissions = [
             ("decide_project_status", _("Décider du statut d'un projet (abandon, caducité, fin, reprise)"))
         ]
