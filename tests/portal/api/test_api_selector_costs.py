@@ -40,7 +40,9 @@ def test_a_cursor_page_limits_before_it_computes(client, project_a, project_b):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's plan")
-@pytest.mark.parametrize("ordering", ["award_amount", "-award_amount", "selected_on", "-acronym", "public_id"])
+@pytest.mark.parametrize(
+    "ordering", ["award_amount", "-award_amount", "selected_on", "-acronym", "public_id"]
+)
 def test_a_cursor_page_reads_an_index_from_the_cursor(client, project_a, project_b, ordering):
     """A cursor page sorted by any indexed key is a row-value comparison an index answers in
     order: PostgreSQL reads the page's rows from the cursor on and stops (the earlier `OR` of
