@@ -19,7 +19,8 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
+from django.db.models.fields.tuple_lookups import Tuple, TupleIn
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -484,7 +485,7 @@ class Writer:
         calls = self._calls(rows)
         self._load_sequences(calls)
         investigators = self._investigators(rows)
-        existing = self._existing_projects(calls, investigators)
+        existing = self._existing_projects(rows, calls, investigators)
         held = historical_rank([p.pk for p in existing.values()]) if existing else {}
         new_projects: list[tuple[Project, PlannedRow]] = []
         stock: list[HistoricalStock] = []
@@ -542,14 +543,23 @@ class Writer:
         self.new_investigators.update(investigator.pk for investigator in new)
         return found
 
-    def _existing_projects(self, calls: list[Call], investigators: dict[str, Investigator]) -> dict:
+    def _existing_projects(
+        self, rows: list[PlannedRow], calls: list[Call], investigators: dict[str, Investigator]
+    ) -> dict:
+        """Projects already held with a row's call, investigator and establishment (the natural
+        key but for the acronym, compared normalised here): one query for the batch's keys, so
+        its cost follows the batch, not the projects these investigators hold over the years."""
         # An investigator this run created has only this run's projects, and a second row with
         # the same natural key was already rejected as a duplicate: only older ones can match.
-        older = [i.pk for i in investigators.values() if i.pk not in self.new_investigators]
-        if not older:
+        keys = {
+            (call.pk, investigator.pk, row.establishment.pk)
+            for row, call in zip(rows, calls, strict=True)
+            if (investigator := investigators[row.investigator_key]).pk not in self.new_investigators
+        }
+        if not keys:
             return {}
         projects = Project.objects.filter(
-            call__in={call.pk for call in calls}, investigator__in=older
+            TupleIn(Tuple(F("call"), F("investigator"), F("establishment")), sorted(keys))
         ).prefetch_related("registrations")
         return {
             (p.call_id, normalise_name(p.acronym), p.investigator_id, p.establishment_id): p for p in projects

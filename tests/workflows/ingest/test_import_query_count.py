@@ -6,8 +6,10 @@ from types import SimpleNamespace
 import pytest
 import wagtail.tasks
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 
+from tests.factories import EstablishmentFactory, ProjectFactory
 from tests.workflows.ingest.builders import OPENDATA_HEADER, opendata_row, write_csv
 from workflows.ingest.services import LOADED_MODELS, import_projects_file
 from workflows.models import Establishment, Girci, Project, TrancheRequest
@@ -137,3 +139,38 @@ def test_calls_created_together_get_the_default_schedule(reference):
         assert [sorted(t.evidence_types.values_list("code", flat=True)) for t in templates] == [
             sorted(codes) for _rank, _label, codes, *_rest in DEFAULT_SCHEDULE
         ]
+
+
+def test_a_reimport_reads_only_the_projects_its_rows_may_match(tmp_path, reference):
+    """An investigator's other projects (other years, other establishments) are not loaded to
+    match a row: a re-import's batch reads what its keys name, not the portfolio it grew into."""
+    line = opendata_row(acronyme="SEUL", nom_porteur="DUPONT", prenom_porteur="Jean")
+    _run, first = import_projects_file(path=write_csv(tmp_path / "first.csv", [OPENDATA_HEADER, line]))
+    assert first.created == 1
+    held = Project.objects.get(acronym="SEUL")
+    for year in range(2001, 2016):  # the same investigator elsewhere and earlier
+        ProjectFactory(
+            call=get_or_create_call("PHRCN", year),
+            investigator=held.investigator,
+            establishment=EstablishmentFactory(),
+        )
+    other_call = [  # and a second row of the file whose call is one of those years
+        opendata_row(acronyme=f"AUTRE{year}", nom_porteur="MARTIN", annee_de_selection=str(year))
+        for year in (2005, 2010)
+    ]
+    loaded = []
+
+    def count(sender, instance, **kwargs):
+        loaded.append(instance.pk)
+
+    post_init.connect(count, sender=Project)
+    try:
+        _run, again = import_projects_file(
+            path=write_csv(tmp_path / "again.csv", [OPENDATA_HEADER, line, *other_call])
+        )
+    finally:
+        post_init.disconnect(count, sender=Project)
+    assert (again.unchanged, again.created) == (1, 2)
+    assert held.pk in loaded
+    # the held project, and the two new ones built for insertion: none of the 15 others
+    assert len(loaded) == 3, loaded
