@@ -182,9 +182,9 @@ def record_historical_tranches(
         return outcome
     with transaction.atomic():
         ids = list(wanted)
-        state = LedgerState.read([pk for pk in ids if pk not in (known.projects if known else ())])
-        if known is not None:
-            state.update(known)
+        known = known or LedgerState()
+        state = LedgerState.read([pk for pk in ids if pk not in known.projects])
+        state.update(known)
         projects, milestones, taken, held = state.projects, state.milestones, state.taken, state.held
         actor_id = actor.pk if actor is not None else None
         #: (milestone id, amount, amount derived?, import run, source file, source row, project id)
@@ -305,7 +305,7 @@ def record_historical_tranches(
                     delegated_ranks=frozenset(outcome.added.get(pk, ())),
                     last_rank=next((m["rank"] for m in milestones.get(pk, ()) if m["is_last"]), None),
                 )
-                for pk in (known.projects if known else ())
+                for pk in known.projects
                 if pk in wanted
             },
         )
