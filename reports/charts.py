@@ -25,6 +25,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 import formatting as fmt
 
+from . import svg_styles
 from .registry import Indicator
 
 #: DSFR: bleu France, then illustrative colours (menthe, tournesol, glycine, terre battue).
@@ -162,6 +163,8 @@ def figure_bytes(fig: Figure, file_format: str, salt: str = "") -> bytes:
     # Text as <text> (not paths); a salt keeps element ids unique when several SVGs are inlined.
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": salt or None}):
         fig.savefig(buffer, format=file_format, metadata=metadata, dpi=144 if file_format == "png" else 72)
+    if file_format == "svg":
+        return svg_styles.without_inline_styles(buffer.getvalue().decode()).encode()
     return buffer.getvalue()
 
 

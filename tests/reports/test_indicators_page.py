@@ -107,3 +107,20 @@ def test_indicator_chart_block(page):
     assert soup.select_one("svg.sirano-chart--wide desc").get_text().startswith("Montants délégués")
     assert [th.get_text() for th in soup.select("tbody th")] == ["2016", "2017"]
     assert "Source : circulaires." in soup.get_text()
+
+
+def test_page_and_svg_download_need_no_inline_style(client, page):
+    """Issue 22, observation 2: the public policy (`style-src 'self' 'nonce-…'`) blocks `style="…"` and
+    `<style>`; matplotlib's SVG carried 988 of them and the map legend one per swatch, so every chart was
+    a black rectangle and the legend empty boxes. Presentation attributes draw the same, under the policy."""
+    html = client.get("/indicateurs/").content.decode()
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.select("svg.sirano-chart") and soup.select(
+        ".sirano-map-legend svg.sirano-map-swatch rect[fill]"
+    )
+    assert [tag.name for tag in soup.select("[style]")] == []
+    assert [str(tag)[:80] for tag in soup.find_all("style") if not tag.get("nonce")] == []
+    # The white background of each chart survives as an attribute (blocked CSS drew it black).
+    assert soup.select_one("svg.sirano-chart #patch_1 path")["fill"] == "#ffffff"
+    download = client.get("/indicateurs/awards_by_programme/svg/").content.decode()
+    assert "style=" not in download and "<style" not in download
