@@ -16,7 +16,7 @@ endef
 
 PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links
 
-.PHONY: demo test venv venv-dev lock lint check-migrations e2e-deps clean
+.PHONY: demo test parity venv venv-dev lock lint check-migrations e2e-deps clean
 
 # Runtime only (what production installs): requirements.txt.
 $(VENV)/.installed: requirements.txt
@@ -69,6 +69,18 @@ test: venv-dev node_modules/.installed
 	DEBUG=true $(PY) manage.py check
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest -n $(TEST_WORKERS)
+	$(MAKE) --no-print-directory parity
+
+# Production parity: the release built and served as the Procfile does (collectstatic, DEBUG off,
+# gunicorn and the worker under a non-owner PostgreSQL role, Redis, an S3 bucket), then the browser
+# journeys against it (tests/parity/). Needs PostgreSQL (DATABASE_URL, a superuser that creates the
+# stage's roles), redis-server and chromium: .ci/run installs them.
+parity: venv-dev
+	@case "$$DATABASE_URL" in \
+	  postgres://*|postgresql://*) SIRANO_PARITY=1 $(VENV)/bin/pytest tests/parity ;; \
+	  *) if [ "$$CI" = true ]; then echo "CI=true: the parity stage needs DATABASE_URL=postgres://…" >&2; exit 1; fi; \
+	     echo "Parity stage not run: DATABASE_URL is not PostgreSQL (see docs/deployment.md)." ;; \
+	esac
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 var static

@@ -22,6 +22,9 @@ from workflows.reference import ensure_reference_data
 from workflows.roles import Role
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# The production-parity stage (a release built and served as the Procfile does) runs on its own,
+# after the suite: `SIRANO_PARITY=1 pytest tests/parity` (make test).
+collect_ignore_glob = [] if os.environ.get("SIRANO_PARITY") == "1" else ["parity/*"]
 SAMPLE = Path(__file__).resolve().parent / "data" / "sirano-opendata-sample.csv"
 
 

@@ -31,8 +31,6 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = Path(sys.executable)
 BUCKET = "sirano-parity"
-OWNER_ROLE = "sirano_parity_owner"
-APP_ROLE = "sirano_parity_app"
 
 
 def free_port() -> int:
@@ -99,7 +97,8 @@ class Stack:
     """Shared services (database, Redis, bucket) and the application processes started on them."""
 
     workdir: Path
-    database: str = "sirano_parity"
+    # One database and two roles per stack, so that two runs on one PostgreSQL never meet.
+    token: str = field(default_factory=lambda: secrets.token_hex(4))
     env: dict[str, str] = field(default_factory=dict)
     processes: list[Process] = field(default_factory=list)
     web_urls: list[str] = field(default_factory=list)
@@ -159,22 +158,34 @@ class Stack:
             time.sleep(0.1)
         raise RuntimeError("redis-server did not start")
 
+    @property
+    def database(self) -> str:
+        return f"sirano_parity_{self.token}"
+
+    @property
+    def owner_role(self) -> str:
+        return f"sirano_parity_owner_{self.token}"
+
+    @property
+    def app_role(self) -> str:
+        return f"sirano_parity_app_{self.token}"
+
     def _database(self) -> None:
         admin = admin_url()
         self.owner_password = secrets.token_hex(12)
         self.app_password = secrets.token_hex(12)
         _psql(
             admin,
-            f"DROP DATABASE IF EXISTS {self.database} WITH (FORCE)",
-            f"DROP ROLE IF EXISTS {APP_ROLE}",
-            f"DROP ROLE IF EXISTS {OWNER_ROLE}",
-            f"CREATE ROLE {OWNER_ROLE} LOGIN PASSWORD '{self.owner_password}'",
+            f"CREATE ROLE {self.owner_role} LOGIN PASSWORD '{self.owner_password}'",
             # The application's role: no superuser, no CREATE, owns nothing (grant_app_role gives it rows).
-            f"CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '{self.app_password}'",
-            f"CREATE DATABASE {self.database} OWNER {OWNER_ROLE}",
+            f"CREATE ROLE {self.app_role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE "
+            f"PASSWORD '{self.app_password}'",
+            f"CREATE DATABASE {self.database} OWNER {self.owner_role}",
         )
-        self.owner_url = _with(admin, user=OWNER_ROLE, password=self.owner_password, database=self.database)
-        self.app_url = _with(admin, user=APP_ROLE, password=self.app_password, database=self.database)
+        self.owner_url = _with(
+            admin, user=self.owner_role, password=self.owner_password, database=self.database
+        )
+        self.app_url = _with(admin, user=self.app_role, password=self.app_password, database=self.database)
         # PostgreSQL 15: the new database's public schema belongs to its owner; PUBLIC may not create.
 
     def _base_env(self) -> dict[str, str]:
@@ -291,6 +302,14 @@ class Stack:
         for process in reversed(self.processes):
             process.stop()
         self.processes.clear()
+        if getattr(self, "owner_url", None):
+            with contextlib.suppress(Exception):
+                _psql(
+                    admin_url(),
+                    f"DROP DATABASE IF EXISTS {self.database} WITH (FORCE)",
+                    f"DROP ROLE IF EXISTS {self.app_role}",
+                    f"DROP ROLE IF EXISTS {self.owner_role}",
+                )
 
     def logs(self) -> str:
         return "\n".join(
