@@ -120,6 +120,7 @@ class Watched:
             font = self.page.evaluate(FONT_JS)
             if "Marianne" not in font["family"] or not font["marianne"]:
                 self.problems.append(f"no DSFR font on {self.page.url}: {font}")
+        self.assert_clean()  # the first page with a problem fails the journey, with all its problems
 
     def shot(self, label: str) -> None:
         self.shots += 1

@@ -75,6 +75,8 @@ class Process:
     name: str
     popen: subprocess.Popen
     log: Path
+    argv: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
 
     def alive(self) -> bool:
         return self.popen.poll() is None
@@ -250,7 +252,8 @@ class Stack:
         url = f"http://127.0.0.1:{port}"
         env = {
             "PORT": str(port),
-            "SITE_URL": url,
+            # One public address for every instance, as behind a load balancer.
+            "SITE_URL": self.web_urls[0] if self.web_urls else url,
             "SIRANO_VAR_DIR": str(var_dir or self.workdir / f"{name}-var"),
         }
         command = procfile()["web"].replace("0.0.0.0", "127.0.0.1")
@@ -274,9 +277,16 @@ class Stack:
         popen = subprocess.Popen(
             argv, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
         )
-        process = Process(name, popen, log)
+        process = Process(name, popen, log, argv, env)
         self.processes.append(process)
         return process
+
+    def restart(self, name: str, *, sig: int = signal.SIGTERM) -> Process:
+        """Stop a process (SIGKILL for a crash) and start it again with the same command and port."""
+        old = self.process(name)
+        old.stop(sig)
+        self.processes.remove(old)
+        return self._spawn(name, old.argv, env=old.env)
 
     def _wait_http(self, url: str, *, accept_any: bool = False, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
