@@ -227,7 +227,7 @@ def job_detail(request, pk: int):
         "finished_at": _when(job.finished_at),
         "release": release,
         "release_url": reverse("opendata:release", kwargs={"release": release})
-        if release and releases.release_dir(release)
+        if release and releases.release_name(release)
         else "",
         "files": _files(job),
         "outside_files": _outside_files(job),
