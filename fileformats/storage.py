@@ -83,11 +83,17 @@ def walk(store: Storage, prefix: str = "") -> Iterator[str]:
 
 @contextlib.contextmanager
 def local_copy(store: Storage, name: str, *, suffix: str = "") -> Iterator[Path]:
-    """A temporary local copy of a stored file, for parsers that need a real path; removed after."""
+    """A temporary local copy of a stored file, for parsers that need a real path; removed after.
+
+    A missing stored file gives a path that does not exist: the parser then refuses it with its
+    own French message, as it refuses any unreadable file."""
     with tempfile.TemporaryDirectory(prefix="sirano-") as folder:
         target = Path(folder) / f"copy{suffix}"
-        with store.open(name, "rb") as source, target.open("wb") as out:
-            shutil.copyfileobj(source, out, 1 << 20)
+        try:
+            with store.open(name, "rb") as source, target.open("wb") as out:
+                shutil.copyfileobj(source, out, 1 << 20)
+        except FileNotFoundError:
+            target.unlink(missing_ok=True)
         yield target
 
 

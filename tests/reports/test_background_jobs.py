@@ -147,9 +147,9 @@ def test_report_job_writes_both_files_under_its_directory(reports_root, portfoli
     job = jobs.run_job(job_id=job.pk)
     assert job.status == Status.DONE and job.total == 2 * len(INDICATORS) + 1 == job.done
     directory = reports_root / str(job.pk)
-    assert job.result == {
-        "xlsx": str(directory / "sirano-indicateurs-2018-03-10.xlsx"),
-        "pdf": str(directory / "sirano-indicateurs-2018-03-10.pdf"),
+    assert job.result == {  # names in the reports storage, which every host reads
+        "xlsx": f"{job.pk}/sirano-indicateurs-2018-03-10.xlsx",
+        "pdf": f"{job.pk}/sirano-indicateurs-2018-03-10.pdf",
     }
     assert sorted(p.name for p in directory.iterdir()) == [
         "sirano-indicateurs-2018-03-10.pdf",
