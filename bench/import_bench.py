@@ -47,7 +47,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from tests.workflows.ingest.builders import OPENDATA_HEADER, opendata_row, write_csv  # noqa: E402
-from workflows.ingest.services import upload_dir  # noqa: E402
+from workflows.ingest.services import upload_name, upload_storage  # noqa: E402
 from workflows.ingest.tasks import run_project_import  # noqa: E402
 from workflows.models import ImportRun, Region  # noqa: E402
 from workflows.validators import luhn_ok  # noqa: E402
@@ -281,7 +281,8 @@ def main() -> None:
     try:
         user = get_user_model().objects.create_user(username="bench-agent", password=uuid.uuid4().hex)
         token = f"{uuid.uuid4().hex}.{'xlsx' if args.kind == 'xlsx' else 'csv'}"
-        path = upload_dir() / token
+        path = Path(upload_storage().path(upload_name(token)))  # the demo's local storage
+        path.parent.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
         generate(path, args.rows, args.kind)
         print(

@@ -80,4 +80,4 @@ def publish_demo_release(*, rng, today, stdout) -> None:
         stdout.write(f"Données ouvertes : publication {latest_name()} déjà présente.")
         return
     release = publish_release(today=today)
-    stdout.write(f"Données ouvertes : publication {release.name} écrite ({release.path}).")
+    stdout.write(f"Données ouvertes : publication {release.name} écrite.")

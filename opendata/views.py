@@ -118,18 +118,22 @@ def release_detail(request, release: str):
 def release_file(request, release: str, filename: str):
     if filename not in releases.RELEASE_FILES:
         raise Http404(_("Fichier inconnu."))
-    directory = releases.release_dir(release)
-    if directory is None or not (directory / filename).is_file():
+    name = releases.release_name(release)
+    try:
+        handle = releases.open_release_file(name, filename) if name else None
+    except FileNotFoundError:
+        handle = None
+    if handle is None:
         raise Http404(_("Publication inconnue."))
     response = FileResponse(
-        open(directory / filename, "rb"),  # noqa: SIM115 — FileResponse closes it
+        handle,  # FileResponse closes it
         content_type=releases.CONTENT_TYPES[filename],
         as_attachment=filename != releases.CHANGELOG,
         filename=filename,
     )
     if release == releases.LATEST:
         response["Cache-Control"] = "no-cache"
-        response["Content-Location"] = f"/donnees/{directory.name}/{filename}"
+        response["Content-Location"] = f"/donnees/{name}/{filename}"
     else:
         response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response

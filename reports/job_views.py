@@ -78,11 +78,13 @@ def _progress(job: BackgroundJob) -> dict:
 
 
 def _in_job_directory(job: BackgroundJob, raw: str) -> bool:
-    return Path(raw).resolve().parent == jobs.job_directory(job).resolve()
+    """A name in this job's folder of the reports storage (never a path chosen elsewhere)."""
+    folder, _sep, name = raw.partition("/")
+    return folder == jobs.job_folder(job) and bool(name) and "/" not in name and name not in {".", ".."}
 
 
 def _files(job: BackgroundJob) -> list[dict]:
-    """The report's files written under REPORTS_ROOT/<id>/ (a link while they are still there)."""
+    """The report's files stored under `<id>/` (a link while they are still there)."""
     if job.kind != Kind.REPORT or job.status != Status.DONE:
         return []
     found = []
@@ -90,13 +92,13 @@ def _files(job: BackgroundJob) -> list[dict]:
         raw = (job.result or {}).get(file_format)
         if not raw or not _in_job_directory(job, raw):
             continue
-        path = _served_path(job, file_format)
+        name = _served_name(job, file_format)
         found.append(
             {
                 "format": file_format.upper(),
                 "name": Path(raw).name,
-                "url": reverse("reports_job_file", args=[job.pk, file_format]) if path else "",
-                "size": fmt.format_number(path.stat().st_size) if path else "",
+                "url": reverse("reports_job_file", args=[job.pk, file_format]) if name else "",
+                "size": fmt.format_number(jobs.report_storage().size(name)) if name else "",
             }
         )
     return found
@@ -113,15 +115,14 @@ def _outside_files(job: BackgroundJob) -> list[str]:
     ]
 
 
-def _served_path(job: BackgroundJob, file_format: str) -> Path | None:
-    """The file of a done report, only if it lies in that job's directory (never elsewhere)."""
+def _served_name(job: BackgroundJob, file_format: str) -> str | None:
+    """The stored file of a done report, only if it lies in that job's folder (never elsewhere)."""
     raw = (job.result or {}).get(file_format)
     if not raw or file_format not in FILE_TYPES:
         return None
-    path = Path(raw).resolve()
-    if not _in_job_directory(job, raw) or path.suffix != f".{file_format}" or not path.is_file():
+    if not _in_job_directory(job, raw) or Path(raw).suffix != f".{file_format}":
         return None
-    return path
+    return raw if jobs.report_storage().exists(raw) else None
 
 
 def _row(job: BackgroundJob) -> dict:
@@ -227,7 +228,7 @@ def job_detail(request, pk: int):
         "finished_at": _when(job.finished_at),
         "release": release,
         "release_url": reverse("opendata:release", kwargs={"release": release})
-        if release and releases.release_dir(release)
+        if release and releases.release_name(release)
         else "",
         "files": _files(job),
         "outside_files": _outside_files(job),
@@ -250,13 +251,16 @@ def job_file(request, pk: int, file_format: str):
     """A done report's XLSX or PDF, as an attachment, to DGOS agents only."""
     _require_agent(request)
     job = _job(pk)
-    path = _served_path(job, file_format) if job.status == Status.DONE else None
-    if path is None:
+    name = _served_name(job, file_format) if job.status == Status.DONE else None
+    if name is None:
         raise Http404(
             _("Fichier introuvable : le rapport n'est pas terminé ou ses fichiers ont été retirés.")
         )
     response = FileResponse(
-        path.open("rb"), as_attachment=True, filename=path.name, content_type=FILE_TYPES[file_format]
+        jobs.report_storage().open(name, "rb"),
+        as_attachment=True,
+        filename=Path(name).name,
+        content_type=FILE_TYPES[file_format],
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

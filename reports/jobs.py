@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime
 import logging
-import shutil
+import tempfile
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.files.storage import Storage, storages
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -62,12 +63,14 @@ class JobAlreadyActive(ValidationError):
         super().__init__(message % {"pk": job.pk}, code="job_already_active")
 
 
-def reports_root() -> Path:
-    return Path(settings.REPORTS_ROOT)
+def report_storage() -> Storage:
+    """Where the admin's reports live: a bucket prefix every host reads, or REPORTS_ROOT (demo)."""
+    return storages["reports"]
 
 
-def job_directory(job: BackgroundJob) -> Path:
-    return reports_root() / str(job.pk)
+def job_folder(job: BackgroundJob) -> str:
+    """The job's folder in the reports storage: its files are `<job id>/<name>`."""
+    return str(job.pk)
 
 
 # -- services: every change of state, audited ------------------------------------------------
@@ -290,33 +293,57 @@ def _run_report(job: BackgroundJob, out: Path | None) -> tuple[dict, str]:
     )
     count = len(indicators.INDICATORS)
     steps = _Steps(job.pk, 2 * count + 1)
-    if out is None:
-        directory = job_directory(job)
-        directory.mkdir(parents=True, exist_ok=True)
-        out = directory / report_file_name(day)
-    xlsx, pdf = out, out.with_suffix(".pdf")
-    partial_xlsx, partial_pdf = (p.with_name(f".{p.name}.partiel") for p in (xlsx, pdf))
-    try:
-        frames = indicators.build_all(day, filters, progress=steps.phase(count))
-        with open(partial_xlsx, "wb") as handle:
-            frames_to_xlsx(frames, day, target=handle)
-        steps.phase(1)(1, 1)
-        write_pdf(frames, day, partial_pdf, progress=steps.phase(count))
-        partial_xlsx.replace(xlsx)
-        partial_pdf.replace(pdf)
-    except BaseException:
-        for path in (partial_xlsx, partial_pdf):
-            path.unlink(missing_ok=True)
-        if out.parent == job_directory(job):
-            shutil.rmtree(out.parent, ignore_errors=True)
-        raise
+
+    def write(xlsx: Path) -> None:
+        """Both files under temporary names, moved into place at the end."""
+        pdf = xlsx.with_suffix(".pdf")
+        partial_xlsx, partial_pdf = (p.with_name(f".{p.name}.partiel") for p in (xlsx, pdf))
+        try:
+            frames = indicators.build_all(day, filters, progress=steps.phase(count))
+            with open(partial_xlsx, "wb") as handle:
+                frames_to_xlsx(frames, day, target=handle)
+            steps.phase(1)(1, 1)
+            write_pdf(frames, day, partial_pdf, progress=steps.phase(count))
+            partial_xlsx.replace(xlsx)
+            partial_pdf.replace(pdf)
+        except BaseException:
+            for path in (partial_xlsx, partial_pdf):
+                path.unlink(missing_ok=True)
+            raise
+        written.append(len(frames))
+
+    written: list[int] = []
+    if out is not None:  # `build_report --out`: a path chosen by whoever runs the command
+        write(out)
+        xlsx, pdf = str(out), str(out.with_suffix(".pdf"))
+    else:
+        xlsx, pdf = _store_report(job, report_file_name(day), write)
     summary = _("%(count)s indicateurs au %(day)s : %(xlsx)s et %(pdf)s.") % {
-        "count": len(frames),
+        "count": written[0],
         "day": fmt.format_date(day),
-        "xlsx": xlsx.name,
-        "pdf": pdf.name,
+        "xlsx": Path(xlsx).name,
+        "pdf": Path(pdf).name,
     }
-    return {"xlsx": str(xlsx), "pdf": str(pdf)}, summary
+    return {"xlsx": xlsx, "pdf": pdf}, summary
+
+
+def _store_report(job: BackgroundJob, file_name: str, write) -> tuple[str, str]:
+    """Build the files in a temporary local folder, then store both under the job's folder; a
+    failure stores nothing (and removes what was stored). Returns their storage names."""
+    store = report_storage()
+    stored: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="sirano-report-") as folder:
+        xlsx = Path(folder) / file_name
+        write(xlsx)
+        try:
+            for path in (xlsx, xlsx.with_suffix(".pdf")):
+                with path.open("rb") as handle:
+                    stored.append(store.save(f"{job_folder(job)}/{path.name}", File(handle)))
+        except BaseException:
+            for name in stored:
+                store.delete(name)
+            raise
+    return stored[0], stored[1]
 
 
 FAILURE_MESSAGES = {
@@ -336,7 +363,7 @@ def run_job(*, job_id: int, out: Path | None = None) -> BackgroundJob | None:
     exception is raised again so the worker logs its traceback). None when it was not queued.
 
     `out`: for a report, the XLSX path to write (the `build_report` command); by default the
-    files go under `REPORTS_ROOT/<job id>/`, where the admin serves them.
+    files go to the "reports" storage under `<job id>/`, where the admin serves them.
     """
     job = start_job(job_id=job_id)
     if job is None:

@@ -1,19 +1,19 @@
-"""Versioned open-data releases: immutable dated snapshots under `settings.RELEASES_ROOT`.
+"""Versioned open-data releases: immutable dated snapshots in the "releases" storage.
 
 A release holds `projects.csv` and `tranches.csv` (UTF-8, sorted by stable id), a Frictionless
 `datapackage.json` with each file's Table Schema, `sirano.xlsx` for people, a `CHANGELOG.md`
-against the previous release and `SHA256SUMS`. It is built in a hidden directory, made
-read-only, renamed into place, and only then does the `latest` link move. Rows stream from
+against the previous release and `SHA256SUMS`. It is built in a temporary local folder, stored
+through the "releases" storage (`SHA256SUMS` last), and only then does the `latest` pointer move. Rows stream from
 the database to the files; the changelog is a merge of two sorted files, so memory stays flat.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
 import hashlib
 import json
-import os
 import re
 import shutil
 import tempfile
@@ -23,6 +23,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import Storage, storages
 from django.db import connection
 from django.db.models.functions import Collate
 from django.utils import timezone
@@ -73,7 +75,6 @@ class ReleaseFile:
 @dataclass(frozen=True)
 class Release:
     name: str
-    path: Path
     created: datetime.datetime
     files: list[ReleaseFile]
 
@@ -85,58 +86,79 @@ class Release:
 # -- reading releases -------------------------------------------------------------------
 
 
-def releases_root() -> Path:
-    return Path(settings.RELEASES_ROOT)
-
-
-def release_dir(name: str) -> Path | None:
-    """The directory of release `name` (or `latest`), or None; refuses anything but a release name."""
-    root = releases_root()
-    if name == LATEST:
-        link = root / LATEST
-        if not link.is_symlink():
-            return None
-        name = os.readlink(link)
-    if not RELEASE_NAME_RE.match(name):
-        return None
-    path = root / name
-    return path if path.is_dir() else None
+def release_storage() -> Storage:
+    """Where releases live: a bucket prefix shared by every host, or RELEASES_ROOT for the demo."""
+    return storages["releases"]
 
 
 def latest_name() -> str | None:
-    link = releases_root() / LATEST
-    return os.readlink(link) if link.is_symlink() else None
+    """The release `latest` points at: the name held by the `latest` pointer object.
+
+    S3 has no symlink; one small object replaced in a single PUT (a rename on disk) is what every
+    host reads, so `/donnees/latest/` resolves identically everywhere.
+    """
+    store = release_storage()
+    try:
+        with store.open(LATEST, "rb") as handle:
+            name = handle.read(64).decode("ascii", "replace").strip()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:  # a `latest` symlink written before the pointer object
+        name = Path(store.path(LATEST)).resolve().name
+    return name if RELEASE_NAME_RE.match(name) else None
 
 
-def read_checksums(path: Path) -> dict[str, str]:
+def release_name(name: str) -> str | None:
+    """The published release `name` (or `latest`) designates, or None; refuses anything but a
+    release name. Published means complete: `SHA256SUMS` is the last file written."""
+    if name == LATEST:
+        name = latest_name() or ""
+    if not RELEASE_NAME_RE.match(name):
+        return None
+    return name if release_storage().exists(f"{name}/{CHECKSUMS}") else None
+
+
+def open_release_file(name: str, filename: str):
+    """A stored file of a release, opened for reading (the caller closes it)."""
+    return release_storage().open(f"{name}/{filename}", "rb")
+
+
+def read_checksums(name: str) -> dict[str, str]:
     sums = {}
-    for line in (path / CHECKSUMS).read_text(encoding="utf-8").splitlines():
-        digest, _sep, name = line.partition("  ")
-        sums[name] = digest
+    with open_release_file(name, CHECKSUMS) as handle:
+        text = handle.read().decode("utf-8")
+    for line in text.splitlines():
+        digest, _sep, filename = line.partition("  ")
+        sums[filename] = digest
     return sums
 
 
 def load_release(name: str) -> Release | None:
-    path = release_dir(name)
-    if path is None or not (path / CHECKSUMS).exists():
+    resolved = release_name(name)
+    if resolved is None:
         return None
-    sums = read_checksums(path)
+    store = release_storage()
+    sums = read_checksums(resolved)
+    present = set(store.listdir(resolved)[1])
     files = [
-        ReleaseFile(n, (path / n).stat().st_size, sums.get(n, ""))
-        for n in RELEASE_FILES
-        if (path / n).exists()
+        ReleaseFile(n, store.size(f"{resolved}/{n}"), sums.get(n, "")) for n in RELEASE_FILES if n in present
     ]
-    meta = json.loads((path / DATAPACKAGE).read_text(encoding="utf-8"))
-    return Release(path.name, path, datetime.datetime.fromisoformat(meta["created"]), files)
+    with open_release_file(resolved, DATAPACKAGE) as handle:
+        meta = json.loads(handle.read().decode("utf-8"))
+    return Release(resolved, datetime.datetime.fromisoformat(meta["created"]), files)
+
+
+def _release_folders() -> list[str]:
+    try:
+        directories, _files = release_storage().listdir("")
+    except FileNotFoundError:
+        return []
+    return [name for name in directories if RELEASE_NAME_RE.match(name)]
 
 
 def list_releases() -> list[Release]:
     """Published releases, newest first."""
-    root = releases_root()
-    if not root.is_dir():
-        return []
-    names = [p.name for p in root.iterdir() if p.is_dir() and RELEASE_NAME_RE.match(p.name)]
-    releases = [load_release(n) for n in names]
+    releases = [load_release(n) for n in _release_folders()]
     return sorted((r for r in releases if r), key=lambda r: r.created, reverse=True)
 
 
@@ -236,19 +258,13 @@ def _datapackage(name: str, created: datetime.datetime, work: Path) -> dict:
 
 def next_release_name(day: datetime.date) -> str:
     base = day.isoformat()
-    root = releases_root()
-    if not (root / base).exists():
+    taken = set(_release_folders())
+    if base not in taken:
         return base
     n = 2
-    while (root / f"{base}-{n}").exists():
+    while f"{base}-{n}" in taken:
         n += 1
     return f"{base}-{n}"
-
-
-def _make_read_only(path: Path) -> None:
-    for child in path.iterdir():
-        child.chmod(0o444)
-    path.chmod(0o555)
 
 
 #: Called as `progress(done, total)` after each file of the release is written.
@@ -259,6 +275,16 @@ def _no_progress(done: int, total: int) -> None:
     return None
 
 
+def _download_previous(name: str, folder: Path) -> Path:
+    """The previous release's CSVs as local files, for the streaming merge of the changelog."""
+    target = folder / name
+    target.mkdir()
+    for filename in (PROJECTS_CSV, TRANCHES_CSV):
+        with open_release_file(name, filename) as source, open(target / filename, "wb") as out:
+            shutil.copyfileobj(source, out, 1 << 20)
+    return target
+
+
 def publish_release(
     *,
     today: datetime.date | None = None,
@@ -267,80 +293,73 @@ def publish_release(
 ) -> Release:
     """Write a new immutable snapshot from the database and point `latest` at it.
 
-    All or nothing: the files are built in a hidden directory; any failure, up to and including
-    the move of `latest`, removes the new directory, so no partial or unannounced release stays.
+    All or nothing: the files are built in a temporary local folder, then stored with
+    `SHA256SUMS` last (a release without it is not published) and only then does the `latest`
+    pointer move; any failure up to and including that move removes what was stored.
     """
     progress = progress or _no_progress
     total = len(RELEASE_FILES)
-    root = releases_root()
-    root.mkdir(parents=True, exist_ok=True)
+    store = release_storage()
     created = now or timezone.now()
     name = next_release_name(today or timezone.localdate())
     previous = latest_name()
-    work = Path(tempfile.mkdtemp(prefix=f".building-{name}-", dir=root))
-    final = root / name
-    moved = False
-    try:
-        workbook = Workbook(write_only=True)
-        n_projects = _write_table(
-            work / PROJECTS_CSV,
-            workbook.create_sheet("projets"),
-            PROJECT_COLUMNS,
-            _rows(release_projects(), PROJECT_COLUMNS),
-        )
-        progress(1, total)
-        n_tranches = _write_table(
-            work / TRANCHES_CSV,
-            workbook.create_sheet("tranches"),
-            TRANCHE_COLUMNS,
-            _rows(release_tranches(), TRANCHE_COLUMNS),
-        )
-        progress(2, total)
-        workbook.save(work / XLSX)
-        progress(3, total)
-        package = _datapackage(name, created, work)
-        (work / DATAPACKAGE).write_text(json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8")
-        progress(4, total)
-        previous_dir = release_dir(previous) if previous else None
-        write_changelog(
-            work / CHANGELOG,
-            name=name,
-            created=created,
-            previous=previous_dir,
-            current=work,
-            counts=(n_projects, n_tranches),
-        )
-        progress(5, total)
-        lines = [f"{sha256_of(work / f)}  {f}" for f in RELEASE_FILES if f != CHECKSUMS]
-        (work / CHECKSUMS).write_text("\n".join(lines) + "\n", encoding="utf-8")
-        work.chmod(0o755)
-        os.rename(work, final)
-        moved = True
-        _make_read_only(final)
-        _point_latest(root, name)
-    except BaseException:
-        _remove_tree(final if moved else work)
-        raise
+    stored: list[str] = []
+    with tempfile.TemporaryDirectory(prefix=f"sirano-release-{name}-") as folder:
+        work = Path(folder) / name
+        work.mkdir()
+        try:
+            workbook = Workbook(write_only=True)
+            n_projects = _write_table(
+                work / PROJECTS_CSV,
+                workbook.create_sheet("projets"),
+                PROJECT_COLUMNS,
+                _rows(release_projects(), PROJECT_COLUMNS),
+            )
+            progress(1, total)
+            n_tranches = _write_table(
+                work / TRANCHES_CSV,
+                workbook.create_sheet("tranches"),
+                TRANCHE_COLUMNS,
+                _rows(release_tranches(), TRANCHE_COLUMNS),
+            )
+            progress(2, total)
+            workbook.save(work / XLSX)
+            progress(3, total)
+            package = _datapackage(name, created, work)
+            (work / DATAPACKAGE).write_text(
+                json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8"
+            )
+            progress(4, total)
+            previous_dir = _download_previous(previous, Path(folder)) if previous else None
+            write_changelog(
+                work / CHANGELOG,
+                name=name,
+                created=created,
+                previous=previous_dir,
+                current=work,
+                counts=(n_projects, n_tranches),
+            )
+            progress(5, total)
+            lines = [f"{sha256_of(work / f)}  {f}" for f in RELEASE_FILES if f != CHECKSUMS]
+            (work / CHECKSUMS).write_text("\n".join(lines) + "\n", encoding="utf-8")
+            for filename in RELEASE_FILES:  # SHA256SUMS, last, marks the release complete
+                with open(work / filename, "rb") as handle:
+                    stored.append(store.save(f"{name}/{filename}", File(handle)))
+            _point_latest(name)
+        except BaseException:
+            for stored_name in stored:
+                store.delete(stored_name)
+            with contextlib.suppress(OSError):  # the emptied folder on disk (no-op on S3)
+                store.delete(name)
+            raise
     progress(total, total)
     return load_release(name)
 
 
-def _remove_tree(path: Path) -> None:
-    """Remove a (possibly read-only) directory we created."""
-    if path.is_dir():
-        path.chmod(0o755)
-        for child in path.iterdir():
-            child.chmod(0o644)
-    shutil.rmtree(path, ignore_errors=True)
-
-
-def _point_latest(root: Path, name: str) -> None:
-    """Swap the `latest` symlink atomically (readers never see it missing)."""
-    tmp = root / f".latest-{os.getpid()}"
-    if tmp.is_symlink():
-        tmp.unlink()
-    os.symlink(name, tmp)
-    os.replace(tmp, root / LATEST)
+def _point_latest(name: str) -> None:
+    """Replace the `latest` pointer in one write (readers see the old name or the new one)."""
+    store = release_storage()
+    store.save(LATEST, ContentFile(f"{name}\n".encode("ascii")))
 
 
 # -- changelog --------------------------------------------------------------------------

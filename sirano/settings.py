@@ -254,23 +254,64 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "sirano" / "static"]
+VAR_DIR = Path(os.environ.get("SIRANO_VAR_DIR", BASE_DIR / "var"))
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"
+# Without a bucket (the demo), each storage below is a folder of SIRANO_VAR_DIR:
+# evidence, legacy documents and import uploads live outside every web root and are served
+# only through access-checked views;
+PRIVATE_STORAGE_ROOT = VAR_DIR / "private"
+# open-data releases: immutable dated snapshots plus the `latest` pointer;
+RELEASES_ROOT = VAR_DIR / "releases"
+# indicator reports built in the admin (XLSX + PDF per job), served to DGOS agents only.
+REPORTS_ROOT = VAR_DIR / "reports"
+
+# Object storage (S3 API): with a bucket, every stored file goes there, one prefix per storage,
+# so any web instance or worker reads what another wrote. The names are those boto3 and
+# django-storages read; the keys may also come from the host's role (then leave them unset).
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "").strip()
+AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL", "").strip() or None
+AWS_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID") or None
+AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY") or None
+AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME", "").strip() or None
+# Objects inherit the bucket's (private) policy; URLs, if ever asked, are signed and short-lived.
+AWS_DEFAULT_ACL = None
+AWS_QUERYSTRING_AUTH = True
+AWS_QUERYSTRING_EXPIRE = 300
+AWS_S3_FILE_OVERWRITE = False
+if bool(AWS_ACCESS_KEY_ID) != bool(AWS_SECRET_ACCESS_KEY):
+    raise ImproperlyConfigured("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY go together.")
+if AWS_S3_ENDPOINT_URL and not AWS_S3_ENDPOINT_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"AWS_S3_ENDPOINT_URL must be an http(s) URL, got {AWS_S3_ENDPOINT_URL!r}")
+
+
+def file_storage(prefix: str, root_setting: str, *, overwrite: bool = False) -> dict:
+    """One named storage: a prefix of the bucket when there is one, else a SIRANO_VAR_DIR folder.
+    `overwrite` only for the releases (their `latest` pointer is replaced in place)."""
+    if AWS_STORAGE_BUCKET_NAME:
+        return {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"location": prefix, "file_overwrite": overwrite},
+        }
+    return {
+        "BACKEND": "fileformats.storage.SettingRootStorage",
+        "OPTIONS": {"root_setting": root_setting, "allow_overwrite": overwrite},
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage("media", "MEDIA_ROOT")
+    if AWS_STORAGE_BUCKET_NAME
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": file_storage("private", "PRIVATE_STORAGE_ROOT"),
+    "releases": file_storage("releases", "RELEASES_ROOT", overwrite=True),
+    "reports": file_storage("reports", "REPORTS_ROOT"),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-VAR_DIR = Path(os.environ.get("SIRANO_VAR_DIR", BASE_DIR / "var"))
-MEDIA_ROOT = VAR_DIR / "media"
-MEDIA_URL = "/media/"
-# Evidence documents live outside every web root and are served only through access-checked views.
-PRIVATE_STORAGE_ROOT = VAR_DIR / "private"
-# Open-data releases: immutable dated snapshots plus `latest`.
-RELEASES_ROOT = VAR_DIR / "releases"
-# Indicator reports built in the admin (XLSX + PDF per job), served to DGOS agents only.
-REPORTS_ROOT = VAR_DIR / "reports"
 # Downloads of /donnees/sirano.csv and /projets/resultats.csv per client and minute.
 EXPORT_RATE_PER_MINUTE = env_int("EXPORT_RATE_PER_MINUTE", 10)
 MAX_UPLOAD_SIZE = 20 * 1024 * 1024

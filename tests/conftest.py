@@ -156,6 +156,19 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def throwaway_storage(settings, tmp_path_factory) -> Path:
+    """Each test gets its own empty folder behind every named storage (media, private, releases,
+    reports): no file leaks from one test to the next. A test may still point one setting
+    elsewhere (`settings.RELEASES_ROOT = ...`): the storages follow the setting."""
+    root = tmp_path_factory.mktemp("storage")
+    settings.MEDIA_ROOT = root / "media"
+    settings.PRIVATE_STORAGE_ROOT = root / "private"
+    settings.RELEASES_ROOT = root / "releases"
+    settings.REPORTS_ROOT = root / "reports"
+    return root
+
+
+@pytest.fixture(autouse=True)
 def _ci_requires_postgres(request):
     if request.node.get_closest_marker("postgres") and IN_CI:
         from django.db import connection

@@ -1,7 +1,10 @@
 # ruff: noqa: S603, S607, S608 - runs pg_dump/pg_restore from PATH with arguments from settings; table names come from introspection
 """Backup and restore of one SIRANo instance: the database (pg_dump custom format, or a SQLite copy)
-plus SIRANO_VAR_DIR (private evidence files, open-data releases, media) in one tar.gz archive, with a
-manifest of row counts per table and SHA-256 per file that the restore checks before it reports success."""
+plus every file of every named storage (media; private evidence, legacy documents and pending
+imports; open-data releases and their `latest` pointer; indicator reports), read through the
+storage API so a bucket is covered as well as SIRANO_VAR_DIR, in one tar.gz archive with a
+manifest of row counts per table and SHA-256 per file that the restore checks before it reports
+success."""
 
 from __future__ import annotations
 
@@ -18,32 +21,53 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import Storage, storages
 from django.db import connection
 
-VAR_PARTS = ("private", "releases", "media")
+from fileformats.storage import walk
+
+#: Every storage whose files the archive carries (aliases of `settings.STORAGES`).
+STORED = ("default", "private", "releases", "reports")
+#: Format 1 archives held SIRANO_VAR_DIR's folders; the storage each one became.
+FORMAT_1_PARTS = {"media": "default", "private": "private", "releases": "releases", "reports": "reports"}
 MANIFEST = "manifest.json"
+FORMAT = 2
+RELEASE_POINTER = "latest"
 
 
 class BackupError(Exception):
     pass
 
 
-def sha256_of(path: Path) -> str:
+def sha256_of(handle) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    for block in iter(lambda: handle.read(1 << 20), b""):
+        digest.update(block)
     return digest.hexdigest()
 
 
-def file_checksums(var_dir: Path) -> dict[str, str]:
-    """SHA-256 of every regular file under the backed-up parts of `var_dir`, by relative path."""
+def _is_legacy_link(store: Storage, name: str) -> bool:
+    """A `latest` symlink from before the pointer object: not a file of its own."""
+    try:
+        return Path(store.path(name)).is_symlink() or Path(store.path(name)).parent.is_symlink()
+    except NotImplementedError:  # object storage: no local path, no symlink
+        return False
+
+
+def stored_files(alias: str) -> list[str]:
+    store = storages[alias]
+    return [name for name in walk(store) if not _is_legacy_link(store, name)]
+
+
+def file_checksums() -> dict[str, str]:
+    """SHA-256 of every stored file, keyed `<storage alias>/<name>`."""
     found = {}
-    for part in VAR_PARTS:
-        root = var_dir / part
-        for path in sorted(root.rglob("*")) if root.is_dir() else []:
-            if path.is_file() and not path.is_symlink():
-                found[path.relative_to(var_dir).as_posix()] = sha256_of(path)
+    for alias in STORED:
+        store = storages[alias]
+        for name in stored_files(alias):
+            with store.open(name, "rb") as handle:
+                found[f"{alias}/{name}"] = sha256_of(handle)
     return found
 
 
@@ -120,12 +144,11 @@ def _dump_database(workdir: Path) -> tuple[str, dict[str, int]]:
 
 def create_backup(archive: Path) -> dict:
     """Write the archive and return its manifest."""
-    var_dir = Path(settings.VAR_DIR)
     with tempfile.TemporaryDirectory() as tmp:
         database_file, counts = _dump_database(Path(tmp))
-        files = file_checksums(var_dir)
+        files = file_checksums()
         manifest = {
-            "format": 1,
+            "format": FORMAT,
             "created_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "engine": connection.vendor,
             "database_file": database_file,
@@ -140,19 +163,51 @@ def create_backup(archive: Path) -> dict:
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
             tar.add(Path(tmp) / database_file, arcname=database_file)
-            for relative in files:
-                tar.add(var_dir / relative, arcname=f"var/{relative}")
+            for key in files:
+                alias, _sep, name = key.partition("/")
+                store = storages[alias]
+                info = tarfile.TarInfo(f"storage/{key}")
+                info.size = store.size(name)
+                with store.open(name, "rb") as handle:
+                    tar.addfile(info, handle)
         partial.replace(archive)
     return manifest
 
 
+def _archived(manifest: dict) -> dict[str, tuple[str, str, str]]:
+    """`<alias>/<name>` → (alias, name, member of the archive), for both archive formats."""
+    found = {}
+    for key in manifest["files"]:
+        if manifest.get("format", 1) >= 2:
+            alias, _sep, name = key.partition("/")
+            found[key] = (alias, name, f"storage/{key}")
+        else:  # format 1: SIRANO_VAR_DIR's folders
+            part, _sep, name = key.partition("/")
+            alias = FORMAT_1_PARTS[part]
+            found[f"{alias}/{name}"] = (alias, name, f"var/{key}")
+    return found
+
+
+def _restore_release_pointer(restored: dict[str, tuple[str, str, str]]) -> None:
+    """Archives from before the pointer object kept `latest` as a symlink, which they skipped:
+    point it again at the newest release restored, so `/donnees/latest/` answers."""
+    names = {name for alias, name, _member in restored.values() if alias == "releases"}
+    if RELEASE_POINTER in names:
+        return
+    folders = {name.partition("/")[0] for name in names if name.endswith("/SHA256SUMS")}
+    if folders:
+        newest = max(folders, key=lambda f: (f[:10], int(f[11:] or 1)))
+        storages["releases"].save(RELEASE_POINTER, File(io.BytesIO(f"{newest}\n".encode())))
+
+
 def restore_backup(archive: Path) -> dict:
-    """Restore into the (empty) configured database and (empty) SIRANO_VAR_DIR, then verify."""
-    var_dir = Path(settings.VAR_DIR)
-    if var_dir.exists() and any(
-        (var_dir / part).exists() and any((var_dir / part).iterdir()) for part in VAR_PARTS
-    ):
-        raise BackupError(f"Le répertoire {var_dir} n'est pas vide : restaurez dans un répertoire neuf.")
+    """Restore into the (empty) configured database and (empty) storages, then verify."""
+    for alias in STORED:
+        if stored_files(alias):
+            raise BackupError(
+                f"Le stockage « {alias} » n'est pas vide : restaurez dans un répertoire "
+                "SIRANO_VAR_DIR (ou un bucket) neuf."
+            )
     with connection.cursor() as cursor:
         if connection.introspection.table_names(cursor):
             raise BackupError("La base de données cible n'est pas vide : restaurez dans une base neuve.")
@@ -183,10 +238,13 @@ def restore_backup(archive: Path) -> dict:
         else:
             connection.close()
             shutil.copyfile(dump, settings.DATABASES["default"]["NAME"])
-        for relative in manifest["files"]:
-            target = var_dir / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(Path(tmp) / "var" / relative, target)
+        restored = _archived(manifest)
+        for alias, name, member in restored.values():
+            with (Path(tmp) / member).open("rb") as handle:
+                saved = storages[alias].save(name, File(handle))
+            if saved != name:
+                raise BackupError(f"{alias}/{name} : restauré sous un autre nom ({saved}).")
+        _restore_release_pointer(restored)
     with connection.cursor() as cursor:
         counts = row_counts(cursor)
     problems = [
@@ -194,12 +252,11 @@ def restore_backup(archive: Path) -> dict:
         for table, count in manifest["tables"].items()
         if counts.get(table) != count
     ]
-    restored = file_checksums(var_dir)
-    problems += [
-        f"{path}: empreinte différente"
-        for path, digest in manifest["files"].items()
-        if restored.get(path) != digest
-    ]
+    now = file_checksums()
+    expected = {
+        key: manifest["files"][member.partition("/")[2]] for key, (_a, _n, member) in restored.items()
+    }
+    problems += [f"{key}: empreinte différente" for key, digest in expected.items() if now.get(key) != digest]
     if problems:
         raise BackupError("Restauration incomplète : " + "; ".join(problems))
     return manifest

@@ -3,8 +3,14 @@ per client.
 
 `/donnees/sirano.csv` and `/projets/resultats.csv` used to rebuild the whole file from the
 database on every request, so a few parallel downloads slowed the site for everyone. Each
-distinct export is now written once to `VAR_DIR/exports/v<data version>-<generation>/` (under a file lock, so
-parallel requests wait for one build), then every request streams that file. Any change to the
+distinct export is now written once per host to `<temp dir>/sirano-exports/v<data version>-<generation>/`
+(under a file lock, so parallel requests wait for one build), then every request streams that file.
+
+A per-host cache on local temporary disk, not the shared object storage, on purpose: the file is
+regenerable from the database at any time, so losing it (an ephemeral disk, a new host) costs one
+build and no data; a host streams it from its own disk instead of from the bucket; and nothing
+here is private or needs a backup. Every host derives the same name and ETag from the shared
+data version and generation, so clients see one identity whatever host answers. Any change to the
 portfolio bumps the data version (`reports.cache`), so the next request rebuilds; older versions
 are removed then. `rate_limited` caps downloads per client address (`EXPORT_RATE_PER_MINUTE`).
 """
@@ -38,7 +44,7 @@ WINDOW = 60
 
 
 def exports_root() -> Path:
-    return Path(settings.VAR_DIR) / "exports"
+    return Path(tempfile.gettempdir()) / "sirano-exports"
 
 
 def _generation() -> str:
@@ -93,7 +99,8 @@ def file_response(path: Path, *, content_type: str, filename: str, request=None)
     """The file, streamed, with `ETag` and `Last-Modified` from the built file; a client that
     already holds it (`If-None-Match` / `If-Modified-Since`) gets a 304 and no body."""
     stat = path.stat()
-    etag = quote_etag(f"{path.parent.name}-{stat.st_size:x}-{stat.st_mtime_ns:x}")
+    # Version, generation and export digest: the same on every host for the same content.
+    etag = quote_etag(f"{path.parent.name}-{path.name}-{stat.st_size:x}")
     last_modified = int(stat.st_mtime)
     if request is not None:
         not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)

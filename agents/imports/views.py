@@ -23,8 +23,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from workflows.ingest.headers import FIELDS
 from workflows.ingest.progress import ProgressFile
-from workflows.ingest.services import expire_dry_runs, file_sha256
-from workflows.ingest.tasks import CLAIM, progress_path, release_claim, run_project_import, upload_dir
+from workflows.ingest.services import expire_dry_runs, store_upload, upload_exists, upload_sha256
+from workflows.ingest.tasks import CLAIM, progress_path, release_claim, run_project_import
 from workflows.models import ImportRun
 
 PERMISSION = "workflows.add_importrun"
@@ -85,14 +85,6 @@ class UploadForm(forms.Form):
         return upload
 
 
-def _store(upload) -> str:
-    token = f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
-    with (upload_dir() / token).open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    return token
-
-
 def import_upload(request):
     """Step 1: upload; the dry run is queued in the background and its page shows the progress.
 
@@ -108,9 +100,9 @@ def import_upload(request):
             return redirect("ingest_import_detail", pk=already.pk)
     if request.method == "POST" and form.is_valid():
         expire_dry_runs()
-        token = _store(form.cleaned_data["file"])
+        token = store_upload(form.cleaned_data["file"])
         mapping = form.cleaned_data.get("mapping")
-        mapping_token = _store(mapping) if mapping else ""
+        mapping_token = store_upload(mapping) if mapping else ""
         upload = {"file": token, "mapping": mapping_token, "format": form.cleaned_data["format"]}
         with transaction.atomic():
             run = ImportRun.objects.create(
@@ -161,8 +153,7 @@ def import_detail(request, pk: int):
         run.status == ImportRun.Status.DRY_RUN
         and confirmed is None
         and not report.get(CLAIM)
-        and bool(upload.get("file"))
-        and (upload_dir() / upload["file"]).exists()
+        and upload_exists(upload.get("file", ""))
     )
     context = {
         "run": run,
@@ -202,8 +193,8 @@ def import_confirm(request, pk: int):
         )
         return redirect("ingest_import_detail", pk=pk)
     upload = (dry.report or {}).get("upload") or {}
-    path = upload_dir() / upload.get("file", "missing")
-    if not upload.get("file") or not path.exists() or file_sha256(path) != dry.file_sha256:
+    token = upload.get("file", "")
+    if not upload_exists(token) or upload_sha256(token) != dry.file_sha256:
         release_claim(dry.pk)
         messages.error(
             request, _("Le fichier de la simulation n'est plus disponible : déposez-le à nouveau.")

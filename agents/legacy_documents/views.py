@@ -28,7 +28,7 @@ from workflows.documents_import.services import (
     confirm_legacy_document,
     dismiss_legacy_document,
 )
-from workflows.documents_import.tasks import run_document_import, uploads_dir
+from workflows.documents_import.tasks import run_document_import, store_archive
 from workflows.models import DocumentImportRun, EvidenceType, LegacyDocument, Project
 
 PER_PAGE = 50
@@ -69,9 +69,7 @@ def upload(request):
     if request.method == "POST" and form.is_valid():
         archive = form.cleaned_data["archive"]
         token = f"{uuid.uuid4().hex}.zip"
-        with (uploads_dir() / token).open("wb") as handle:
-            for chunk in archive.chunks():
-                handle.write(chunk)
+        store_archive(archive, token=token)
         run = DocumentImportRun.objects.create(
             source_name=Path(archive.name).name[:255],
             archive=token,

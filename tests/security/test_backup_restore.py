@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from tests.security.test_backup_storages import point_storages_at
 from workflows.models import AuditEvent
 
 pytestmark = pytest.mark.postgres
@@ -57,7 +58,7 @@ def test_backup_restores_into_a_new_database_and_var_dir(
         actor=instructing_agent, action="validate", project=project_a, created_at=timezone.now()
     )
     source_var = tmp_path / "var"
-    settings.VAR_DIR = source_var
+    point_storages_at(settings, source_var)
     (source_var / "private" / "evidence" / "2026").mkdir(parents=True)
     (source_var / "private" / "evidence" / "2026" / "rapport.pdf").write_bytes(
         b"%PDF-1.7\n" + os.urandom(2048)

@@ -61,7 +61,7 @@ def test_release_files(client, releases_root, evil_project):
     assert_csv_safe(projects, ",")
     row = next(csv.DictReader(io.StringIO(projects)))
     assert row["award_amount"] == "100000.00"
-    sheet = load_workbook(releases_root / "latest" / "sirano.xlsx")["projets"]
+    sheet = load_workbook(releases_root / releases.latest_name() / "sirano.xlsx")["projets"]
     header = [c.value for c in sheet[1]]
     assert sheet.cell(row=2, column=header.index("award_amount") + 1).value == 100000
 

@@ -9,14 +9,15 @@ from __future__ import annotations
 import threading
 
 import pytest
+from django.core.files.storage import storages
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from fileformats.storage import walk
 from tests.workflows.ingest.builders import OPENDATA_HEADER, opendata_row, write_csv
 from workflows.ingest import tasks as import_tasks
-from workflows.ingest.tasks import upload_dir
 from workflows.models import ImportRun, Project
 
 NUL_URLS = [
@@ -88,7 +89,7 @@ def test_admin_upload_says_why_and_keeps_no_file(
     assert response.status_code == 200
     assert message in response.content.decode()
     assert ImportRun.objects.get().status == ImportRun.Status.FAILED and not Project.objects.exists()
-    assert list(upload_dir().iterdir()) == []
+    assert list(walk(storages["private"], "imports")) == []
 
 
 @pytest.mark.django_db
@@ -106,7 +107,7 @@ def test_a_dry_run_that_fails_keeps_no_file(
     with django_capture_on_commit_callbacks(execute=True), path.open("rb") as handle:
         client.post(reverse("ingest_import_upload"), {"file": handle, "format": "auto"})
     assert ImportRun.objects.get().status == ImportRun.Status.FAILED
-    assert list(upload_dir().iterdir()) == []
+    assert list(walk(storages["private"], "imports")) == []
 
 
 @pytest.mark.postgres

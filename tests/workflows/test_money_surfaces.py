@@ -114,9 +114,9 @@ def test_every_surface_reports_the_same_figures(
 
     # Release files.
     release = releases.publish_release()
-    with open(release.path / "projects.csv", encoding="utf-8", newline="") as handle:
+    with open(settings.RELEASES_ROOT / release.name / "projects.csv", encoding="utf-8", newline="") as handle:
         projects_csv = list(csv.DictReader(handle))
-    with open(release.path / "tranches.csv", encoding="utf-8", newline="") as handle:
+    with open(settings.RELEASES_ROOT / release.name / "tranches.csv", encoding="utf-8", newline="") as handle:
         tranches_csv = list(csv.DictReader(handle))
     assert sum(D(r["amount_delegated"]) for r in projects_csv) == reference["delegated"]
     assert sum(D(r["amount"]) for r in tranches_csv) == reference["delegated"]

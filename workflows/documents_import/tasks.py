@@ -4,32 +4,43 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import storages
 from django_tasks import task
 
+from fileformats.storage import delete_quietly, local_copy
 from workflows.models import DocumentImportRun
 
 from .services import import_documents
 from .sources import SourceRefused
 
+#: Folder of the "private" storage where archives uploaded in the admin wait for their run.
+UPLOADS = "imports/documents"
 
-def uploads_dir() -> Path:
-    """Archives uploaded in the admin wait here (private, never web-served) until their run ends."""
-    path = Path(settings.PRIVATE_STORAGE_ROOT) / "imports" / "documents"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+
+def store_archive(archive: File, *, token: str) -> None:
+    """Keep an uploaded archive (private, never web-served) where the worker of any host reads it."""
+    storages["private"].save(f"{UPLOADS}/{Path(token).name}", archive)
 
 
 @task()
 def run_document_import(run_id: int) -> dict:
     """Import the archive of a queued run; progress is saved on the run as files are processed."""
     run = DocumentImportRun.objects.select_related("run_by").get(pk=run_id)
-    archive = uploads_dir() / run.archive
+    name = f"{UPLOADS}/{Path(run.archive).name}"
     try:
-        import_documents(path=archive, actor=run.run_by, dry_run=run.dry_run, run=run)
+        # Opening a ZIP needs a real file: a temporary local copy, removed after the run.
+        with local_copy(storages["private"], name, suffix=".zip") as archive:
+            import_documents(
+                path=archive,
+                actor=run.run_by,
+                dry_run=run.dry_run,
+                run=run,
+                source_name=run.source_name,
+            )
     except SourceRefused:
         pass  # recorded on the run as failed, with its French reason
     finally:
-        archive.unlink(missing_ok=True)
+        delete_quietly(storages["private"], name)
     run.refresh_from_db()
     return {"status": run.status, "processed": run.processed, "total": run.total}

@@ -12,18 +12,22 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import Storage, storages
 from django.db import transaction
 from django.db.models import F, Max
 from django.db.models.fields.tuple_lookups import Tuple, TupleIn
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fileformats.storage import delete_quietly
 from formatting import format_date, format_number
 from workflows.bulk import insert_many, insert_rows
 from workflows.data_version import bump_on_commit
@@ -168,11 +172,41 @@ class _DryRunDone(Exception):
     """Raised at the end of a dry run to roll every write back."""
 
 
-def upload_dir() -> Path:
-    """Uploaded files wait here (private, never web-served) until confirmed or expired."""
-    path = Path(settings.PRIVATE_STORAGE_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+#: Folder of the "private" storage where uploads wait until confirmed or expired.
+UPLOADS = "imports"
+
+
+def upload_storage() -> Storage:
+    """Uploads wait in the private storage (never web-served), where a worker on any host reads them."""
+    return storages["private"]
+
+
+def upload_name(token: str) -> str:
+    return f"{UPLOADS}/{Path(token).name}"
+
+
+def store_upload(upload: File) -> str:
+    """Keep an uploaded file for its background run; returns its token (random name)."""
+    token = f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
+    upload_storage().save(upload_name(token), upload)
+    return token
+
+
+def upload_exists(token: str) -> bool:
+    return bool(token) and upload_storage().exists(upload_name(token))
+
+
+def delete_upload(token: str) -> None:
+    if token:
+        delete_quietly(upload_storage(), upload_name(token))
+
+
+def upload_sha256(token: str) -> str:
+    digest = hashlib.sha256()
+    with upload_storage().open(upload_name(token), "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def expire_dry_runs(*, now=None) -> int:
@@ -197,8 +231,7 @@ def expire_dry_runs(*, now=None) -> int:
     for run in expired:
         upload = (run.report or {}).get("upload") or {}
         for name in (upload.get("file"), upload.get("mapping")):
-            if name:
-                (upload_dir() / Path(name).name).unlink(missing_ok=True)
+            delete_upload(name or "")
         run.delete()
         removed += 1
     return removed

@@ -6,17 +6,20 @@ the result when done. A 40,000-row file no longer runs inside a web request.
 
 from __future__ import annotations
 
+import contextlib
+import tempfile
 from pathlib import Path
 
 from django.db import transaction
 from django_tasks import task
 
+from fileformats.storage import local_copy
 from workflows.models import ImportRun
 
 from .headers import MappingError
 from .progress import ProgressFile
 from .readers import UnreadableFile
-from .services import import_projects_file, upload_dir
+from .services import delete_upload, import_projects_file, upload_name, upload_storage
 
 #: report key set on a dry run while its confirmation is queued or running (one confirmation only)
 CLAIM = "confirming"
@@ -35,7 +38,7 @@ def release_claim(dry_pk: int) -> None:
 
 
 def progress_path(run_id: int) -> Path:
-    return upload_dir() / f"progress-{run_id}.json"
+    return Path(tempfile.gettempdir()) / f"sirano-import-progress-{run_id}.json"
 
 
 @task()
@@ -44,21 +47,32 @@ def run_project_import(run_id: int) -> dict:
     run = ImportRun.objects.select_related("run_by").get(pk=run_id, status=ImportRun.Status.QUEUED)
     upload = (run.report or {}).get("upload") or {}
     context = dict(run.report or {})
-    path = upload_dir() / upload.get("file", "missing")
-    mapping = upload_dir() / upload["mapping"] if upload.get("mapping") else None
+    token, mapping = upload.get("file", ""), upload.get("mapping", "")
     progress = ProgressFile(progress_path(run.pk))
     try:
-        import_projects_file(
-            path=path,
-            actor=run.run_by,
-            fmt=upload.get("format", "auto"),
-            mapping_path=mapping,
-            dry_run=run.dry_run,
-            file_name=run.file_name,
-            progress=progress,
-            context=context,
-            run=run,
-        )
+        with contextlib.ExitStack() as copies:
+            # The parsers need real paths: local copies of the stored uploads, removed after the run.
+            path = copies.enter_context(
+                local_copy(upload_storage(), upload_name(token or "missing"), suffix=Path(token).suffix)
+            )
+            mapping_path = (
+                copies.enter_context(
+                    local_copy(upload_storage(), upload_name(mapping), suffix=Path(mapping).suffix)
+                )
+                if mapping
+                else None
+            )
+            import_projects_file(
+                path=path,
+                actor=run.run_by,
+                fmt=upload.get("format", "auto"),
+                mapping_path=mapping_path,
+                dry_run=run.dry_run,
+                file_name=run.file_name,
+                progress=progress,
+                context=context,
+                run=run,
+            )
     except (UnreadableFile, MappingError):
         pass  # recorded on the run as failed, with its French reason
     except Exception:
@@ -75,8 +89,7 @@ def run_project_import(run_id: int) -> dict:
             release_claim(confirmed_from)  # the file stays: the agent may confirm again
         elif run.status == ImportRun.Status.DONE or (run.dry_run and run.status != ImportRun.Status.DRY_RUN):
             # Imported, or a dry run that did not finish: the stored upload has served.
-            path.unlink(missing_ok=True)
-            if mapping:
-                mapping.unlink(missing_ok=True)
+            delete_upload(token)
+            delete_upload(mapping)
     run.refresh_from_db()
     return {"status": run.status, "processed": run.processed, "total": run.total}

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import hashlib
 
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
@@ -256,9 +255,10 @@ class TrancheRequest(ConcurrentTransitionMixin, models.Model):
         """The establishment withdraws its request."""
 
 
-def private_storage() -> FileSystemStorage:
-    """Evidence lives outside every web root; it is served only by access-checked views."""
-    return FileSystemStorage(location=settings.PRIVATE_STORAGE_ROOT, base_url=None)
+def private_storage() -> Storage:
+    """Evidence lives in the "private" storage (a bucket prefix in production), outside every web
+    root; it is served only by access-checked views."""
+    return storages["private"]
 
 
 class EvidenceDocument(models.Model):

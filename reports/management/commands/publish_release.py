@@ -42,6 +42,6 @@ class Command(BaseCommand):
         except Exception as error:
             raise CommandError(str(jobs.FAILURE_MESSAGES[BackgroundJob.Kind.RELEASE])) from error
         release = releases.load_release(job.result["release"])
-        self.stdout.write(self.style.SUCCESS(f"Publication {release.name} écrite dans {release.path}"))
+        self.stdout.write(self.style.SUCCESS(f"Publication {release.name} écrite (stockage « releases »)"))
         for item in release.files:
             self.stdout.write(f"  {item.name:<18} {item.size:>12} octets  sha256 {item.sha256 or '—'}")

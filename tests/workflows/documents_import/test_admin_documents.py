@@ -4,12 +4,13 @@ text, and the review queue (one-click confirmation, correction, setting aside), 
 from __future__ import annotations
 
 import pytest
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from fileformats.storage import walk
 from tests.factories import UserFactory
 from workflows.documents_import.services import import_documents
-from workflows.documents_import.tasks import uploads_dir
 from workflows.models import AuditEvent, DocumentImportRun, EvidenceType, LegacyDocument
 from workflows.roles import Role
 
@@ -45,7 +46,9 @@ def test_upload_runs_in_the_background_and_shows_progress(
     assert run.status == DocumentImportRun.Status.DONE and (run.processed, run.total) == (38, 38)
     assert (run.matched_count, run.review_count, run.unmatched_count) == (18, 6, 6)
     assert run.run_by == instructing_agent
-    assert not any(uploads_dir().iterdir())  # the uploaded archive is deleted once imported
+    assert not any(
+        walk(storages["private"], "imports/documents")
+    )  # the uploaded archive is deleted once imported
     page = client.get(response.url).content.decode()
     assert "Rattachés automatiquement" in page and "CPP/avis_chiffre.pdf" in page and "PDF chiffré" in page
     history = client.get(reverse("documents_import_runs")).content.decode()

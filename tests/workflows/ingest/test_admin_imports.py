@@ -180,18 +180,18 @@ def test_expired_dry_runs_are_removed_with_their_file(
     from django.core.management import call_command
     from django.utils import timezone
 
-    from workflows.ingest.services import upload_dir
+    from workflows.ingest.services import upload_exists
 
     client.force_login(instructing_agent)
     with upload.open("rb") as handle, django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("ingest_import_upload"), {"file": handle, "format": "auto"})
     dry = ImportRun.objects.get()
-    stored = upload_dir() / dry.report["upload"]["file"]
-    assert stored.exists()
+    stored = dry.report["upload"]["file"]
+    assert upload_exists(stored)
     call_command("expire_import_dry_runs")
     assert ImportRun.objects.filter(pk=dry.pk).exists()  # still fresh
     ImportRun.objects.filter(pk=dry.pk).update(
         started_at=timezone.now() - datetime.timedelta(hours=settings.IMPORT_DRY_RUN_TTL_HOURS + 1)
     )
     call_command("expire_import_dry_runs")
-    assert not ImportRun.objects.filter(pk=dry.pk).exists() and not stored.exists()
+    assert not ImportRun.objects.filter(pk=dry.pk).exists() and not upload_exists(stored)

@@ -139,9 +139,9 @@ def test_observation_3_every_surface_shows_the_same_delegated_amounts(sample, cl
     page = client.get(reverse("projects:detail", args=[antigrippe.public_id])).context["shown"]
     api = client.get(f"/api/v1/projects/{antigrippe.public_id}/").json()
     release = releases.publish_release()
-    with open(release.path / "projects.csv", encoding="utf-8", newline="") as handle:
+    with open(settings.RELEASES_ROOT / release.name / "projects.csv", encoding="utf-8", newline="") as handle:
         projects_csv = list(csv.DictReader(handle))
-    with open(release.path / "tranches.csv", encoding="utf-8", newline="") as handle:
+    with open(settings.RELEASES_ROOT / release.name / "tranches.csv", encoding="utf-8", newline="") as handle:
         tranches_csv = list(csv.DictReader(handle))
     row = next(r for r in projects_csv if r["public_id"] == antigrippe.public_id)
     amount = figures[antigrippe.pk].amount_delegated

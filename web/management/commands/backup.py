@@ -1,4 +1,4 @@
-"""Back up the database and SIRANO_VAR_DIR into one archive (see docs/security.md)."""
+"""Back up the database and every stored file (local folders or the bucket) into one archive (see docs/security.md)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ from web.backup import BackupError, create_backup
 
 
 class Command(BaseCommand):
-    help = (
-        "Sauvegarde la base de données et les fichiers privés (justificatifs, publications) dans une archive."
-    )
+    help = "Sauvegarde la base de données et tous les fichiers stockés (justificatifs, documents, publications, rapports, médias) dans une archive."
 
     def add_arguments(self, parser):
         parser.add_argument("archive", type=Path, help="fichier .tar.gz à écrire")

@@ -1,4 +1,4 @@
-"""Restore an archive written by `backup` into an empty database and an empty SIRANO_VAR_DIR."""
+"""Restore an archive written by `backup` into an empty database and empty storages (folders or bucket)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ from web.backup import BackupError, restore_backup
 
 
 class Command(BaseCommand):
-    help = (
-        "Restaure une sauvegarde dans une base neuve et un répertoire SIRANO_VAR_DIR vide, puis la vérifie."
-    )
+    help = "Restaure une sauvegarde dans une base neuve et des stockages vides (SIRANO_VAR_DIR ou bucket), puis la vérifie."
 
     def add_arguments(self, parser):
         parser.add_argument("archive", type=Path)
