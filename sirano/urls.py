@@ -5,10 +5,10 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps import Sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from content.directory.sitemaps import ProjectSitemap
+from content.sitemaps import PageSitemap
 from sirano.views import robots_txt
 
 urlpatterns = [
@@ -23,7 +23,7 @@ urlpatterns = [
     path(
         "sitemap.xml",
         sitemap,
-        {"sitemaps": {"pages": Sitemap, "projets": ProjectSitemap}},
+        {"sitemaps": {"pages": PageSitemap, "projets": ProjectSitemap}},
         name="sitemap",
     ),
 ]

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from web.absolute_urls import absolute_url
+
 #: Areas behind a login, and per-query CSV exports that robots would download endlessly.
 DISALLOWED = ("/admin/", "/portail/", "/projets/resultats.csv", "/api/v1/docs/")
 
@@ -14,7 +16,8 @@ DISALLOWED = ("/admin/", "/portail/", "/projets/resultats.csv", "/api/v1/docs/")
 @require_GET
 @cache_control(public=True, max_age=86400)
 def robots_txt(request):
-    """Public pages and open data are open to robots; signed-in areas are not; the sitemap is named."""
+    """Public pages and open data are open to robots; signed-in areas are not; the sitemap is named
+    at `SITE_URL`."""
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in DISALLOWED), "Allow: /"]
-    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
+    lines.append(f"Sitemap: {absolute_url(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.contrib.sitemaps import Sitemap
 
+from web.absolute_urls import SiteUrlSitemap
 from workflows.models import Project
 
 
-class ProjectSitemap(Sitemap):
+class ProjectSitemap(SiteUrlSitemap, Sitemap):
     changefreq = "monthly"
     priority = 0.6
 

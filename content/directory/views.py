@@ -20,6 +20,7 @@ from content.directory.page_cache import cached_public_page
 from fileformats import csv as safe_csv
 from formatting import format_euros
 from web import export_files
+from web.absolute_urls import absolute_url, site_root
 from workflows import selectors, visibility
 from workflows.models import Project, TrancheRequest
 from workflows.search.query import suggest
@@ -207,7 +208,7 @@ def project_detail(request, public_id: str):
             "tier_is_expert": tier >= Tier.EXPERT,
             "title": f"{project.acronym} — {project.public_id}",
             "meta_description": description,
-            "canonical_url": request.build_absolute_uri(project_url(project.public_id)),
+            "canonical_url": absolute_url(project_url(project.public_id)),
         },
     )
 
@@ -281,7 +282,7 @@ CSV_TYPE = "text/csv; charset=utf-8"
 def project_csv(request):
     """The current results (same filters as the page), public fields only: built once per data
     version and query, then streamed from the file."""
-    base_url = request.build_absolute_uri("/").rstrip("/")
+    base_url = site_root()
     query = sorted((key, tuple(values)) for key, values in request.GET.lists() if key != "page")
 
     def build():

@@ -21,6 +21,8 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from web.absolute_urls import absolute_url
+
 _SALT = "sirano.api.cursor"
 
 
@@ -147,7 +149,7 @@ class KeysetPagination(BasePagination):
     def _link(self, row, direction: str) -> str:
         values = [_plain(_value(row, path)) for path, _desc in self.keys]
         token = signing.dumps({"d": direction, "o": self.ordering_name, "v": values}, salt=_SALT)
-        url = self.request.build_absolute_uri()
+        url = absolute_url(self.request.get_full_path())
         return replace_query_param(url, self.cursor_query_param, token)
 
     def get_next_link(self) -> str | None:
@@ -159,7 +161,7 @@ class KeysetPagination(BasePagination):
         if not self.has_previous:
             return None
         if not self.rows:
-            return remove_query_param(self.request.build_absolute_uri(), self.cursor_query_param)
+            return remove_query_param(absolute_url(self.request.get_full_path()), self.cursor_query_param)
         return self._link(self.rows[0], "p")
 
     def get_paginated_response(self, data):

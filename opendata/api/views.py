@@ -21,6 +21,7 @@ from opendata.api.renderers import CSVRenderer
 from opendata.api.schema import SiranoAutoSchema
 from opendata.api.throttling import AnonymousThrottle, SignedInThrottle
 from web import page_store
+from web.absolute_urls import absolute_url
 from workflows.search.query import RELEVANCE
 from workflows.visibility import Tier, tier_for
 
@@ -118,7 +119,7 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OpenDataV
             response = self._list_page()
             patch_cache_control(response, private=True)
             return response
-        address = request.build_absolute_uri()  # the host is part of the answer: links are absolute
+        address = absolute_url(request.get_full_path())  # links in the answer are on SITE_URL
         key = page_store.key_for("api-projects", address, request.accepted_media_type)
         answer = page_store.get(key)
         if answer is None:
@@ -201,7 +202,7 @@ class ApiRootView(APIView):
 
     def get(self, request):
         def absolute(name: str) -> str:
-            return request.build_absolute_uri(reverse(name))
+            return absolute_url(reverse(name))
 
         return Response(
             {

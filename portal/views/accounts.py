@@ -23,6 +23,7 @@ from portal.forms import (
     SetPasswordForm,
 )
 from web import rate_limits
+from web.absolute_urls import site_root
 from web.client_address import client_address
 
 
@@ -48,8 +49,9 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     @property
     def extra_email_context(self) -> dict:
-        """The e-mail states the link's real lifetime (`PASSWORD_RESET_TIMEOUT`)."""
-        return {"valid_hours": max(settings.PASSWORD_RESET_TIMEOUT // 3600, 1)}
+        """The e-mail states the link's real lifetime (`PASSWORD_RESET_TIMEOUT`); its address is
+        on `SITE_URL`, never on the host the form was posted to."""
+        return {"valid_hours": max(settings.PASSWORD_RESET_TIMEOUT // 3600, 1), "site_url": site_root()}
 
     def form_valid(self, form):
         """At most a few e-mails per address and per client an hour.

@@ -287,12 +287,12 @@ def test_unknown_and_internal_projects_are_404(client, project_a, instructing_ag
     assert client.get(_url(project_a)).status_code == 404
 
 
-def test_meta_description_opengraph_and_canonical(client, project_a):
+def test_meta_description_opengraph_and_canonical(client, project_a, settings):
     body = client.get(_url(project_a)).content.decode()
     assert '<meta name="description" content="ALPHA — Essai randomisé' in body
     assert '<meta property="og:type" content="article">' in body
-    assert f'<meta property="og:url" content="http://testserver/projets/{project_a.public_id}/">' in body
-    assert f'<link rel="canonical" href="http://testserver/projets/{project_a.public_id}/">' in body
+    assert f'<meta property="og:url" content="{settings.SITE_URL}/projets/{project_a.public_id}/">' in body
+    assert f'<link rel="canonical" href="{settings.SITE_URL}/projets/{project_a.public_id}/">' in body
     assert '<meta property="og:title" content="ALPHA' in body
 
 

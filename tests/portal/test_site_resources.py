@@ -11,14 +11,14 @@ from tests.factories import EstablishmentFactory, ProjectFactory
 from workflows.models import Discipline, Programme
 
 
-def test_robots_txt(client, db):
+def test_robots_txt(client, db, settings):
     response = client.get("/robots.txt")
     text = response.content.decode()
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
     assert "User-agent: *" in text
     assert "Disallow: /admin/" in text and "Disallow: /portail/" in text
-    assert "Sitemap: http://testserver/sitemap.xml" in text
+    assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in text
     assert client.get("/sitemap.xml").status_code == 200
 
 

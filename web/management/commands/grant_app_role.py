@@ -2,6 +2,7 @@
 
 Run as the tables' owner after every `migrate`: the app role reads and writes every table, but on the
 audit trail it may only SELECT and INSERT (no UPDATE, DELETE, TRUNCATE, no DDL as it owns nothing).
+It may run the owner's `sirano_analyze` (workflows/0013): planner statistics of portfolio tables.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from django.db import connection, transaction
 from psycopg import sql
 
 AUDIT_TABLE = "workflows_auditevent"
+ANALYZE_FUNCTION = "sirano_analyze"
 
 
 def grant_statements(role: str, schema: str) -> list[sql.Composed]:
@@ -27,6 +29,9 @@ def grant_statements(role: str, schema: str) -> list[sql.Composed]:
         ),
         sql.SQL("REVOKE UPDATE, DELETE, TRUNCATE ON {} FROM {}").format(audit, role_id),
         sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {} TO {}").format(schema_id, role_id),
+        sql.SQL("GRANT EXECUTE ON FUNCTION {}(text[]) TO {}").format(
+            sql.Identifier(schema, ANALYZE_FUNCTION), role_id
+        ),
     ]
 
 
