@@ -2,6 +2,10 @@
 
 `writer()` wraps `csv.writer` with the same signature (so it also feeds streaming responses
 through a one-line sink); `frame_to_csv()` writes a pandas frame (numbers stay numbers).
+
+Lines end with CRLF (RFC 4180), the only terminator here: Python's csv quotes a cell holding a
+character of its line terminator, so with CRLF a CR or LF inside a cell is always quoted and
+never splits a row; with "\n" a bare CR was left unquoted (issue 25 §2).
 """
 
 from __future__ import annotations
@@ -11,11 +15,16 @@ from collections.abc import Iterable
 
 from fileformats.cells import neutralise, neutralise_row
 
+LINE_TERMINATOR = "\r\n"
+
 
 class SafeWriter:
     """`csv.writer` that neutralises every text cell it is given."""
 
     def __init__(self, handle, **fmtparams) -> None:
+        terminator = fmtparams.setdefault("lineterminator", LINE_TERMINATOR)
+        if terminator != LINE_TERMINATOR or fmtparams.get("quoting", _csv.QUOTE_MINIMAL) == _csv.QUOTE_NONE:
+            raise ValueError("lineterminator must be CRLF and cells quoted: a CR or LF would split a row.")
         self._writer = _csv.writer(handle, **fmtparams)
 
     def writerow(self, row: Iterable):
@@ -41,4 +50,5 @@ def neutralise_frame(frame):
 
 
 def frame_to_csv(frame, **to_csv_kwargs) -> str:
-    return neutralise_frame(frame).to_csv(**to_csv_kwargs)
+    """The frame as CSV text, CRLF-terminated like `writer()`."""
+    return neutralise_frame(frame).to_csv(**{"lineterminator": LINE_TERMINATOR, **to_csv_kwargs})

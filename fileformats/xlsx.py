@@ -3,19 +3,21 @@
 openpyxl turns any str starting with `=` into a formula cell. Here text is written with
 `data_type = "s"`; text that starts with a formula trigger (`fileformats.cells`) also gets the
 "quote prefix" style, so a spreadsheet keeps it as text even when someone edits the cell. The
-text itself is unchanged (no visible apostrophe); numbers and dates are written as they are.
+text itself is unchanged (no visible apostrophe) but for the control characters XML cannot hold
+(NUL and the like, which made openpyxl fail the whole file); numbers and dates are unchanged.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 
 from fileformats.cells import is_dangerous
 
 
 def _mark_text(cell: Cell, value: str) -> Cell:
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell._value = value
     cell.data_type = "s"
     if is_dangerous(value):

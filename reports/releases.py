@@ -39,6 +39,7 @@ from workflows.models import Project, TrancheRequest
 from workflows.visibility import PUBLIC_TRANCHE_STATES
 
 RELEASE_NAME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(-\d{1,3})?$")
+LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
 LATEST = "latest"
 CHUNK_SIZE = 2000
 
@@ -205,7 +206,7 @@ def _write_table(path: Path, sheet, columns: list[Column], rows: Iterable[list])
     """One pass: each row goes to the CSV and to the write-only worksheet."""
     count = 0
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = safe_csv.writer(handle, lineterminator="\n")
+        writer = safe_csv.writer(handle)
         writer.writerow([c.name for c in columns])
         sheet.append([c.name for c in columns])
         for row in rows:
@@ -400,8 +401,9 @@ class _Section:
         self.file = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 — closed in copy_to
 
     def add(self, line: str) -> None:
+        """One list item: line breaks typed in a title stay inside it."""
         self.count += 1
-        self.file.write(f"- {line}\n")
+        self.file.write(f"- {LINE_BREAKS.sub(' ', line)}\n")
 
     def copy_to(self, out) -> None:
         out.write(f"\n## {self.title} ({self.count})\n\n")

@@ -368,6 +368,18 @@ def cache_settings(url: str) -> dict:
     raise ImproperlyConfigured(f"CACHE_URL must be db://, redis://…, file:///path or locmem://, got {url!r}")
 
 
+def counters_cache_settings(default: dict) -> dict:
+    """The same kind of cache as `default`, in its own table, folder, prefix or memory area."""
+    backend = default["BACKEND"]
+    if backend.endswith("DatabaseCache"):
+        return {**default, "LOCATION": f"{CACHE_TABLE}_counters"}
+    if backend.endswith("FileBasedCache"):
+        return {**default, "LOCATION": f"{default['LOCATION'].rstrip('/')}/counters"}
+    if backend.endswith("RedisCache"):
+        return {**default, "KEY_PREFIX": "counters"}
+    return {**default, "LOCATION": "sirano-counters"}
+
+
 # Background work (project and legacy document imports, open-data releases, indicator reports):
 # django-tasks with its database backend; a `manage.py db_worker` process (Procfile `worker`,
 # started by `make demo`) runs the queue.
@@ -384,6 +396,9 @@ CACHES = {
         "TIMEOUT": None,
     }
 }
+# Rate-limit counters (web/rate_limits.py) apart, so that culling the shared cache never resets them;
+# each counter sets its own expiry (its window), the hour is a bound for strays.
+CACHES["counters"] = {**counters_cache_settings(CACHES["default"]), "TIMEOUT": 60 * 60}
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

@@ -33,7 +33,7 @@ def test_settings() -> dict:
 
     - static files unhashed: tests run with DEBUG off but without collectstatic;
     - MD5 password hashing: PBKDF2 costs ~0.3 s per persona and no test measures its strength;
-    - an in-process cache, cleared around every test (`_fresh_cache`): query counts stay those of
+    - in-process caches (the shared one and the rate-limit counters), cleared around every test (`_fresh_cache`): query counts stay those of
       the views, and no figure leaks from one test to the next. The cross-process behaviour of
       the shared database cache is tested in `tests/reports/test_cache_processes.py`;
     - background tasks run immediately, in the test's transaction (when django-tasks is used);
@@ -56,7 +56,12 @@ def test_settings() -> dict:
                 "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                 "LOCATION": "sirano-tests",
                 "TIMEOUT": None,
-            }
+            },
+            "counters": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "sirano-tests-counters",
+                "TIMEOUT": 60 * 60,
+            },
         },
     }
     overrides["WAGTAILSEARCH_BACKENDS"] = {
@@ -117,14 +122,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     from web.page_store import clear_local_copies
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     clear_local_copies()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     clear_local_copies()
 
 
@@ -137,7 +144,9 @@ def database_cache():
     from web.page_store import clear_local_copies
 
     database = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sirano_cache_tests"}
-    with override_settings(CACHES={"default": {**database, "TIMEOUT": None}}):
+    from django.conf import settings
+
+    with override_settings(CACHES={**settings.CACHES, "default": {**database, "TIMEOUT": None}}):
         call_command("createcachetable", verbosity=0)
         clear_local_copies()
         yield

@@ -3,6 +3,8 @@
 Whoever can reach the Wagtail admin (DGOS agents, administrators, editors, moderators, staff,
 superusers) must enrol and verify a second factor; an establishment member may enrol, and once enrolled
 must verify too. The policy is code, not a setting: production cannot switch it off by configuration.
+It is decided on every request from the user's current roles (a member promoted to agent from another
+window needs the second factor on the very next page), and only for sessions not yet verified.
 """
 
 from __future__ import annotations
@@ -23,28 +25,18 @@ from workflows.roles import Role
 #: Roles whose holders must use a second factor (everyone else may).
 MANDATORY_ROLES = (Role.INSTRUCTING_AGENT, Role.BUDGET_AGENT, Role.ADMINISTRATOR, Role.EDITOR, Role.MODERATOR)
 RECOVERY_CODE_COUNT = 10
-SESSION_KEY = "sirano_two_factor"  # "required" | "enrolled" | "optional", decided once per session
 RECOVERY_DEVICE_NAME = "Codes de secours"
 
 
 def two_factor_mandatory(user: AbstractBaseUser) -> bool:
     if user.is_superuser or user.is_staff:
         return True
-    return user.has_perm("wagtailadmin.access_admin") or user.groups.filter(name__in=MANDATORY_ROLES).exists()
+    return user.groups.filter(name__in=MANDATORY_ROLES).exists() or user.has_perm("wagtailadmin.access_admin")
 
 
-def _policy(request) -> str:
-    policy = request.session.get(SESSION_KEY)
-    if policy is None:
-        user = request.user
-        if two_factor_mandatory(user):
-            policy = "required"
-        elif user_has_device(user, confirmed=True):
-            policy = "enrolled"
-        else:
-            policy = "optional"
-        request.session[SESSION_KEY] = policy
-    return policy
+def second_factor_needed(user: AbstractBaseUser) -> bool:
+    """From the user's roles and devices as they are now (the user row is read on every request)."""
+    return two_factor_mandatory(user) or user_has_device(user, confirmed=True)
 
 
 def new_recovery_codes(*, user) -> list[str]:
@@ -89,7 +81,7 @@ class RequireTwoFactorMiddleware:
             user.is_authenticated
             and not user.is_verified()
             and not request.path.startswith(self.exempt_paths())
-            and _policy(request) in ("required", "enrolled")
+            and second_factor_needed(user)
         ):
             target = "portal:two_factor_verify" if user_has_device(user) else "portal:two_factor_enrol"
             return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")

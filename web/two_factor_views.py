@@ -20,7 +20,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from dsfr.forms import DsfrBaseForm
 
-from web.two_factor import SESSION_KEY, new_recovery_codes
+from web.two_factor import new_recovery_codes
 
 TOTP_DEVICE_NAME = "Application d'authentification"
 
@@ -94,7 +94,6 @@ class EnrolView(LoginRequiredMixin, View):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
-            request.session[SESSION_KEY] = None
             codes = new_recovery_codes(user=request.user)
             return render(
                 request,
