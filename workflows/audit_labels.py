@@ -50,6 +50,7 @@ ACTION_LABELS = {
     "confirm_legacy_document": gettext_lazy("Rattachement de document historique confirmé"),
     "correct_legacy_document": gettext_lazy("Rattachement de document historique corrigé"),
     "dismiss_legacy_document": gettext_lazy("Document historique écarté"),
+    "mark_late_milestones": gettext_lazy("Retards des jalons recalculés"),
     "late_milestones_digest": gettext_lazy("Relance des jalons en retard envoyée"),
     # Background jobs of the reports area (reports/jobs.py).
     "request_release": gettext_lazy("Publication des données ouvertes demandée"),
