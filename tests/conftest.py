@@ -49,11 +49,12 @@ def test_settings() -> dict:
         # tests/security proves the real policy.
         "MIDDLEWARE": with_trusted_sessions(settings.MIDDLEWARE),
         "CACHES": {
-            "default": {
+            alias: {
                 "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                "LOCATION": "sirano-tests",
-                "TIMEOUT": None,
+                "LOCATION": f"sirano-tests-{alias}",
+                "TIMEOUT": cache["TIMEOUT"],
             }
+            for alias, cache in settings.CACHES.items()
         },
     }
     overrides["WAGTAILSEARCH_BACKENDS"] = {
@@ -114,14 +115,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     from web.page_store import clear_local_copies
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     clear_local_copies()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     clear_local_copies()
 
 
@@ -129,12 +132,17 @@ def _fresh_cache():
 def database_cache():
     """The production default (`CACHE_URL=db://`) for tests that count its queries: each read of
     the shared cache is then a query, as in production."""
+    from django.conf import settings
     from django.test import override_settings
 
     from web.page_store import clear_local_copies
 
-    database = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sirano_cache_tests"}
-    with override_settings(CACHES={"default": {**database, "TIMEOUT": None}}):
+    database = {"BACKEND": "django.core.cache.backends.db.DatabaseCache"}
+    aliases = {
+        alias: {**database, "LOCATION": f"sirano_cache_tests_{alias}", "TIMEOUT": cache["TIMEOUT"]}
+        for alias, cache in settings.CACHES.items()
+    }
+    with override_settings(CACHES=aliases):
         call_command("createcachetable", verbosity=0)
         clear_local_copies()
         yield

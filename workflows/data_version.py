@@ -15,20 +15,43 @@ keyed by this version, so a write shows in every worker process on its next view
 - Writes no cached surface shows (the audit records of report jobs) run inside `unseen_writes()`.
 - The version is a random token, not a counter: if the cache evicts or loses it, the new token
   never matches what was cached under an older one.
+
+`code_version()` is the other half of a cache key: what computed the answer. A deploy (new code,
+templates or `RELEASE_ID`) or a library upgrade (pickled DataFrames, rendered figures) starts a
+fresh key space, and the old keys age out with their timeout.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
+import os
 import re
 import secrets
 from contextvars import ContextVar
+from importlib import metadata
+from pathlib import Path
 
 from django.core.cache import cache
 from django.db import transaction
 
 VERSION_KEY = "reports:data-version"
+#: the project's packages whose code and templates make what is cached
+SOURCE_PACKAGES = (
+    "agents",
+    "content",
+    "fileformats",
+    "formatting",
+    "opendata",
+    "portal",
+    "reports",
+    "sirano",
+    "web",
+    "workflows",
+)
+#: libraries whose upgrade changes what is cached (pickles of DataFrames, charts, HTML)
+LIBRARIES = ("django", "wagtail", "djangorestframework", "pandas", "numpy", "matplotlib")
 
 #: the table a write statement names (Django quotes it; raw SQL may not)
 _WRITTEN_TABLE = re.compile(
@@ -49,6 +72,25 @@ def data_version() -> str:
         cache.add(VERSION_KEY, _new_token(), timeout=None)
         version = cache.get(VERSION_KEY)
     return str(version)
+
+
+@functools.cache
+def code_version() -> str:
+    """The release: `RELEASE_ID` (set by the platform at deploy), the libraries' versions and a
+    digest of the project's code and templates, computed once per process."""
+    digest = hashlib.sha256(os.environ.get("RELEASE_ID", "").encode())
+    for name in LIBRARIES:
+        try:
+            digest.update(f"{name}=={metadata.version(name)};".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}-;".encode())
+    root = Path(__file__).resolve().parent.parent
+    for package in SOURCE_PACKAGES:
+        for path in sorted((root / package).rglob("*")):
+            if path.suffix in (".py", ".html", ".txt", ".json") and path.is_file():
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def bump_data_version() -> None:

@@ -63,7 +63,7 @@ def portfolio(project_a, member_a, instructing_agent, budget_agent):
         instructor=instructing_agent,
         budget=budget_agent,
     )
-    registration = TrialRegistration.objects.create(registry="ctgov", identifier="NCT01234567")
+    registration = TrialRegistration.objects.create(registry="clinicaltrials", identifier="NCT01234567")
     project_a.registrations.add(registration)
     project_a.discipline = Discipline.objects.first()
     project_a.save()
@@ -143,7 +143,9 @@ def test_marking_milestones_late_moves_the_version_and_is_audited(project_a):
 
 def test_bulk_inserts_move_the_version(project_a):
     before = data_version()
-    bulk.insert_many(TrialRegistration, [TrialRegistration(registry="ctgov", identifier="NCT07654321")])
+    bulk.insert_many(
+        TrialRegistration, [TrialRegistration(registry="clinicaltrials", identifier="NCT07654321")]
+    )
     assert data_version() != before
     before = data_version()
     bulk.insert_rows(
