@@ -4,7 +4,9 @@ the catalogue (programmes, calls, funding schedules, evidence types, disciplines
 Listings select their relations up front so a page costs the same number of queries for 50 or
 4,000 projects. Creating a project goes through `services.select_project` (milestones copied,
 audited); editing a project, a funding schedule (with its milestones) or a membership goes
-through `workflows.portfolio_services`, which writes one audit event with the old → new values. A
+through `workflows.portfolio_services`, and every other record (programmes, calls, disciplines,
+evidence types, investigators, trial registrations, establishments) through
+`workflows.catalogue_services`: each writes one audit event with the old → new values. A
 project's lifecycle status is read-only here because only services assign states.
 """
 
@@ -41,7 +43,7 @@ from wagtail.snippets.views.snippets import (
 
 from fileformats.spreadsheet_export import FormulaSafeExportMixin
 from formatting import format_euros, format_number
-from workflows import portfolio_services, selectors, services
+from workflows import catalogue_services, portfolio_services, selectors, services
 from workflows.establishment_services import complete_establishment
 from workflows.models import (
     Call,
@@ -58,6 +60,7 @@ from workflows.models import (
     ProjectMilestone,
     ProjectStatus,
     Region,
+    TrialRegistration,
     Visibility,
 )
 from workflows.search.query import RELEVANCE, search_projects
@@ -128,6 +131,43 @@ class ServiceSaveMixin:
     def saved(self, instance):
         log(instance=instance, action=self.log_action, user=self.request.user)
         return instance
+
+
+class RecordSaveMixin(ServiceSaveMixin):
+    """Create or edit a catalogue or reference record through `catalogue_services.save_record`."""
+
+    def save_instance(self):
+        data = self.form.cleaned_data
+        fields = catalogue_services.EDITABLE_FIELDS[self.model]
+        record = catalogue_services.save_record(
+            actor=self.request.user,
+            model=self.model,
+            instance=None if self.log_action == "wagtail.create" else self.object,
+            values={name: data[name] for name in fields if name in data},
+        )
+        return self.saved(record)
+
+
+class RecordCreateView(RecordSaveMixin, CreateView):
+    log_action = "wagtail.create"
+
+
+class RecordEditView(RecordSaveMixin, EditView):
+    pass
+
+
+class RecordDeleteView(GuardedDeleteView):
+    def delete_action(self):
+        log(instance=self.object, action="wagtail.delete", user=self.request.user)
+        catalogue_services.delete_record(actor=self.request.user, instance=self.object)
+
+
+class AuditedRecordViewSet(AgentSnippetViewSet):
+    """Records whose every create, edit and delete is an audited service call."""
+
+    add_view_class = RecordCreateView
+    edit_view_class = RecordEditView
+    delete_view_class = RecordDeleteView
 
 
 # Projects
@@ -420,30 +460,24 @@ class EstablishmentForm(WagtailAdminModelForm):
         return normalise_finess(self.cleaned_data.get("finess"))
 
 
-class EstablishmentEditView(EditView):
-    """Saving an establishment "à compléter" completes it through the audited service."""
+class EstablishmentEditView(RecordEditView):
+    """Saving an establishment "à compléter" completes it first (its own audited service); the
+    other fields then change through `save_record`, audited like any edit."""
 
     def save_instance(self):
-        instance = self.form.instance
-        if not Establishment.objects.filter(pk=instance.pk, to_complete=True).exists():
-            return super().save_instance()
-        with transaction.atomic():
-            completed = complete_establishment(
-                establishment=instance,
+        if Establishment.objects.filter(pk=self.object.pk, to_complete=True).exists():
+            data = self.form.cleaned_data
+            complete_establishment(
+                establishment=self.object,
                 actor=self.request.user,
-                name=instance.name,
-                type=instance.type,
-                region=instance.region,
+                name=data.get("name", ""),
+                type=data.get("type", ""),
+                region=data.get("region", ""),
             )
-            Establishment.objects.filter(pk=completed.pk).update(
-                finess=instance.finess, contact_email=instance.contact_email
-            )
-            completed.refresh_from_db()
-        log(instance=completed, action="wagtail.edit", user=self.request.user)
-        return completed
+        return super().save_instance()
 
 
-class EstablishmentViewSet(AgentSnippetViewSet):
+class EstablishmentViewSet(AuditedRecordViewSet):
     model = Establishment
     icon = "site"
     menu_label = _("Établissements")
@@ -491,7 +525,7 @@ class EstablishmentViewSet(AgentSnippetViewSet):
         return Establishment.objects.annotate(project_count=Count("projects"))
 
 
-class InvestigatorViewSet(AgentSnippetViewSet):
+class InvestigatorViewSet(AuditedRecordViewSet):
     model = Investigator
     icon = "user"
     menu_label = _("Porteurs")
@@ -584,7 +618,7 @@ class PortfolioGroup(SnippetViewSetGroup):
 # Catalogue: programmes, calls and their funding schedules
 
 
-class ProgrammeViewSet(AgentSnippetViewSet):
+class ProgrammeViewSet(AuditedRecordViewSet):
     model = Programme
     icon = "tag"
     menu_label = _("Programmes")
@@ -608,7 +642,7 @@ class CallFilterSet(WagtailFilterSet):
         fields = ["programme", "year"]
 
 
-class CallViewSet(AgentSnippetViewSet):
+class CallViewSet(AuditedRecordViewSet):
     model = Call
     icon = "calendar"
     menu_label = _("Appels à projets")
@@ -814,7 +848,7 @@ class FundingScheduleViewSet(AgentSnippetViewSet):
         )
 
 
-class EvidenceTypeViewSet(AgentSnippetViewSet):
+class EvidenceTypeViewSet(AuditedRecordViewSet):
     model = EvidenceType
     icon = "doc-full"
     menu_label = _("Types de justificatif")
@@ -825,7 +859,7 @@ class EvidenceTypeViewSet(AgentSnippetViewSet):
     panels = [FieldPanel("code"), FieldPanel("label"), FieldPanel("description")]
 
 
-class DisciplineViewSet(AgentSnippetViewSet):
+class DisciplineViewSet(AuditedRecordViewSet):
     model = Discipline
     icon = "tag"
     menu_label = _("Disciplines")
@@ -834,6 +868,18 @@ class DisciplineViewSet(AgentSnippetViewSet):
     search_backend_name = None
     list_display = ["label", Column("code", label=_("Code"), sort_key="code")]
     panels = [FieldPanel("code"), FieldPanel("label")]
+
+
+class TrialRegistrationViewSet(AuditedRecordViewSet):
+    model = TrialRegistration
+    icon = "link"
+    menu_label = _("Registres d'essais")
+    copy_view_enabled = False
+    search_fields = ["identifier"]
+    search_backend_name = None
+    list_per_page = 50
+    list_display = ["identifier", Column("registry", label=_("Registre"), accessor="get_registry_display")]
+    panels = [FieldPanel("registry"), FieldPanel("identifier")]
 
 
 class CatalogueGroup(SnippetViewSetGroup):
@@ -846,6 +892,7 @@ class CatalogueGroup(SnippetViewSetGroup):
         ProgrammeViewSet,
         EvidenceTypeViewSet,
         DisciplineViewSet,
+        TrialRegistrationViewSet,
     )
 
 

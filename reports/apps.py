@@ -6,8 +6,3 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = _("Indicateurs et données ouvertes")
-
-    def ready(self) -> None:
-        from reports import signals
-
-        signals.connect()

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 import formatting as fmt
+from workflows.data_version import unseen_writes
 from workflows.models import AuditEvent
 from workflows.roles import is_dgos_agent
 
@@ -77,6 +78,12 @@ def job_folder(job: BackgroundJob) -> str:
 
 
 def _audit(*, job: BackgroundJob, actor, action: str, old: str, comment: str, at) -> None:
+    """A job's record changes no figure: it leaves the data version (and the cached figures) alone."""
+    with unseen_writes():
+        _write_audit(job=job, actor=actor, action=action, old=old, comment=comment, at=at)
+
+
+def _write_audit(*, job: BackgroundJob, actor, action: str, old: str, comment: str, at) -> None:
     AuditEvent.objects.create(
         actor=actor,
         action=action,

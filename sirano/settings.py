@@ -340,23 +340,35 @@ FILE_UPLOAD_HANDLERS = [
 CACHE_TABLE = "sirano_cache"
 
 
-def cache_settings(url: str) -> dict:
-    """The shared cache every worker reads (figures and their data version, see `reports.cache`).
+def cache_settings(url: str, alias: str = "default", max_entries: int = 5000) -> dict:
+    """One cache alias (see `CACHE_PURPOSES`), shared by every worker.
 
-    Empty or `db://`: Django's database cache (table created by `manage.py createcachetable`);
-    `redis://…`/`rediss://…`: Redis; `file:///path`: files on one host; `locmem://`: this process
-    only, refused unless DEBUG (several gunicorn workers would serve stale figures).
+    Empty or `db://`: Django's database cache, one table per alias (`sirano_cache`,
+    `sirano_cache_pages`…, all made by `manage.py createcachetable`); `redis://…`/`rediss://…`:
+    Redis, keys prefixed by the alias (give an alias its own Redis with `CACHE_URL_<ALIAS>` for
+    its own memory limit); `file:///path`: files on one host, a directory per alias;
+    `locmem://`: this process only, refused unless DEBUG (several gunicorn workers would serve
+    stale figures).
     """
-    # The database and file caches cull at MAX_ENTRIES (Django's 300 is small for the figures).
-    culled = {"OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)}}
+    # The database and file caches cull at MAX_ENTRIES, each alias on its own entries.
+    culled = {"OPTIONS": {"MAX_ENTRIES": max_entries}}
+    suffix = "" if alias == "default" else f"_{alias}"
     if url in ("", "db://"):
-        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE, **culled}
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE + suffix,
+            **culled,
+        }
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": alias,
+        }
     if url.startswith("file://") and len(url) > len("file://"):
         return {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": url[7:],
+            "LOCATION": url[7:].rstrip("/") + (f"/{alias}" if suffix else ""),
             **culled,
         }
     if url == "locmem://":
@@ -364,20 +376,8 @@ def cache_settings(url: str) -> dict:
             raise ImproperlyConfigured(
                 "CACHE_URL=locmem:// is per process: use db://, redis:// or file:// when DEBUG is off."
             )
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sirano"}
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"sirano{suffix}"}
     raise ImproperlyConfigured(f"CACHE_URL must be db://, redis://…, file:///path or locmem://, got {url!r}")
-
-
-def counters_cache_settings(default: dict) -> dict:
-    """The same kind of cache as `default`, in its own table, folder, prefix or memory area."""
-    backend = default["BACKEND"]
-    if backend.endswith("DatabaseCache"):
-        return {**default, "LOCATION": f"{CACHE_TABLE}_counters"}
-    if backend.endswith("FileBasedCache"):
-        return {**default, "LOCATION": f"{default['LOCATION'].rstrip('/')}/counters"}
-    if backend.endswith("RedisCache"):
-        return {**default, "KEY_PREFIX": "counters"}
-    return {**default, "LOCATION": "sirano-counters"}
 
 
 # Background work (project and legacy document imports, open-data releases, indicator reports):
@@ -389,16 +389,27 @@ TASKS = {
     "default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")},
 }
 
-CACHES = {
-    "default": {
-        **cache_settings(os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")),
-        # Figures are keyed by a data version that moves after every committed write: no expiry.
-        "TIMEOUT": None,
-    }
+#: One cache alias per purpose, each with its own size (entries before culling) and expiry, so
+#: that no traffic on one purpose evicts another's entries: alias -> (max entries, timeout).
+CACHE_PURPOSES = {
+    # The data and content versions and export generations (small: never crowded out).
+    "default": (env_int("CACHE_MAX_ENTRIES", 5000), None),
+    # Rendered public pages (web.page_store): anonymous traffic, canonical addresses only.
+    "pages": (env_int("CACHE_PAGES_MAX_ENTRIES", 20000), 600),
+    # Indicator figures (reports.cache), keyed by data and code version: old keys age out.
+    "figures": (env_int("CACHE_FIGURES_MAX_ENTRIES", 5000), env_int("CACHE_FIGURES_TIMEOUT", 7 * 24 * 3600)),
+    # Rate-limit counters (web.rate_limits) apart, so that no public traffic evicts them; each counter
+    # sets its own expiry (its window), the hour bounds strays.
+    "counters": (env_int("CACHE_COUNTERS_MAX_ENTRIES", 50000), 60 * 60),
 }
-# Rate-limit counters (web/rate_limits.py) apart, so that culling the shared cache never resets them;
-# each counter sets its own expiry (its window), the hour is a bound for strays.
-CACHES["counters"] = {**counters_cache_settings(CACHES["default"]), "TIMEOUT": 60 * 60}
+_CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
+CACHES = {
+    alias: {
+        **cache_settings(os.environ.get(f"CACHE_URL_{alias.upper()}") or _CACHE_URL, alias, max_entries),
+        "TIMEOUT": timeout,
+    }
+    for alias, (max_entries, timeout) in CACHE_PURPOSES.items()
+}
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

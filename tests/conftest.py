@@ -52,16 +52,12 @@ def test_settings() -> dict:
         # tests/security proves the real policy.
         "MIDDLEWARE": with_trusted_sessions(settings.MIDDLEWARE),
         "CACHES": {
-            "default": {
+            alias: {
                 "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                "LOCATION": "sirano-tests",
-                "TIMEOUT": None,
-            },
-            "counters": {
-                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                "LOCATION": "sirano-tests-counters",
-                "TIMEOUT": 60 * 60,
-            },
+                "LOCATION": f"sirano-tests-{alias}",
+                "TIMEOUT": cache.get("TIMEOUT", 300),
+            }
+            for alias, cache in settings.CACHES.items()
         },
     }
     overrides["WAGTAILSEARCH_BACKENDS"] = {
@@ -139,14 +135,17 @@ def _fresh_cache():
 def database_cache():
     """The production default (`CACHE_URL=db://`) for tests that count its queries: each read of
     the shared cache is then a query, as in production."""
+    from django.conf import settings
     from django.test import override_settings
 
     from web.page_store import clear_local_copies
 
-    database = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sirano_cache_tests"}
-    from django.conf import settings
-
-    with override_settings(CACHES={**settings.CACHES, "default": {**database, "TIMEOUT": None}}):
+    database = {"BACKEND": "django.core.cache.backends.db.DatabaseCache"}
+    aliases = {
+        alias: {**database, "LOCATION": f"sirano_cache_tests_{alias}", "TIMEOUT": cache.get("TIMEOUT", 300)}
+        for alias, cache in settings.CACHES.items()
+    }
+    with override_settings(CACHES=aliases):
         call_command("createcachetable", verbosity=0)
         clear_local_copies()
         yield

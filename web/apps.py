@@ -10,5 +10,11 @@ class WebConfig(AppConfig):
     verbose_name = _("Sécurité et échanges HTTP")
 
     def ready(self) -> None:
+        from wagtail.signals import page_published, page_unpublished
+
         # Connects the sign-in receiver that stamps sessions (before the first request).
-        from web import session_timeouts  # noqa: F401
+        from web import page_store, session_timeouts  # noqa: F401
+
+        # Stored public pages that embed editorial text follow a publish (web.page_store).
+        page_published.connect(page_store.editorial_change, dispatch_uid="web-pages-published")
+        page_unpublished.connect(page_store.editorial_change, dispatch_uid="web-pages-unpublished")

@@ -7,9 +7,15 @@ most), in front of the shared cache that all workers read: a repeated question t
 read, the data version's, instead of also moving the body out of the shared cache.
 
 A process-local copy is never stale: keys carry the data version (`workflows.data_version`),
-read from the shared cache on every request and moved after every committed write in any
-process, so a write changes every key at once. Editorial changes do not move the data version:
-an entry lives at most its timeout, in both places.
+moved after every committed write in any process; the content version, moved when an editor
+publishes or unpublishes a Wagtail page (pages that embed editorial text ask for it); and the
+code version, so a deploy starts a fresh key space. The versions are read in one round trip of
+the shared cache on every request, so a write changes every key at once.
+
+Answers live in their own cache alias (`pages`), with its own size and eviction: anonymous
+traffic, however varied, cannot evict the data version, the figures or the rate-limit counters.
+A page is stored under its canonical address (`canonical_query`: known parameters only, sorted),
+and rendered from it, so junk parameters add no entry.
 
 The ETag is the body's hash: a client or a reverse proxy sending `If-None-Match` gets a 304
 without the body.
@@ -18,20 +24,26 @@ without the body.
 from __future__ import annotations
 
 import hashlib
+import secrets
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from django.core.cache import cache
-from django.http import HttpResponse, HttpResponseNotModified
+from django.core.cache import cache, caches
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseNotModified, QueryDict
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags, quote_etag
 
-from workflows.data_version import data_version
+from workflows.data_version import VERSION_KEY, code_version, data_version
 
 #: bytes of answers each worker process keeps in memory (least recently served dropped first)
 LOCAL_BYTES = 32 * 1024 * 1024
+#: the cache alias of stored answers (`CACHES` in settings)
+ALIAS = "pages"
+#: in the default cache, beside the data version: moved by every editorial publish
+CONTENT_VERSION_KEY = "pages:content-version"
 
 
 @dataclass(frozen=True)
@@ -96,17 +108,60 @@ def clear_local_copies() -> None:
     _local.clear()
 
 
-def key_for(prefix: str, *parts: str) -> str:
-    """A key under the current data version: it changes as soon as any write commits."""
+def content_version() -> str:
+    version = cache.get(CONTENT_VERSION_KEY)
+    if version is None:
+        cache.add(CONTENT_VERSION_KEY, secrets.token_hex(8), timeout=None)
+        version = cache.get(CONTENT_VERSION_KEY)
+    return str(version)
+
+
+def bump_content_version() -> None:
+    """Every stored page that embeds editorial text becomes stale now."""
+    cache.set(CONTENT_VERSION_KEY, secrets.token_hex(8), timeout=None)
+
+
+def editorial_change(**_kwargs) -> None:
+    """`page_published` / `page_unpublished` receiver: the pages around it change once committed."""
+    transaction.on_commit(bump_content_version, robust=True)
+
+
+def _versions(editorial: bool) -> str:
+    """The versions the answer depends on, in one read of the shared cache."""
+    found = cache.get_many([VERSION_KEY, CONTENT_VERSION_KEY] if editorial else [VERSION_KEY])
+    data = found.get(VERSION_KEY) or data_version()
+    if not editorial:
+        return f"{code_version()}:{data}"
+    return f"{code_version()}:{data}:{found.get(CONTENT_VERSION_KEY) or content_version()}"
+
+
+def key_for(prefix: str, *parts: str, editorial: bool = False) -> str:
+    """A key under the current code and data versions (and content version for `editorial`
+    pages): it changes as soon as a write commits, a page is published or a release deploys."""
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
-    return f"{prefix}:{data_version()}:{digest}"
+    return f"{prefix}:{_versions(editorial)}:{digest}"
+
+
+def canonical_query(request, known: frozenset[str] | set[str]) -> str:
+    """Rewrite `request`'s query to its canonical form (known parameters, empty values dropped,
+    sorted by name then value) and return it: the page is rendered and stored under it."""
+    query = QueryDict(mutable=True)
+    for name in sorted(set(request.GET) & set(known)):
+        values = sorted(value for value in request.GET.getlist(name) if value != "")
+        if values:
+            query.setlist(name, values)
+    canonical = query.urlencode()
+    query._mutable = False
+    request.GET = query
+    request.META["QUERY_STRING"] = canonical
+    return canonical
 
 
 def get(key: str) -> Answer | None:
     entry = _local.get(key)
     if entry is not None:
         return entry[1]
-    stored = cache.get(key)
+    stored = caches[ALIAS].get(key)
     if not isinstance(stored, tuple) or len(stored) != 2 or stored[0] <= time.time():
         return None
     _local.put(key, *stored)
@@ -115,7 +170,7 @@ def get(key: str) -> Answer | None:
 
 def put(key: str, answer: Answer, timeout: int) -> None:
     expires = time.time() + timeout
-    cache.set(key, (expires, answer), timeout=timeout)
+    caches[ALIAS].set(key, (expires, answer), timeout=timeout)
     _local.put(key, expires, answer)
 
 

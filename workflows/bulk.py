@@ -3,7 +3,9 @@
 On PostgreSQL, ids come from the sequence and rows go in with `COPY`: psycopg parses every
 multi-row `INSERT` text client-side, which costs more than the rows themselves at 40,000
 projects; `COPY` sends plain rows. Elsewhere, Django's `bulk_create`. Like `bulk_create`, no
-`save()` and no signal: callers do what those would (search index, derived fields).
+`save()` and no signal: callers do what those would (search index, derived fields). The data
+version moves on commit: `COPY` bypasses the cursor wrapper that sees other writes, so `_copy`
+asks for the bump itself (`workflows.data_version`).
 
 `insert_many` takes model instances; `insert_rows` takes plain tuples (no instance at all: what
 the ledger writes, ~100,000 tranches and as many audit events for 40,000 projects).
@@ -16,6 +18,8 @@ from collections.abc import Sequence
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
+
+from workflows.data_version import bump_on_commit
 
 BATCH_SIZE = 500
 #: ids in one `UPDATE … WHERE id IN`, under SQLite's 32,766 parameters
@@ -106,6 +110,7 @@ def _copy(cursor, connection, meta, fields, rows) -> None:
     with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
+    bump_on_commit(using=connection.alias)
 
 
 def insert_many(model, objects: list) -> list:

@@ -31,6 +31,7 @@ from workflows.models import (
     MilestoneTemplate,
     Project,
     ProjectMilestone,
+    TrialRegistration,
 )
 
 #: What the admin may change on a project. `status`, `public_id`, `sequence` and `call` are not here:
@@ -148,6 +149,41 @@ def update_project(
             actor=actor, action="update_project", target=project, changes=changes, at=at, project=project
         )
     return project
+
+
+def add_trial_registration(
+    *, actor, project: Project | int, registry: str, identifier: str, at: datetime.datetime | None = None
+) -> TrialRegistration:
+    """Link a trial registry record to a project (created when new): audited on the project with
+    the registrations before and after."""
+    at = at or timezone.now()
+    _require_perm(actor, "workflows.change_project")
+    pk = project if isinstance(project, int) else project.pk
+    identifier = identifier.strip()
+    with transaction.atomic():
+        project = Project.objects.select_for_update(of=("self",)).get(pk=pk)
+        registration = TrialRegistration.objects.filter(identifier=identifier).first()
+        if registration is None:
+            registration = TrialRegistration(registry=registry, identifier=identifier)
+            registration.full_clean()
+            registration.save()
+        elif registration.registry != registry:
+            raise ValidationError(
+                {"registry": _("%(id)s est déjà enregistré sur un autre registre.") % {"id": identifier}}
+            )
+        old = sorted(project.registrations.values_list("identifier", flat=True))
+        if identifier in old:
+            return registration
+        project.registrations.add(registration)
+        _audit_edit(
+            actor=actor,
+            action="update_project",
+            target=project,
+            changes={"registrations": {"old": old, "new": sorted([*old, identifier])}},
+            at=at,
+            project=project,
+        )
+    return registration
 
 
 # Funding schedules

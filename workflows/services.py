@@ -485,9 +485,10 @@ def verify_milestone(*, milestone: ProjectMilestone, actor, comment: str = "", a
     return milestone
 
 
-def mark_late_milestones(*, today: datetime.date) -> dict[str, int]:
+def mark_late_milestones(*, today: datetime.date, actor=None) -> dict[str, int]:
     """Set `days_late` = days past the planned date on undeclared milestones of active projects,
-    and reset it to 0 on the others. Idempotent for a given day; returns counts."""
+    and reset it to 0 on the others. Idempotent for a given day; returns counts. A run that
+    changes a milestone writes one audit event (`actor` None: the scheduled job)."""
     from workflows.selectors import ACTIVE_PROJECT_STATES
 
     with transaction.atomic():
@@ -511,6 +512,17 @@ def mark_late_milestones(*, today: datetime.date) -> dict[str, int]:
             .exclude(pk__in=[m.pk for m in rows])
             .update(days_late=0)
         )
+        if changed or cleared:
+            _audit(
+                actor=actor,
+                action="mark_late_milestones",
+                at=timezone.now(),
+                comment=today.isoformat(),
+                changes={
+                    "days_late": {"old": None, "new": len(changed)},
+                    "cleared": {"old": None, "new": cleared},
+                },
+            )
     return {"late": len(rows), "newly_late": newly_late, "updated": len(changed), "cleared": cleared}
 
 

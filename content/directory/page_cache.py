@@ -4,8 +4,10 @@ Every anonymous visitor sees the same page for the same address until the portfo
 so rendering it again (facet counts, templates: 80–300 ms) is waste. The rendered body is kept
 under the data version and the full path (`web.page_store`: the shared cache, and a copy in the
 worker's memory, so a repeated visit costs one query); the ETag is the body's hash, so a client
-or a reverse proxy that sends `If-None-Match` gets a 304 without a render. Editorial changes (Wagtail pages around the
-directory) do not move the data version: an entry lives at most `MAX_AGE` seconds.
+or a reverse proxy that sends `If-None-Match` gets a 304 without a render. Editorial changes
+(a Wagtail page published or unpublished around the directory) move the content version, which
+the keys carry too. A page is rendered and stored under its canonical query (the parameters the
+view reads, sorted): a crawler's junk parameters add no entry.
 
 Signed-in visitors (their tier may show more, the header names them) and requests carrying a
 session or a flash message are never served from, nor stored in, this cache; their responses
@@ -36,8 +38,11 @@ def _anonymous(request) -> bool:
     )
 
 
-def cached_public_page(view):
-    """Serve `view` to anonymous visitors from the per-version store, with ETag revalidation."""
+def cached_public_page(view=None, *, parameters: frozenset[str] = frozenset()):
+    """Serve `view` to anonymous visitors from the per-version store, with ETag revalidation;
+    `parameters`: the query parameters the view reads (any other is dropped before it runs)."""
+    if view is None:
+        return functools.partial(cached_public_page, parameters=parameters)
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -45,7 +50,8 @@ def cached_public_page(view):
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True)
             return response
-        key = page_store.key_for("public-page", request.get_full_path())
+        query = page_store.canonical_query(request, parameters)
+        key = page_store.key_for("public-page", request.path, query, editorial=True)
         answer = page_store.get(key)
         if answer is None:
             response = view(request, *args, **kwargs)

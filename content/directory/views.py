@@ -87,8 +87,12 @@ def _without_empty_values(query):
     return data
 
 
+#: what the directory reads from its query: the filters, and the page number
+DIRECTORY_PARAMETERS = frozenset({*ProjectFilter.base_filters, "page"})
+
+
 @require_GET
-@cached_public_page
+@cached_public_page(parameters=DIRECTORY_PARAMETERS)
 def project_list(request, page=None):
     """The faceted directory; `page` is the Wagtail DirectoryPage when served from the tree."""
     if page is None:

@@ -49,11 +49,16 @@ class OpenDataViewSet(viewsets.GenericViewSet):
         super().initial(request, *args, **kwargs)
         self.reject_empty_parameters(request)
 
-    def reject_empty_parameters(self, request) -> None:
-        """`?year=` is a mistake to report, not a filter to drop silently."""
+    def known_parameters(self) -> frozenset[str]:
+        """What a list reads from its query: format, pagination, ordering and the filters."""
         known = {"format", "cursor", "page_size", "ordering"}
         if self.filterset_class is not None:
             known |= set(self.filterset_class.base_filters)
+        return frozenset(known)
+
+    def reject_empty_parameters(self, request) -> None:
+        """`?year=` is a mistake to report, not a filter to drop silently."""
+        known = self.known_parameters()
         empty = sorted(k for k in known if request.query_params.get(k) == "")
         if empty:
             message = _("Valeur vide : donnez une valeur ou retirez le paramètre.")
@@ -119,6 +124,8 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OpenDataV
             response = self._list_page()
             patch_cache_control(response, private=True)
             return response
+        # Stored under the canonical query (known parameters, sorted), rendered from it too.
+        page_store.canonical_query(request._request, self.known_parameters())
         address = absolute_url(request.get_full_path())  # links in the answer are on SITE_URL
         key = page_store.key_for("api-projects", address, request.accepted_media_type)
         answer = page_store.get(key)

@@ -24,16 +24,16 @@ READER = """
 import json, sys
 import django
 django.setup()
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from content.figures import totals_for
 from reports.cache import make_key
-call_command("createcachetable", verbosity=0)
-cache.clear()  # the table outlives a test run on PostgreSQL (flush leaves it)
-from django.core.cache import caches
-print(json.dumps({"backend": caches["default"].__class__.__name__}), flush=True)
+call_command("createcachetable", verbosity=0)  # every alias's table
+for alias in caches:
+    caches[alias].clear()  # the tables outlive a test run on PostgreSQL (flush leaves them)
+print(json.dumps({"backend": caches["figures"].__class__.__name__}), flush=True)
 for _line in sys.stdin:
-    hit = cache.get(make_key("key-figures", "all")) is not None
+    hit = caches["figures"].get(make_key("key-figures", "all")) is not None
     print(json.dumps({"hit": hit, "delegated": str(totals_for()["delegated"])}), flush=True)
 """
 
