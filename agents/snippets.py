@@ -42,6 +42,7 @@ from wagtail.snippets.views.snippets import (
 from fileformats.spreadsheet_export import FormulaSafeExportMixin
 from formatting import format_euros, format_number
 from workflows import portfolio_services, selectors, services
+from workflows import establishment_services
 from workflows.establishment_services import complete_establishment
 from workflows.models import (
     Call,
@@ -61,7 +62,7 @@ from workflows.models import (
     Visibility,
 )
 from workflows.search.query import RELEVANCE, search_projects
-from workflows.validators import normalise_finess
+from workflows.validators import normalise_finess, normalise_ror_id, validate_ror_id
 
 
 def euros(value: Decimal | None) -> str:
@@ -419,28 +420,36 @@ class EstablishmentForm(WagtailAdminModelForm):
         """Accept what people paste (lost leading zero, spaces) and store the 9-character form."""
         return normalise_finess(self.cleaned_data.get("finess"))
 
+    def clean_ror_id(self) -> str:
+        """Accept the ror.org address or upper case, store the bare 9-character id."""
+        value = normalise_ror_id(self.cleaned_data.get("ror_id"))
+        if value:
+            validate_ror_id(value)
+        return value
 
-class EstablishmentEditView(EditView):
-    """Saving an establishment "à compléter" completes it through the audited service."""
+
+class EstablishmentEditView(ServiceSaveMixin, EditView):
+    """Every edit goes through the audited services: completing one "à compléter" first, then
+    `update_establishment` for the other fields (one audit event with old → new values)."""
 
     def save_instance(self):
-        instance = self.form.instance
-        if not Establishment.objects.filter(pk=instance.pk, to_complete=True).exists():
-            return super().save_instance()
+        data = self.form.cleaned_data
+        values = {name: data[name] for name in establishment_services.EDITABLE_FIELDS if name in data}
         with transaction.atomic():
-            completed = complete_establishment(
-                establishment=instance,
-                actor=self.request.user,
-                name=instance.name,
-                type=instance.type,
-                region=instance.region,
+            establishment = self.object
+            if Establishment.objects.filter(pk=establishment.pk, to_complete=True).exists():
+                establishment = complete_establishment(
+                    establishment=establishment,
+                    actor=self.request.user,
+                    name=values.pop("name"),
+                    type=values.pop("type"),
+                    region=values.pop("region"),
+                )
+                values.pop("girci", None)  # recomputed from the region by the completion
+            establishment = establishment_services.update_establishment(
+                establishment=establishment, actor=self.request.user, values=values
             )
-            Establishment.objects.filter(pk=completed.pk).update(
-                finess=instance.finess, contact_email=instance.contact_email
-            )
-            completed.refresh_from_db()
-        log(instance=completed, action="wagtail.edit", user=self.request.user)
-        return completed
+        return self.saved(establishment)
 
 
 class EstablishmentViewSet(AgentSnippetViewSet):
@@ -474,6 +483,7 @@ class EstablishmentViewSet(AgentSnippetViewSet):
         "region",
         "girci",
         "contact_email",
+        "ror_id",
         "to_complete",
         "source_file",
     ]
@@ -482,7 +492,7 @@ class EstablishmentViewSet(AgentSnippetViewSet):
             FieldPanel("finess"),
             FieldPanel("name"),
             FieldRowPanel([FieldPanel("type"), FieldPanel("region"), FieldPanel("girci")]),
-            FieldPanel("contact_email"),
+            FieldRowPanel([FieldPanel("contact_email"), FieldPanel("ror_id")]),
         ],
         base_form_class=EstablishmentForm,
     )
