@@ -41,8 +41,7 @@ from wagtail.snippets.views.snippets import (
 
 from fileformats.spreadsheet_export import FormulaSafeExportMixin
 from formatting import format_euros, format_number
-from workflows import portfolio_services, selectors, services
-from workflows import establishment_services
+from workflows import establishment_services, portfolio_services, selectors, services
 from workflows.establishment_services import complete_establishment
 from workflows.models import (
     Call,
