@@ -64,7 +64,7 @@ from workflows.models import (
     Visibility,
 )
 from workflows.search.query import RELEVANCE, search_projects
-from workflows.validators import normalise_finess
+from workflows.validators import normalise_finess, normalise_ror_id, validate_ror_id
 
 
 def euros(value: Decimal | None) -> str:
@@ -459,6 +459,12 @@ class EstablishmentForm(WagtailAdminModelForm):
         """Accept what people paste (lost leading zero, spaces) and store the 9-character form."""
         return normalise_finess(self.cleaned_data.get("finess"))
 
+    def clean_ror_id(self) -> str:
+        """Accept the ror.org address or upper case, store the bare 9-character id."""
+        value = normalise_ror_id(self.cleaned_data.get("ror_id"))
+        if value:
+            validate_ror_id(value)
+        return value
 
 class EstablishmentEditView(RecordEditView):
     """Saving an establishment "à compléter" completes it first (its own audited service); the
@@ -508,6 +514,7 @@ class EstablishmentViewSet(AuditedRecordViewSet):
         "region",
         "girci",
         "contact_email",
+        "ror_id",
         "to_complete",
         "source_file",
     ]
@@ -516,7 +523,7 @@ class EstablishmentViewSet(AuditedRecordViewSet):
             FieldPanel("finess"),
             FieldPanel("name"),
             FieldRowPanel([FieldPanel("type"), FieldPanel("region"), FieldPanel("girci")]),
-            FieldPanel("contact_email"),
+            FieldRowPanel([FieldPanel("contact_email"), FieldPanel("ror_id")]),
         ],
         base_form_class=EstablishmentForm,
     )

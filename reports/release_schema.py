@@ -136,6 +136,14 @@ PROJECT_COLUMNS: list[Column] = [
         {"required": True, "pattern": r"^[0-9][0-9AB][0-9]{7}$"},
     ),
     Column(
+        "establishment_ror_id",
+        "establishment_ror_id",
+        "string",
+        "Identifiant ROR de l'établissement coordonnateur (https://ror.org/<identifiant>), vide si inconnu.",
+        lambda p: p.establishment.ror_id,
+        {"pattern": r"^0[0-9a-hj-km-np-tv-z]{6}[0-9]{2}$"},
+    ),
+    Column(
         "establishment",
         "establishment",
         "string",

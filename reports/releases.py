@@ -414,6 +414,13 @@ class _Section:
         self.file.close()
 
 
+def _new_columns(old: Path, new: Path) -> list[str]:
+    """Columns of `new`'s header that `old` lacked: announced once, not as a change of every row."""
+    with open(old, encoding="utf-8", newline="") as a, open(new, encoding="utf-8", newline="") as b:
+        before = set(next(csv.reader(a), []))
+        return [name for name in next(csv.reader(b), []) if name not in before]
+
+
 def write_changelog(
     path: Path,
     *,
@@ -431,6 +438,12 @@ def write_changelog(
             out.write("\nPremière publication : pas de version précédente à comparer.\n")
             return
         out.write(f"\nChangements depuis la publication {previous.name}.\n")
+        new_columns = {
+            name: _new_columns(previous / name, current / name) for name in (PROJECTS_CSV, TRANCHES_CSV)
+        }
+        for name, columns in new_columns.items():
+            if columns:
+                out.write(f"\n{name} — Nouvelles colonnes : {', '.join(columns)}.\n")
         added = _Section("Nouveaux projets")
         removed = _Section("Projets retirés de la publication")
         amounts = _Section("Montants accordés modifiés")
@@ -447,7 +460,7 @@ def write_changelog(
                     amounts.add(
                         f"{new['public_id']} {new['acronym']} : {_euros(old['award_amount'])} → {_euros(new['award_amount'])}"
                     )
-                changed = [k for k in new if k != "award_amount" and old.get(k) != new[k]]
+                changed = [k for k in new if k != "award_amount" and k in old and old[k] != new[k]]
                 if changed:
                     other.add(f"{new['public_id']} : {', '.join(changed)}")
         t_added = _Section("Nouvelles tranches déléguées ou versées")
@@ -461,8 +474,8 @@ def write_changelog(
                 )
             elif kind == "removed":
                 t_removed.add(f"{old['project_public_id']} tranche {old['rank']}")
-            elif old != new:
-                changed = [k for k in new if old.get(k) != new[k]]
+            elif any(k in old and old[k] != v for k, v in new.items()):
+                changed = [k for k in new if k in old and old[k] != new[k]]
                 t_changed.add(f"{new['project_public_id']} tranche {new['rank']} : {', '.join(changed)}")
         for section in (added, removed, amounts, other, t_added, t_removed, t_changed):
             section.copy_to(out)

@@ -38,6 +38,7 @@ ACTION_LABELS = {
     "record_historical_tranche": gettext_lazy("Tranche historique enregistrée"),
     "change_project_status": gettext_lazy("Statut du projet modifié"),
     "complete_establishment": gettext_lazy("Fiche de l’établissement complétée"),
+    "update_establishment": gettext_lazy("Fiche de l’établissement modifiée"),
     "update_project": gettext_lazy("Projet modifié"),
     "create_funding_schedule": gettext_lazy("Échéancier de financement créé"),
     "update_funding_schedule": gettext_lazy("Échéancier de financement modifié"),

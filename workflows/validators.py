@@ -1,4 +1,4 @@
-"""Identifier rules from the domain handbook: FINESS numbers and trial registry ids.
+"""Identifier rules from the domain handbook: FINESS numbers, ROR identifiers and trial registry ids.
 
 Each function returns a normalised value or raises `ValidationError` with a precise French
 message; import pipelines and forms share them so a rule lives in one place.
@@ -66,6 +66,42 @@ def validate_finess(value: str) -> None:
         raise ValidationError(
             _("Le numéro FINESS « %(value)s » doit être saisi sur 9 caractères, en majuscules."),
             code="finess_not_normalised",
+            params={"value": value},
+        )
+
+
+#: ROR ids: "0", six characters of Crockford's base 32 (no i, l, o, u), two check digits.
+ROR_RE = re.compile(r"^0[0-9a-hj-km-np-tv-z]{6}[0-9]{2}$")
+CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
+ROR_URL_PREFIXES = ("https://ror.org/", "http://ror.org/", "ror.org/")
+
+
+def normalise_ror_id(raw: object) -> str:
+    """What people paste (upper case, spaces, the https://ror.org/ address) as the bare id; "" stays ""."""
+    value = str(raw if raw is not None else "").strip().lower().replace(" ", "")
+    for prefix in ROR_URL_PREFIXES:
+        if value.startswith(prefix):
+            return value[len(prefix) :]
+    return value
+
+
+def validate_ror_id(value: str) -> None:
+    """ROR's own rule: the last two digits are ISO 7064 mod 97-10 of the base-32 number."""
+    if not ROR_RE.match(value or ""):
+        raise ValidationError(
+            _(
+                "L'identifiant ROR « %(value)s » doit avoir la forme 0xxxxxxxx (9 caractères, sans l'adresse ror.org)."
+            ),
+            code="ror_format",
+            params={"value": value},
+        )
+    number = 0
+    for char in value[1:7]:
+        number = number * 32 + CROCKFORD.index(char)
+    if int(value[7:]) != 98 - (number * 100) % 97:
+        raise ValidationError(
+            _("L'identifiant ROR « %(value)s » a une clé de contrôle invalide."),
+            code="ror_checksum",
             params={"value": value},
         )
 

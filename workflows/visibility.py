@@ -33,6 +33,7 @@ FIELDS: dict[str, dict[str, Tier]] = {
         "discipline_raw": P,
         "establishment": P,
         "establishment_finess": P,
+        "establishment_ror_id": P,
         "establishment_type": P,
         "region": P,
         "investigator": P,
@@ -86,6 +87,7 @@ FIELDS: dict[str, dict[str, Tier]] = {
     },
     "establishment": {
         "finess": P,
+        "ror_id": P,
         "name": P,
         "type": P,
         "region": P,

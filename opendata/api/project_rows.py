@@ -39,6 +39,7 @@ _PROJECT_COLUMNS = (
     "discipline_raw",
     "establishment__name",
     "establishment__finess",
+    "establishment__ror_id",
     "establishment__type",
     "establishment__region",
     "investigator__last_name",
@@ -159,6 +160,7 @@ def project_rows(page: list[dict], tier: Tier) -> list[dict]:
             "discipline_raw": row["discipline_raw"],
             "establishment": row["establishment__name"],
             "establishment_finess": row["establishment__finess"],
+            "establishment_ror_id": row["establishment__ror_id"],
             "establishment_type": row["establishment__type"],
             "region": {
                 "code": row["establishment__region"],

@@ -100,6 +100,10 @@ class ProjectSerializer(TieredSerializer):
     discipline_raw = serializers.CharField(help_text="Discipline telle qu'écrite dans le fichier source")
     establishment = serializers.CharField(source="establishment.name")
     establishment_finess = serializers.CharField(source="establishment.finess", help_text="FINESS juridique")
+    establishment_ror_id = serializers.CharField(
+        source="establishment.ror_id",
+        help_text="Identifiant ROR de l'établissement (0xxxxxxxx, https://ror.org/<id>), vide si inconnu",
+    )
     establishment_type = serializers.CharField(source="establishment.type")
     region = RegionSerializer(source="establishment")
     investigator = InvestigatorSerializer()
@@ -152,6 +156,9 @@ class EstablishmentSerializer(TieredSerializer):
     visibility_model = "establishment"
 
     finess = serializers.CharField(help_text="FINESS juridique (9 caractères)")
+    ror_id = serializers.CharField(
+        help_text="Identifiant ROR (0xxxxxxxx, https://ror.org/<id>), vide si inconnu"
+    )
     name = serializers.CharField()
     type = serializers.CharField(help_text="CHUR, CH, CLCC, GCS, EPSM ou EBNL")
     region = RegionSerializer(source="*")

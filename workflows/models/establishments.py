@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from workflows.text import normalise_name
-from workflows.validators import normalise_finess, validate_finess
+from workflows.validators import normalise_finess, normalise_ror_id, validate_finess, validate_ror_id
 
 from .provenance import Sourced
 
@@ -102,6 +102,16 @@ class Establishment(Sourced):
     region = models.CharField(_("région"), max_length=3, choices=Region.choices, blank=True)
     girci = models.CharField(_("GIRCI"), max_length=4, choices=Girci.choices, blank=True)
     contact_email = models.EmailField(_("adresse de contact (interne)"), blank=True)
+    ror_id = models.CharField(
+        _("identifiant ROR"),
+        max_length=9,
+        blank=True,
+        validators=[validate_ror_id],
+        help_text=_(
+            "Identifiant de l'établissement au Research Organization Registry (ror.org), de la forme "
+            "0xxxxxxxx : il relie ses projets aux publications et aux baromètres de la science ouverte."
+        ),
+    )
     to_complete = models.BooleanField(
         _("à compléter"),
         default=False,
@@ -130,6 +140,7 @@ class Establishment(Sourced):
     def clean(self) -> None:
         if self.finess:
             self.finess = normalise_finess(self.finess)
+        self.ror_id = normalise_ror_id(self.ror_id)
 
     def fill_derived_fields(self) -> None:
         """The normalised name and the region's GIRCI; `save` calls it, bulk inserts must too."""
