@@ -7,7 +7,16 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -65,23 +74,34 @@ def dashboard_projects(
         projects = projects.filter(call__year=year)
     if status:
         projects = projects.filter(status=status)
-    ordering = ["-awaiting_action", "-has_late_milestone", "next_due", "public_id"]
+    # Open projects first: a closed one (abandoned, lapsed, completed) has nothing due and is never late.
+    ordering = ["-awaiting_action", "-is_open", "-has_late_milestone", "next_due", "public_id"]
     if search:
         # The same search as the directory and the API; a searched list is ordered by relevance.
         projects = search_projects(projects, search)
         ordering.insert(0, f"-{RELEVANCE}")
     next_milestone = ProjectMilestone.objects.filter(
-        project=OuterRef("pk"), declared_on__isnull=True, reached_before_sirano=False
+        project=OuterRef("pk"),
+        project__status__in=selectors.ACTIVE_PROJECT_STATES,
+        declared_on__isnull=True,
+        reached_before_sirano=False,
     ).order_by("rank")
     awaiting = TrancheRequest.objects.filter(
         milestone__project=OuterRef("pk"), status__in=ESTABLISHMENT_ACTION_STATES
     ).order_by("milestone__rank")
     late = ProjectMilestone.objects.filter(
-        project=OuterRef("pk"), declared_on__isnull=True, reached_before_sirano=False, planned_date__lt=today
+        project=OuterRef("pk"),
+        project__status__in=selectors.ACTIVE_PROJECT_STATES,
+        declared_on__isnull=True,
+        reached_before_sirano=False,
+        planned_date__lt=today,
     )
     return (
         selectors.with_funding_figures(projects)
         .annotate(
+            is_open=ExpressionWrapper(
+                Q(status__in=selectors.ACTIVE_PROJECT_STATES), output_field=BooleanField()
+            ),
             next_milestone_rank=Subquery(next_milestone.values("rank")[:1]),
             next_milestone_label=Subquery(next_milestone.values("label")[:1]),
             next_due=Subquery(next_milestone.values("planned_date")[:1]),

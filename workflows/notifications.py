@@ -66,7 +66,7 @@ def late_milestone_digests(*, today) -> dict[str, int]:
     from workflows.selectors import late_milestones
 
     milestones = list(
-        late_milestones()
+        late_milestones(today)
         .select_related("project__establishment")
         .prefetch_related(
             Prefetch(

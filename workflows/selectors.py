@@ -6,9 +6,10 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import (
+    Case,
     Count,
     DecimalField,
-    ExpressionWrapper,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -18,6 +19,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -45,7 +47,8 @@ _ZERO = Value(0, output_field=_MONEY)
 #
 # committed = validated + delegated + paid (what counts against the award);
 # validated = committed and not yet delegated; delegated = delegated or paid (money that left
-# DGOS, historical tranches included); paid = paid; remaining = award − committed.
+# DGOS, historical tranches included); paid = paid; remaining = award − committed for an open
+# project, nothing for a closed one (abandoned, lapsed, completed: nothing is left to engage).
 # "As of" a day D: a SIRANo tranche counts from the date it reached the state (validated_at,
 # delegated_at, paid_at; the last state change when a stamp is missing); a historical tranche
 # (its real date predates SIRANo) counts as delegated from its milestone's verification, else
@@ -152,22 +155,32 @@ def with_funding_figures(
         tranche_number=Coalesce(Subquery(last_rank, output_field=IntegerField()), Value(0)),
         historical_tranches=Coalesce(Subquery(historical, output_field=IntegerField()), Value(0)),
     ).annotate(
-        amount_remaining=ExpressionWrapper(F("award_amount") - F("amount_committed"), output_field=_MONEY)
+        amount_remaining=Case(
+            When(status__in=ACTIVE_PROJECT_STATES, then=F("award_amount") - F("amount_committed")),
+            default=_ZERO,
+            output_field=_MONEY,
+        )
     )
 
 
 def portfolio_money(queryset: QuerySet[Project], as_of: datetime.date | None = None) -> dict[str, Decimal]:
     """The money selector over a set of projects (one query): awarded, committed, validated,
-    delegated, paid, remaining, and the delegated amount split historical / SIRANo."""
+    delegated, paid, remaining (open projects only), and the delegated amount split historical / SIRANo."""
     q = money_filters(as_of)
     tranches = TrancheRequest.objects.filter(milestone__project__in=queryset.order_by().values("pk"))
+    open_tranche = Q(milestone__project__status__in=ACTIVE_PROJECT_STATES)
     totals = tranches.aggregate(
         **{name: Coalesce(Sum("amount", filter=q[name]), _ZERO) for name in MONEY_FIGURES},
         delegated_historical=Coalesce(Sum("amount", filter=q["delegated"] & Q(is_historical=True)), _ZERO),
+        committed_open=Coalesce(Sum("amount", filter=q["committed"] & open_tranche), _ZERO),
     )
     totals["delegated_workflow"] = totals["delegated"] - totals["delegated_historical"]
-    totals["awarded"] = queryset.order_by().aggregate(total=Coalesce(Sum("award_amount"), _ZERO))["total"]
-    totals["remaining"] = totals["awarded"] - totals["committed"]
+    awards = queryset.order_by().aggregate(
+        total=Coalesce(Sum("award_amount"), _ZERO),
+        open=Coalesce(Sum("award_amount", filter=Q(status__in=ACTIVE_PROJECT_STATES)), _ZERO),
+    )
+    totals["awarded"] = awards["total"]
+    totals["remaining"] = awards["open"] - totals.pop("committed_open")
     return totals
 
 
@@ -311,8 +324,13 @@ def tranche_requests_for_desk(statuses) -> QuerySet[TrancheRequest]:
             project_historical=Coalesce(Subquery(historical, output_field=IntegerField()), Value(0)),
         )
         .annotate(
-            project_remaining=ExpressionWrapper(
-                F("milestone__project__award_amount") - F("project_committed"), output_field=_MONEY
+            project_remaining=Case(
+                When(
+                    milestone__project__status__in=ACTIVE_PROJECT_STATES,
+                    then=F("milestone__project__award_amount") - F("project_committed"),
+                ),
+                default=_ZERO,
+                output_field=_MONEY,
             )
         )
     )
@@ -327,14 +345,58 @@ def historical_tranches(project: Project) -> QuerySet[TrancheRequest]:
     )
 
 
-def late_milestones() -> QuerySet[ProjectMilestone]:
-    """Undeclared milestones that `check_milestones` found past their planned date."""
-    return ProjectMilestone.objects.filter(
-        declared_on__isnull=True,
-        reached_before_sirano=False,
-        days_late__gt=0,
-        project__status__in=ACTIVE_PROJECT_STATES,
-    ).select_related("project__establishment", "project__call__programme")
+#: A milestone this late, on a project without any activity for as long, is not an alarm to
+#: repeat every day: it is a project for DGOS to declare lapsed (`dormant_projects`).
+DORMANT_AFTER = datetime.timedelta(days=365)
+
+
+def _is_dormant(today: datetime.date | None = None) -> Q:
+    """On `Project`: open, a milestone late by more than `DORMANT_AFTER`, and since then no
+    milestone declared and no request of the establishment moved (historical tranches aside)."""
+    cutoff = (today or timezone.localdate()) - DORMANT_AFTER
+    long_late = ProjectMilestone.objects.filter(
+        project=OuterRef("pk"), declared_on__isnull=True, reached_before_sirano=False, planned_date__lt=cutoff
+    )
+    recent_declaration = ProjectMilestone.objects.filter(project=OuterRef("pk"), declared_on__gte=cutoff)
+    recent_request = TrancheRequest.objects.filter(
+        milestone__project=OuterRef("pk"), is_historical=False, status_changed_at__gte=_cutoff(cutoff)
+    )
+    return (
+        Q(status__in=ACTIVE_PROJECT_STATES)
+        & Exists(long_late)
+        & ~Exists(recent_declaration)
+        & ~Exists(recent_request)
+    )
+
+
+def dormant_projects(today: datetime.date | None = None) -> QuerySet[Project]:
+    """Open projects nobody has touched for a year past a milestone: offered to be declared lapsed,
+    the longest untouched first (`oldest_late` is the planned date of their first late milestone)."""
+    first_late = ProjectMilestone.objects.filter(
+        project=OuterRef("pk"), declared_on__isnull=True, reached_before_sirano=False
+    ).order_by("planned_date")
+    return (
+        Project.objects.filter(_is_dormant(today))
+        .annotate(oldest_late=Subquery(first_late.values("planned_date")[:1]))
+        .select_related("establishment")
+        .order_by("oldest_late", "public_id")
+    )
+
+
+def late_milestones(today: datetime.date | None = None) -> QuerySet[ProjectMilestone]:
+    """Undeclared milestones that `check_milestones` found past their planned date, on projects
+    still alive (the dormant ones are offered for lapse instead, not repeated as alarms)."""
+    dormant = Project.objects.filter(_is_dormant(today)).values("pk")
+    return (
+        ProjectMilestone.objects.filter(
+            declared_on__isnull=True,
+            reached_before_sirano=False,
+            days_late__gt=0,
+            project__status__in=ACTIVE_PROJECT_STATES,
+        )
+        .exclude(project__in=dormant)
+        .select_related("project__establishment", "project__call__programme")
+    )
 
 
 def audit_timeline(tranche_request: TrancheRequest) -> QuerySet[AuditEvent]:

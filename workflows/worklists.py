@@ -34,6 +34,7 @@ class WorkItem:
     pk: int
     since: datetime.datetime | datetime.date | None
     detail: str = ""
+    ref: str = ""  # the public identifier, for objects addressed by it (projects)
 
 
 @dataclass
@@ -88,6 +89,22 @@ def late_milestones() -> WorkList:
         for m in queryset[:OLDEST]
     ]
     return WorkList(key="late_milestones", count=queryset.count(), oldest=oldest)
+
+
+def dormant_projects() -> WorkList:
+    """Open projects untouched for a year past a milestone: to declare lapsed, longest first."""
+    queryset = selectors.dormant_projects()
+    oldest = [
+        WorkItem(
+            label=f"{p.public_id} {p.acronym}",
+            pk=p.pk,
+            since=p.oldest_late,
+            detail=p.establishment.name,
+            ref=p.public_id,
+        )
+        for p in queryset[:OLDEST]
+    ]
+    return WorkList(key="dormant_projects", count=queryset.count(), oldest=oldest)
 
 
 def _delegations(key: str, status: str, since: str) -> WorkList:

@@ -75,7 +75,22 @@ def review_tiles() -> list[HomeTile]:
             _("Aucun jalon en retard."),
             tone="error",
         ),
+        _tile(
+            _("Projets sans activité à déclarer caducs"),
+            worklists.dormant_projects(),
+            reverse("workflows_desk:dormant_projects"),
+            lambda item: lapse_offer_url(item.ref),
+            _("Aucun projet sans activité depuis un an."),
+            tone="warning",
+        ),
     ]
+
+
+def lapse_offer_url(public_id: str) -> str:
+    """The project's status page with the lapse decision already chosen (the audited service)."""
+    return (
+        f"{reverse('workflows_desk:project_lifecycle', args=[public_id])}?{urlencode({'decision': 'lapse'})}"
+    )
 
 
 def import_tiles() -> list[HomeTile]:

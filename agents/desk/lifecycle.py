@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 
+from formatting import format_date
 from workflows import project_status, rules, selectors, services
 from workflows.models import Project, ProjectMilestone
 
@@ -27,13 +29,31 @@ class StatusDecisionForm(forms.Form):
     )
     comment = forms.CharField(label=_lazy("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, project: Project, **kwargs):
+    def __init__(self, *args, project: Project, offered: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["decision"].choices = [
-            (name, project_status.DECISION_LABELS[name])
-            for name in project_status.available_decisions(project)
-        ]
+        available = project_status.available_decisions(project)
+        self.fields["decision"].choices = [(name, project_status.DECISION_LABELS[name]) for name in available]
         self.fields["effective_on"].initial = timezone.localdate()
+        if offered == "lapse" and "lapse" in available:
+            # Offered from the home page for a project untouched for a year past a milestone.
+            self.fields["decision"].initial = "lapse"
+            self.fields["comment"].initial = lapse_reason(project)
+
+
+def lapse_reason(project: Project) -> str:
+    """A suggested reason for lapse, saying what is known: the first milestone missed and when."""
+    late = (
+        project.milestones.filter(declared_on__isnull=True, reached_before_sirano=False)
+        .order_by("rank")
+        .first()
+    )
+    if late is None:
+        return ""
+    return _("Aucune activité depuis le jalon %(rank)s « %(label)s », prévu le %(date)s.") % {
+        "rank": late.rank,
+        "label": late.label,
+        "date": format_date(late.planned_date),
+    }
 
 
 class OrderExceptionForm(forms.Form):
@@ -50,7 +70,7 @@ def project_lifecycle(request, public_id: str):
         raise PermissionDenied
     project = _project(public_id)
     can_decide = project_status.may_decide(request.user)
-    form = StatusDecisionForm(request.POST or None, project=project)
+    form = StatusDecisionForm(request.POST or None, project=project, offered=request.GET.get("decision", ""))
     if request.method == "POST":
         if not can_decide:
             raise PermissionDenied
@@ -112,3 +132,17 @@ def allow_out_of_order(request, public_id: str, rank: int):
                 request, _("Le jalon %(rank)s peut être déclaré hors ordre.") % {"rank": milestone.rank}
             )
     return redirect("workflows_desk:project_lifecycle", public_id=project.public_id)
+
+
+def dormant_projects(request):
+    """Every open project untouched for a year past a milestone, each with its lapse offer."""
+    if not (request.user.is_active and request.user.has_perm(VIEW_PROJECT_PERM)):
+        raise PermissionDenied
+    return TemplateResponse(
+        request,
+        "agents/desk/dormant_projects.html",
+        {
+            "page": Paginator(selectors.dormant_projects(), 50).get_page(request.GET.get("page")),
+            "can_decide": project_status.may_decide(request.user),
+        },
+    )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("demandes/valider/", views.bulk_validate, name="bulk_validate"),
     path("demandes/<int:pk>/", views.request_inspect, name="request_inspect"),
     path("demandes/<int:pk>/<str:action>/", views.transition, name="transition"),
+    path("projets/sans-activite/", lifecycle.dormant_projects, name="dormant_projects"),
     path("projets/<str:public_id>/statut/", lifecycle.project_lifecycle, name="project_lifecycle"),
     path(
         "projets/<str:public_id>/jalons/<int:rank>/hors-ordre/",

@@ -38,6 +38,7 @@ def api_projects(tier: Tier) -> QuerySet[Project]:
         late = (
             ProjectMilestone.objects.filter(
                 project=OuterRef("pk"),
+                project__status__in=selectors.ACTIVE_PROJECT_STATES,  # a closed project is never late
                 declared_on__isnull=True,
                 reached_before_sirano=False,
                 planned_date__lt=timezone.localdate(),

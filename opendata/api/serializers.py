@@ -120,9 +120,12 @@ class ProjectSerializer(TieredSerializer):
     planned_dates = serializers.SerializerMethodField()
     amount_validated = _money(help_text="Montant validé et pas encore délégué")
     amount_remaining = _money(
-        help_text="Reste à engager : financement total moins tranches validées, déléguées ou versées"
+        help_text="Reste à engager : financement total moins tranches validées, déléguées ou versées ; "
+        "zéro pour un projet clos (abandonné, caduc ou terminé)"
     )
-    late_milestones = serializers.IntegerField(help_text="Jalons en retard à ce jour")
+    late_milestones = serializers.IntegerField(
+        help_text="Jalons en retard à ce jour (aucun pour un projet clos)"
+    )
     source_file = serializers.CharField()
     source_row = serializers.IntegerField(allow_null=True)
     budget_breakdown = serializers.CharField()

@@ -12,7 +12,7 @@ from portal import history, selectors
 from portal.access import PortalMixin
 from workflows import rules
 from workflows import selectors as ledger
-from workflows.models import ProjectMilestone, TrancheRequest, TrancheStatus
+from workflows.models import CLOSED_PROJECT_STATES, ProjectMilestone, TrancheRequest, TrancheStatus
 
 CLOSED_STATES = (TrancheStatus.REJECTED, TrancheStatus.WITHDRAWN)
 
@@ -35,6 +35,8 @@ def milestone_state(milestone: ProjectMilestone, today) -> tuple[str, str]:
         return "verified", _("vérifié")
     if milestone.declared_on:
         return "declared", _("déclaré")
+    if milestone.project.status in CLOSED_PROJECT_STATES:
+        return "closed", _("non atteint, projet clos")
     if milestone.planned_date < today:
         return "late", _("en retard")
     return "planned", _("prévu")

@@ -327,8 +327,13 @@ class ProjectMilestone(models.Model):
         return self.declared_on is not None or self.reached_before_sirano
 
     def is_late_on(self, day: datetime.date | None = None) -> bool:
+        """Past its date and not reached, on an open project: a closed project is never late."""
         day = day or timezone.localdate()
-        return not self.is_closed and self.planned_date < day
+        return (
+            not self.is_closed
+            and self.planned_date < day
+            and self.project.status not in CLOSED_PROJECT_STATES
+        )
 
     @property
     def is_late(self) -> bool:
