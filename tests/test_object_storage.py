@@ -214,3 +214,68 @@ def test_a_release_published_on_one_host_is_served_as_latest_by_every_host(
     assert project_a.public_id in served[0]["body"]
     for host in ("worker", "web-1", "web-2"):
         assert local_files(tmp_path / host) == []
+
+
+RUN_IMPORT_TASK = """
+from workflows.ingest.tasks import run_project_import
+from workflows.models import ImportRun
+result = run_project_import.call(int(sys.argv[1]))
+run = ImportRun.objects.get(pk=int(sys.argv[1]))
+print(json.dumps({"status": run.status, "processed": run.processed, "created": run.report.get("creations", [])}))
+"""
+
+
+def bucket_settings(settings, env: dict) -> None:
+    """This process as a web host of `env`: its named storages in the bucket."""
+    for name in (
+        "AWS_STORAGE_BUCKET_NAME",
+        "AWS_S3_ENDPOINT_URL",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+    ):
+        setattr(settings, name, env[name])
+    settings.AWS_S3_REGION_NAME = env["AWS_S3_REGION_NAME"]
+    s3 = {"BACKEND": "storages.backends.s3.S3Storage"}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {**s3, "OPTIONS": {"location": "private", "file_overwrite": False}},
+    }
+
+
+def test_an_import_uploaded_on_a_web_host_is_read_by_the_worker_of_another(
+    bucket_env, settings, tmp_path, client, instructing_agent, establishment_a, reference, monkeypatch
+):
+    from django.urls import reverse
+
+    from tests.workflows.ingest.builders import OPENDATA_HEADER, opendata_row, write_csv
+    from workflows.ingest import tasks
+    from workflows.models import ImportRun
+
+    bucket_settings(settings, bucket_env)
+    queued = []
+    monkeypatch.setattr(tasks.run_project_import, "enqueue", queued.append)  # the worker is elsewhere
+    path = write_csv(
+        tmp_path / "projets.csv", [OPENDATA_HEADER, opendata_row(), opendata_row(acronyme="BETA")]
+    )
+    client.force_login(instructing_agent)
+    with path.open("rb") as handle:
+        response = client.post(reverse("ingest_import_upload"), {"file": handle, "format": "auto"})
+    assert response.status_code == 302
+    run = ImportRun.objects.get()
+    assert queued == [run.pk] and run.status == ImportRun.Status.QUEUED
+    # The web host kept nothing on its own disk: the upload is in the bucket.
+    assert not any(p.is_file() for p in Path(settings.PRIVATE_STORAGE_ROOT).parent.rglob("*"))
+    objects = boto3.client(
+        "s3",
+        endpoint_url=bucket_env["AWS_S3_ENDPOINT_URL"],
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        region_name="eu-west-3",
+    ).list_objects_v2(Bucket=bucket_env["AWS_STORAGE_BUCKET_NAME"])
+    assert [o["Key"] for o in objects["Contents"]] == [f"private/imports/{run.report['upload']['file']}"]
+
+    _share_database(bucket_env)
+    done = run_host(bucket_env, tmp_path / "worker", RUN_IMPORT_TASK, run.pk)
+    assert done["status"] == ImportRun.Status.DRY_RUN and done["processed"] == 2
+    assert len(done["created"]) == 2
+    assert local_files(tmp_path / "worker") == []
