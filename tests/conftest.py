@@ -15,6 +15,7 @@ from django.db.backends.signals import connection_created
 from demo.site import build_site
 from tests import pg_template
 from tests.factories import EstablishmentFactory, ProjectFactory, UserFactory, member_of
+from tests.object_storage_support import bucket_env, s3_endpoint  # noqa: F401 — fixtures
 from tests.shared_data import shared_data
 from tests.two_factor_support import with_trusted_sessions
 from workflows.models import EstablishmentType, Region

@@ -22,9 +22,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from workflows.ingest.headers import FIELDS
-from workflows.ingest.progress import ProgressFile
 from workflows.ingest.services import expire_dry_runs, store_upload, upload_exists, upload_sha256
-from workflows.ingest.tasks import CLAIM, progress_path, release_claim, run_project_import
+from workflows.ingest.tasks import CLAIM, release_claim, run_project_import
 from workflows.models import ImportRun
 
 PERMISSION = "workflows.add_importrun"
@@ -222,11 +221,8 @@ def import_progress(request, pk: int):
 
 def _progress(run: ImportRun) -> dict:
     working = run.status in (ImportRun.Status.QUEUED, ImportRun.Status.RUNNING)
-    if working:
-        read = ProgressFile.read(progress_path(run.pk))
-        done, total = read.get("done") or 0, read.get("total")
-    else:
-        done, total = run.processed, run.total
+    # The worker saves its counts on the run as it reads the rows (workflows/ingest/progress.py).
+    done, total = run.processed or 0, run.total
     percent = min(100, done * 100 // total) if total else (0 if working else 100)
     return {
         "status": run.status,

@@ -23,7 +23,7 @@ from tests.e2e.conftest import watch_progress
 from tests.factories import UserFactory
 from tests.workflows.ingest.builders import OPENDATA_HEADER, opendata_row, write_csv
 from workflows.ingest import tasks
-from workflows.ingest.progress import ProgressFile
+from workflows.ingest.progress import RunProgress
 from workflows.models import ImportRun, Project
 from workflows.roles import Role
 
@@ -32,7 +32,7 @@ ROW_DELAY = 4.5 / ROWS  # seconds per row: a small file lasts ~4.5 s more, over 
 PATIENCE = max(300.0, ROWS / 40)  # seconds a background step may take before the test gives up
 
 
-class SlowProgressFile(ProgressFile):
+class SlowRunProgress(RunProgress):
     """Reads each row a little slower, so that the page's 1-second polls see the bar move
     whatever the speed of the machine (a fast CI worker read 600 rows between two polls)."""
 
@@ -43,7 +43,7 @@ class SlowProgressFile(ProgressFile):
 
 @pytest.fixture
 def worker(settings, monkeypatch, task_worker):
-    monkeypatch.setattr(tasks, "ProgressFile", SlowProgressFile)
+    monkeypatch.setattr(tasks, "RunProgress", SlowRunProgress)
     yield task_worker
 
 

@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from reports import releases
+from tests.object_storage_support import local_files, run_host, s3_client, share_database
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -87,3 +88,58 @@ def test_restore_keeps_latest_release_and_report_outputs(settings, tmp_path, pro
         "status": 200,
         "sha256": hashlib.sha256(served).hexdigest(),
     }
+
+
+PUBLISH_AND_STORE = """
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from reports.releases import publish_release
+release = publish_release()
+storages["reports"].save("3/rapport.xlsx", ContentFile(b"PK report"))
+storages["private"].save("evidence/2026/12/preuve.pdf", ContentFile(b"%PDF-1.4 evidence"))
+print(json.dumps({"release": release.name}))
+"""
+
+BACKUP = """
+from django.core.management import call_command
+call_command("backup", sys.argv[1])
+print(json.dumps({}))
+"""
+
+
+@pytest.fixture
+def second_bucket(bucket_env) -> str:
+    """An empty bucket on the same S3 server, for the restore."""
+    name = bucket_env["AWS_STORAGE_BUCKET_NAME"] + "-r"
+    s3_client(bucket_env).create_bucket(
+        Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-west-3"}
+    )
+    return name
+
+
+def test_backup_and_restore_cover_the_bucket(bucket_env, second_bucket, tmp_path, project_a, reference):
+    """With object storage, the archive holds the bucket's objects and the restore writes them
+    into another, empty bucket, from which the restored instance serves `/donnees/latest/`."""
+    if connection.vendor == "postgresql":
+        pytest.skip("the PostgreSQL restore is proved by test_backup_restore.py; this one needs no server")
+    share_database(bucket_env)
+    published = run_host(bucket_env, tmp_path / "source", PUBLISH_AND_STORE)
+    archive = tmp_path / "sauvegarde.tar.gz"
+    run_host(bucket_env, tmp_path / "source", BACKUP, archive)
+
+    restored = {
+        **bucket_env,
+        "AWS_STORAGE_BUCKET_NAME": second_bucket,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'restored.sqlite3'}",
+        "SIRANO_VAR_DIR": str(tmp_path / "restored-var"),
+    }
+    result = run(restored, "manage.py", "restore", str(archive))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Restauration vérifiée" in result.stdout and " 4 fichiers" not in result.stdout
+    answer = run(restored, "-c", SERVE_LATEST)
+    assert answer.returncode == 0, answer.stderr[-3000:]
+    assert json.loads(answer.stdout.strip().splitlines()[-1])["status"] == 200
+    keys = {o["Key"] for o in s3_client(bucket_env).list_objects_v2(Bucket=second_bucket)["Contents"]}
+    assert {"reports/3/rapport.xlsx", "private/evidence/2026/12/preuve.pdf", "releases/latest"} <= keys
+    assert f"releases/{published['release']}/SHA256SUMS" in keys
+    assert local_files(tmp_path / "restored-var") == []

@@ -288,11 +288,13 @@ def import_projects_file(
         queued.status = status
         return queued
 
+    # Saved (committed) before the import's transaction: the progress of a background run is
+    # written on this row from another connection, which a lock held here would block.
+    queued = run = _record(ImportRun.Status.RUNNING)
+    run.save()
     try:
         with transaction.atomic():
             ensure_reference_data()
-            run = _record(ImportRun.Status.RUNNING)
-            run.save()
             _run(run, source, outcome, override=override, fmt=fmt, progress=progress, batch_size=batch_size)
             if dry_run:
                 raise _DryRunDone

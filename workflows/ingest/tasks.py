@@ -7,7 +7,6 @@ the result when done. A 40,000-row file no longer runs inside a web request.
 from __future__ import annotations
 
 import contextlib
-import tempfile
 from pathlib import Path
 
 from django.db import transaction
@@ -17,7 +16,7 @@ from fileformats.storage import local_copy
 from workflows.models import ImportRun
 
 from .headers import MappingError
-from .progress import ProgressFile
+from .progress import RunProgress
 from .readers import UnreadableFile
 from .services import delete_upload, import_projects_file, upload_name, upload_storage
 
@@ -37,10 +36,6 @@ def release_claim(dry_pk: int) -> None:
         locked.save(update_fields=["report"])
 
 
-def progress_path(run_id: int) -> Path:
-    return Path(tempfile.gettempdir()) / f"sirano-import-progress-{run_id}.json"
-
-
 @task()
 def run_project_import(run_id: int) -> dict:
     """Run the dry run or the confirmed import of a queued run, with its stored upload."""
@@ -48,7 +43,7 @@ def run_project_import(run_id: int) -> dict:
     upload = (run.report or {}).get("upload") or {}
     context = dict(run.report or {})
     token, mapping = upload.get("file", ""), upload.get("mapping", "")
-    progress = ProgressFile(progress_path(run.pk))
+    progress = RunProgress(run.pk)
     try:
         with contextlib.ExitStack() as copies:
             # The parsers need real paths: local copies of the stored uploads, removed after the run.
@@ -83,7 +78,7 @@ def run_project_import(run_id: int) -> dict:
         run.status = ImportRun.Status.FAILED
         raise
     finally:
-        progress_path(run.pk).unlink(missing_ok=True)
+        progress.close()
         confirmed_from = context.get("confirmed_from")
         if confirmed_from and run.status != ImportRun.Status.DONE:
             release_claim(confirmed_from)  # the file stays: the agent may confirm again

@@ -75,7 +75,7 @@ def test_zip_of_legacy_documents_is_split_and_typed(zip_path, archive, instructi
     assert len(document.sha256) == 64 and document.content_type == "application/pdf"
     # Files are private, under PRIVATE_STORAGE_ROOT, never under a web root.
     stored = Path(document.file.path)
-    assert stored.is_relative_to(Path(settings.VAR_DIR) / "private" / "legacy")
+    assert stored.is_relative_to(Path(settings.PRIVATE_STORAGE_ROOT) / "legacy")
     assert stored.read_bytes()[:5] == b"%PDF-"
     assert AuditEvent.objects.filter(action="attach_legacy_document").count() == 18
     assert AuditEvent.objects.filter(action="import_documents").count() == 1

@@ -217,23 +217,82 @@ def test_reimport_adds_higher_tranches_and_reports_a_lower_number_as_a_conflict(
     assert historical.count() == 4  # nothing removed
 
 
-def test_progress_file_is_rewritten_while_the_rows_are_read(tmp_path, monkeypatch):
-    """The page polls this file: it must hold intermediate counts, not only the start and end."""
+def test_progress_is_saved_on_the_run_while_the_rows_are_read(monkeypatch, instructing_agent):
+    """The page polls the run's counts: they must hold intermediate values, not only start and end."""
     from workflows.ingest import progress as progress_module
-    from workflows.ingest.progress import ProgressFile
+    from workflows.ingest.progress import RunProgress
 
+    run = ImportRun.objects.create(
+        status=ImportRun.Status.RUNNING, file_name="x.csv", run_by=instructing_agent
+    )
     clock = iter(range(10_000))
     monkeypatch.setattr(progress_module.time, "monotonic", lambda: next(clock) * 0.1)
-    path = tmp_path / "progress.json"
-    tracker = ProgressFile(path)
+    tracker = RunProgress(run.pk)
     written = []
     for done in range(1, 1001):
         tracker(done, 1000)
-        if not path.exists():
-            continue
-        state = ProgressFile.read(path)
-        if not written or written[-1] != state["done"]:
-            written.append(state["done"])
-    assert written[-1] == 1000
+        run.refresh_from_db(fields=["processed", "total"])
+        if run.processed and (not written or written[-1] != run.processed):
+            written.append(run.processed)
+    tracker.close()
+    assert written[-1] == 1000 and run.total == 1000
     assert len(written) > 10 and all(0 < done < 1000 for done in written[:-1])
     assert written == sorted(written)
+
+
+def test_the_progress_page_of_any_host_reads_the_counts_the_worker_saved(client, instructing_agent):
+    """Issue 22: the worker of another host saved its counts; this web host answers them (the
+    JSON file the worker used to write on its own disk was invisible here)."""
+    from django.urls import reverse
+
+    run = ImportRun.objects.create(
+        status=ImportRun.Status.RUNNING,
+        file_name="x.csv",
+        run_by=instructing_agent,
+        processed=500,
+        total=1000,
+    )
+    client.force_login(instructing_agent)
+    answer = client.get(reverse("ingest_import_progress", args=[run.pk])).json()
+    assert (answer["done"], answer["total"], answer["percent"], answer["finished"]) == (500, 1000, 50, False)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_visible_to_other_connections_during_the_import_transaction(tmp_path, instructing_agent):
+    """The import runs in one transaction; its counts are committed on their own, at once."""
+    from django.db import DEFAULT_DB_ALIAS, connection, connections
+
+    from workflows.ingest import progress as progress_module
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite (one host) has one writer: its counts show at commit")
+    seen = []
+    observer = connections.create_connection(DEFAULT_DB_ALIAS)
+    saved = progress_module.RunProgress._save
+
+    def save_then_look(self, done, total):
+        saved(self, done, total)
+        with observer.cursor() as cursor:
+            cursor.execute("SELECT processed FROM workflows_importrun WHERE id = %s", [self.run_id])
+            seen.append(cursor.fetchone()[0])
+
+    rows = [OPENDATA_HEADER] + [opendata_row(acronyme=f"P{i:04d}") for i in range(300)]
+    run = ImportRun.objects.create(
+        status=ImportRun.Status.QUEUED, file_name="p.csv", run_by=instructing_agent
+    )
+    tracker = progress_module.RunProgress(run.pk)
+    try:
+        progress_module.RunProgress._save = save_then_look
+        import_projects_file(
+            path=write_csv(tmp_path / "p.csv", rows),
+            actor=instructing_agent,
+            dry_run=True,
+            run=run,
+            progress=tracker,
+        )
+    finally:
+        progress_module.RunProgress._save = saved
+        tracker.close()
+        observer.close()
+    assert seen and seen[-1] >= 300 and any(0 < count < seen[-1] for count in seen)
