@@ -124,6 +124,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Probes first: a load balancer asks by address over HTTP (no host check, no HTTPS redirect).
+    "web.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "sirano.request_guards.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
