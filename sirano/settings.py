@@ -134,6 +134,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "web.private_answers.PrivateAnswersNotStoredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "web.session_timeouts.SessionTimeoutMiddleware",
     "web.two_factor.RequireTwoFactorMiddleware",

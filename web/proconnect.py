@@ -29,6 +29,15 @@ class ProConnectBackend(OIDCAuthenticationBackend):
             raise SuspiciousOperation("ProConnect token for another audience or issuer.")
         return payload
 
+    def get_userinfo(self, access_token, id_token, payload):
+        """The userinfo answer must be about the ID token's subject (OpenID Connect Core 5.3.2)."""
+        user_info = super().get_userinfo(access_token, id_token, payload)
+        if not user_info.get("sub") or user_info.get("sub") != payload.get("sub"):
+            # The library swallows this exception (no user): the view is told to say why.
+            self.request.proconnect_answer_refused = True
+            raise SuspiciousOperation("ProConnect userinfo for another subject than the ID token's.")
+        return user_info
+
     def verify_claims(self, claims) -> bool:
         return bool(claims.get("email")) and bool(claims.get("sub"))
 
@@ -59,16 +68,21 @@ class ProConnectCallbackView(EnabledOnlyMixin, OIDCAuthenticationCallbackView):
         "adresse électronique. Demandez à votre administrateur de créer votre compte."
     )
 
+    refused_message = _lazy("La réponse de ProConnect n'a pas pu être vérifiée ; réessayez.")
+
     def get(self, request):
         try:
             return super().get(request)
         except SuspiciousOperation as exc:
             # A forged, replayed or misaddressed answer: refused like an unknown account, and logged.
             logger.warning("ProConnect answer refused: %s", exc)
-            self.failure_message = _lazy("La réponse de ProConnect n'a pas pu être vérifiée ; réessayez.")
+            self.failure_message = self.refused_message
             return self.login_failure()
 
     def login_failure(self):
+        if getattr(self.request, "proconnect_answer_refused", False):
+            logger.warning("ProConnect answer refused: userinfo for another subject than the ID token's")
+            self.failure_message = self.refused_message
         messages.error(self.request, self.failure_message)
         return super().login_failure()
 

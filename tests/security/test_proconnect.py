@@ -33,6 +33,7 @@ class Provider:
         self.codes: dict[str, dict] = {}
         self.email = ""
         self.audience = CLIENT_ID
+        self.userinfo_sub = "agent-42"  # the ID token's subject is always "agent-42"
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self.handler())
         self.issuer = f"http://127.0.0.1:{self.server.server_port}/api/v2"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -70,7 +71,7 @@ class Provider:
                 elif url.path == "/api/v2/userinfo":
                     assert self.headers["Authorization"] == "Bearer access-token"
                     claims = {
-                        "sub": "agent-42",
+                        "sub": provider.userinfo_sub,
                         "email": provider.email,
                         "given_name": "Ana",
                         "usual_name": "Lyse",
@@ -182,6 +183,18 @@ def test_token_for_another_client_is_refused(client, provider, member_a):
     response = sign_in(client, provider, "alice@chu-lyon.fr")
     assert response["Location"] == "/portail/connexion/"
     assert SESSION_KEY not in client.session
+
+
+def test_userinfo_for_another_subject_is_refused(client, provider, member_a, caplog):
+    """Issue 25 §7: OpenID Connect Core 5.3.2, the userinfo `sub` must be the ID token's."""
+    member_a.email = "alice@chu-lyon.fr"
+    member_a.save()
+    provider.userinfo_sub = "someone-else"
+    response = sign_in(client, provider, "alice@chu-lyon.fr")
+    assert response["Location"] == "/portail/connexion/"
+    assert SESSION_KEY not in client.session
+    assert "n'a pas pu être vérifiée" in client.get("/portail/connexion/").content.decode()
+    assert "ProConnect answer refused" in caplog.text
 
 
 def test_disabled_without_configuration(client, db):
