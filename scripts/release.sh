@@ -1,6 +1,9 @@
 #!/bin/sh
 # Release step (Procfile): migrate as the tables' owner, then grant the application's role.
 # DATABASE_URL is the application's connection; MIGRATE_DATABASE_URL, when set, the owner's.
+# createcachetable makes the table of every cache alias (pages, figures…). Cached figures and
+# pages need no clearing: their keys carry the code version (RELEASE_ID, library versions and a
+# digest of the code, workflows/data_version.py), so the new release reads a fresh key space.
 set -eu
 cd "$(dirname "$0")/.."
 PY="${PYTHON:-python}"

@@ -6,8 +6,13 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
+from demo.site import ensure_home
+from tests.factories import ProjectFactory, UserFactory
 from web import page_store
-from workflows.data_version import bump_data_version
+from workflows import catalogue_services
+from workflows.data_version import data_version
+from workflows.models import Investigator, Project, Visibility
+from workflows.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -52,16 +57,79 @@ def test_if_none_match_is_answered_304(client, urls):
         assert client.get(url, HTTP_IF_NONE_MATCH='"autre"').status_code == 200
 
 
-def test_a_committed_write_shows_on_the_next_visit(client, project_a):
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_write_shows_on_the_next_visit(client, project_a, reference):
+    """A real write, committed: an investigator corrected through the audited service (a plain
+    save of a model `reports.signals` did not watch used to leave the old name for good)."""
     url = f"/projets/{project_a.public_id}/"
     before = client.get(url)
-    project_a.title = "Titre révisé après publication"
-    project_a.save()
-    bump_data_version()  # what the save's transaction does on commit
+    assert client.get(url)["ETag"] == before["ETag"]
+    administrator = UserFactory(username="administratrice", roles=[Role.ADMINISTRATOR], is_staff=True)
+    catalogue_services.save_record(
+        actor=administrator,
+        model=Investigator,
+        instance=project_a.investigator,
+        values={"last_name": "NOMCORRIGÉ"},
+    )
     after = client.get(url)
-    assert "Titre révisé après publication" in after.content.decode()
+    assert "NOMCORRIGÉ" in after.content.decode()
     assert after["ETag"] != before["ETag"]
     assert client.get(url, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_editorial_publish_shows_on_the_next_visit(client, project_a, reference):
+    """Publishing the directory's Wagtail page moves the content version in the pages' keys."""
+    from content.models import DirectoryPage
+
+    home = ensure_home()
+    directory = home.add_child(instance=DirectoryPage(title="Projets financés", slug="projets"))
+    directory.save_revision().publish()
+    before = client.get("/projets/")
+    assert client.get("/projets/")["ETag"] == before["ETag"]
+    directory.title = "Annuaire des projets révisé"
+    directory.save_revision().publish()
+    after = client.get("/projets/")
+    assert "Annuaire des projets révisé" in after.content.decode()
+    assert after["ETag"] != before["ETag"]
+
+
+def test_junk_parameters_add_no_entry(client, project_a):
+    """A crawler's parameters are dropped and the others sorted before a page is stored."""
+    page_store.clear_local_copies()
+    canonical = client.get("/projets/?annee=2016&programme=PHRCN")
+    for junk in ("/projets/?programme=PHRCN&annee=2016", "/projets/?annee=2016&programme=PHRCN&utm=1"):
+        assert client.get(junk)["ETag"] == canonical["ETag"]
+    for n in range(5):
+        client.get(f"/projets/?x{n}={n}")
+        client.get(f"/projets/{project_a.public_id}/?x{n}={n}")
+    assert len(page_store._local.entries) == 3  # the filtered page, the directory, the project page
+    assert "utm" not in client.get("/projets/?utm=1&page=1").content.decode()
+
+
+def test_crawled_pages_do_not_evict_figures(client, project_a):
+    """Pages live in their own alias: however many pages a crawler stores, the figures stay."""
+    from django.core.cache import caches
+
+    from reports.cache import ALIAS, cached, make_key
+
+    cached("test-figure", ("all",), lambda: 42)
+    limit = caches["pages"]._max_entries
+    for n in range(limit + 10):
+        client.get(f"/projets/?q=mot{n}")
+    assert caches[ALIAS].get(make_key("test-figure", "all")) == 42
+
+
+def test_a_404_is_not_cached(client, reference):
+    """A 404 answered under a data version must not be served once the project is public, even
+    before the version moves (the test's writes are not committed: the version stays)."""
+    project = ProjectFactory(visibility=Visibility.INTERNAL)
+    url = f"/projets/{project.public_id}/"
+    assert client.get(url).status_code == 404
+    version = data_version()
+    Project.objects.filter(pk=project.pk).update(visibility=Visibility.PUBLIC)
+    assert data_version() == version
+    assert client.get(url).status_code == 200
 
 
 def test_signed_in_visitors_get_their_own_private_page(client, urls, member_a):
@@ -74,8 +142,3 @@ def test_signed_in_visitors_get_their_own_private_page(client, urls, member_a):
     # a session cookie left in the browser bypasses the cache too
     client.cookies[settings.SESSION_COOKIE_NAME] = "stale"
     assert "private" in client.get(urls[2])["Cache-Control"]
-
-
-def test_a_404_is_not_cached(client, urls):
-    assert client.get("/projets/INCONNU-2016-9999/").status_code == 404
-    assert client.get("/projets/INCONNU-2016-9999/").status_code == 404

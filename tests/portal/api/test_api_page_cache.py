@@ -8,8 +8,11 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
+from tests.factories import UserFactory
 from web import page_store
-from workflows.data_version import bump_data_version
+from workflows import catalogue_services
+from workflows.models import Investigator
+from workflows.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -85,15 +88,31 @@ def test_format_chosen_by_accept_is_kept_apart(client, portfolio):
     assert client.get(PAGES[0], HTTP_ACCEPT="text/csv").content == as_csv.content
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_committed_write_shows_on_the_next_request(client, portfolio):
+    """A real write, committed: the investigator's name corrected through the audited service."""
     project = portfolio["a"]
     before = client.get(PAGES[0])
-    project.title = "Titre révisé après publication"
-    project.save()
-    bump_data_version()  # what the save's transaction does on commit
+    assert client.get(PAGES[0])["ETag"] == before["ETag"]
+    administrator = UserFactory(username="administratrice", roles=[Role.ADMINISTRATOR], is_staff=True)
+    catalogue_services.save_record(
+        actor=administrator,
+        model=Investigator,
+        instance=project.investigator,
+        values={"last_name": "NOMCORRIGÉ"},
+    )
     after = client.get(PAGES[0])
-    assert "Titre révisé après publication" in after.content.decode()
+    assert "NOMCORRIGÉ" in after.content.decode()
     assert after["ETag"] != before["ETag"]
+
+
+def test_junk_parameters_add_no_entry(client, portfolio):
+    page_store.clear_local_copies()
+    canonical = client.get("/api/v1/projects/?page_size=1&year=2016")
+    for junk in ("/api/v1/projects/?year=2016&page_size=1", "/api/v1/projects/?page_size=1&year=2016&utm=1"):
+        assert client.get(junk)["ETag"] == canonical["ETag"]
+    assert len(page_store._local.entries) == 1
+    assert "utm" not in client.get("/api/v1/projects/?page_size=1&utm=1").json()["next"]
 
 
 def test_token_holders_get_their_own_private_page(client, portfolio, agent_headers):
