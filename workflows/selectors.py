@@ -11,6 +11,8 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
+    Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -218,6 +220,17 @@ def public_project_values() -> QuerySet:
         .order_by("call__year", "call__code", "public_id")
         .values_list(*OPEN_DATA_VALUES, named=True)
     )
+
+
+def public_selection_period() -> tuple[datetime.date | None, datetime.date | None]:
+    """First and last selection dates of the public projects: the open data's temporal coverage."""
+    bounds = Project.objects.public().aggregate(first=Min("selected_on"), last=Max("selected_on"))
+    return bounds["first"], bounds["last"]
+
+
+def public_projects_last_changed() -> QuerySet:
+    """(public_id, updated_at) of every public project, by public id: the sitemap's `lastmod`."""
+    return Project.objects.public().order_by("public_id").values_list("public_id", "updated_at")
 
 
 def public_registration_identifiers() -> dict[int, list[str]]:
