@@ -14,10 +14,11 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
-from opendata import dcat
+from opendata import dcat, markup
 from reports import releases
 from reports.release_schema import PROJECT_COLUMNS, TRANCHE_COLUMNS
 from web import export_files
+from web.structured_data import absolute_url, json_ld_script
 from workflows import compat_csv
 
 FILE_DESCRIPTIONS = {
@@ -69,6 +70,9 @@ class OpenDataIndexView(TemplateView):
             project_columns=PROJECT_COLUMNS,
             tranche_columns=TRANCHE_COLUMNS,
             compat_columns=[(name, COMPAT_DESCRIPTIONS[name]) for name in compat_csv.COLUMNS],
+            dataset_markup=json_ld_script(markup.dataset_json_ld()),
+            catalogue_url=absolute_url(reverse("opendata:catalogue_jsonld")),
+            catalogue_turtle_url=absolute_url(reverse("opendata:catalogue_ttl")),
         )
         return context
 
