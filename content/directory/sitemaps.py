@@ -1,10 +1,17 @@
-"""Every public project page in /sitemap.xml, next to the Wagtail pages."""
+"""Every public project page in /sitemap.xml, next to the Wagtail pages, with its last change.
+
+Addresses come from `settings.SITE_URL`, never from the request's host: several hosts serve
+one site and a search engine must see one canonical address per page.
+"""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 
-from workflows.models import Project
+from workflows import selectors
 
 
 class ProjectSitemap(Sitemap):
@@ -12,9 +19,18 @@ class ProjectSitemap(Sitemap):
     priority = 0.6
 
     def items(self):
-        return Project.objects.public().order_by("public_id").values_list("public_id", flat=True)
+        return selectors.public_projects_last_changed()
 
-    def location(self, item: str) -> str:
+    def location(self, item) -> str:
         from content.directory.views import project_url
 
-        return project_url(item)
+        return project_url(item[0])
+
+    def lastmod(self, item):
+        return item[1]
+
+    def get_protocol(self, protocol=None) -> str:
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None) -> str:
+        return urlsplit(settings.SITE_URL).netloc
