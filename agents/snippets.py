@@ -466,6 +466,7 @@ class EstablishmentForm(WagtailAdminModelForm):
             validate_ror_id(value)
         return value
 
+
 class EstablishmentEditView(RecordEditView):
     """Saving an establishment "à compléter" completes it first (its own audited service); the
     other fields then change through `save_record`, audited like any edit."""

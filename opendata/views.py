@@ -6,16 +6,20 @@ disk. Release files are looked up by name in a fixed list, never by joining a us
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from opendata import dcat, markup
 from reports import releases
 from reports.release_schema import PROJECT_COLUMNS, TRANCHE_COLUMNS
 from web import export_files
+from web.absolute_urls import absolute_url
+from web.structured_data import json_ld_script
 from workflows import compat_csv
 
 FILE_DESCRIPTIONS = {
@@ -67,6 +71,9 @@ class OpenDataIndexView(TemplateView):
             project_columns=PROJECT_COLUMNS,
             tranche_columns=TRANCHE_COLUMNS,
             compat_columns=[(name, COMPAT_DESCRIPTIONS[name]) for name in compat_csv.COLUMNS],
+            dataset_markup=json_ld_script(markup.dataset_json_ld()),
+            catalogue_url=absolute_url(reverse("opendata:catalogue_jsonld")),
+            catalogue_turtle_url=absolute_url(reverse("opendata:catalogue_ttl")),
         )
         return context
 
@@ -137,3 +144,21 @@ def release_file(request, release: str, filename: str):
     else:
         response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
+
+
+#: Harvesters come back daily; an hour keeps a new release visible soon without rebuilding per hit.
+CATALOGUE_MAX_AGE = 3600
+
+
+@require_GET
+@cache_control(public=True, max_age=CATALOGUE_MAX_AGE)
+def catalogue_jsonld(request):
+    """The DCAT-AP catalogue in JSON-LD (inline context), the format data.gouv.fr harvests."""
+    return HttpResponse(dcat.catalogue_jsonld(), content_type="application/ld+json; charset=utf-8")
+
+
+@require_GET
+@cache_control(public=True, max_age=CATALOGUE_MAX_AGE)
+def catalogue_turtle(request):
+    """The same catalogue in Turtle."""
+    return HttpResponse(dcat.catalogue_turtle(), content_type="text/turtle; charset=utf-8")

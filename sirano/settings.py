@@ -7,6 +7,7 @@ being silently ignored.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -428,6 +429,19 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "SIRANo <ne-pas-repondre@sirano.sante.gouv.fr>")
 # Where agents' digests and "request submitted" notices go.
 DGOS_AGENTS_EMAIL = os.environ.get("DGOS_AGENTS_EMAIL", "dgos-pf4@sante.gouv.fr")
+
+# DGOS's persistent identifiers, printed in the DCAT catalogue and the grants' schema.org markup
+# (https://ror.org/<id>, https://doi.org/10.13039/<id>); empty: left out of the markup.
+DGOS_ROR_ID = os.environ.get("DGOS_ROR_ID", "").strip()
+if DGOS_ROR_ID and not re.fullmatch(r"0[0-9a-hj-km-np-tv-z]{6}[0-9]{2}", DGOS_ROR_ID):
+    raise ImproperlyConfigured(f"DGOS_ROR_ID must be a bare ROR id like 0xxxxxxxx, got {DGOS_ROR_ID!r}")
+DGOS_CROSSREF_FUNDER_ID = os.environ.get("DGOS_CROSSREF_FUNDER_ID", "").strip()
+if DGOS_CROSSREF_FUNDER_ID and not re.fullmatch(r"\d{9,12}", DGOS_CROSSREF_FUNDER_ID):
+    raise ImproperlyConfigured(
+        f"DGOS_CROSSREF_FUNDER_ID must be the digits after 10.13039/, got {DGOS_CROSSREF_FUNDER_ID!r}"
+    )
+# The open data's contact point (DCAT catalogue, data.gouv.fr).
+OPENDATA_CONTACT_EMAIL = os.environ.get("OPENDATA_CONTACT_EMAIL", "").strip() or DGOS_AGENTS_EMAIL
 
 WAGTAIL_SITE_NAME = "SIRANo"
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

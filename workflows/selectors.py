@@ -12,6 +12,8 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -21,7 +23,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from workflows import audit_labels
@@ -230,6 +232,36 @@ def public_project_values() -> QuerySet:
         with_funding_figures(Project.objects.public())
         .order_by("call__year", "call__code", "public_id")
         .values_list(*OPEN_DATA_VALUES, named=True)
+    )
+
+
+def public_selection_period() -> tuple[datetime.date | None, datetime.date | None]:
+    """First and last selection dates of the public projects: the open data's temporal coverage."""
+    bounds = Project.objects.public().aggregate(first=Min("selected_on"), last=Max("selected_on"))
+    return bounds["first"], bounds["last"]
+
+
+def public_projects_last_changed() -> QuerySet:
+    """(public_id, last change) of every public project, by public id: the sitemap's `lastmod`.
+
+    A page changes with its project, its establishment, or a tranche delegated or paid; each
+    date falls back to the project's so one missing date does not blank the whole (SQLite's
+    MAX() of several values is NULL when one is).
+    """
+    public_tranches = Q(milestones__tranche_requests__status__in=DELEGATED_STATES)
+    own = F("updated_at")
+    return (
+        Project.objects.public()
+        .annotate(
+            last_changed=Greatest(
+                own,
+                Coalesce("establishment__updated_at", own),
+                Coalesce(Max("milestones__tranche_requests__delegated_at", filter=public_tranches), own),
+                Coalesce(Max("milestones__tranche_requests__paid_at", filter=public_tranches), own),
+            )
+        )
+        .order_by("public_id")
+        .values_list("public_id", "last_changed")
     )
 
 

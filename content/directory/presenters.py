@@ -27,6 +27,7 @@ PROJECT_FIELDS: dict[str, tuple[str, Callable[[Project], object]]] = {
     "discipline_raw": (_("Discipline déclarée (texte d'origine)"), lambda p: p.discipline_raw),
     "establishment": (_("Établissement coordonnateur"), lambda p: p.establishment.name),
     "establishment_finess": (_("FINESS juridique"), lambda p: p.establishment.finess),
+    "establishment_ror_id": (_("Identifiant ROR"), lambda p: p.establishment.ror_id),
     "establishment_type": (_("Type d'établissement"), lambda p: p.establishment.get_type_display()),
     "region": (_("Région"), lambda p: p.establishment.get_region_display()),
     "investigator": (_("Porteur du projet"), lambda p: str(p.investigator)),

@@ -14,13 +14,14 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from content.directory import presenters
+from content.directory import grant_markup, presenters
 from content.directory.filters import SORTS, ProjectFilter, facet_choices, facets
 from content.directory.page_cache import cached_public_page
 from fileformats import csv as safe_csv
 from formatting import format_euros
 from web import export_files
 from web.absolute_urls import absolute_url, site_root
+from web.structured_data import json_ld_script
 from workflows import selectors, visibility
 from workflows.models import Project, TrancheRequest
 from workflows.search.query import suggest
@@ -213,6 +214,9 @@ def project_detail(request, public_id: str):
             "title": f"{project.acronym} — {project.public_id}",
             "meta_description": description,
             "canonical_url": absolute_url(project_url(project.public_id)),
+            "grant_markup": json_ld_script(
+                grant_markup.grant_json_ld(project, absolute_url(project_url(project.public_id)))
+            ),
         },
     )
 
