@@ -767,13 +767,10 @@ class Writer:
         The tranche number is compared with the historical tranches of the ledger: a higher
         number is an update (the ledger adds tranches), a lower one a conflict the ledger reports.
         """
-        wanted = {
-            "title": row.title,
-            "award_amount": row.amount,
-            # The spelling this source publishes; the linked Investigator keeps its own.
-            "published_pi_last_name": row.published_last_name,
-            "published_pi_first_name": row.published_first_name,
-        }
+        # No investigator's name here: the project was matched on its investigator's normalised
+        # name, so the file can only write the same name in another case, accents or spacing
+        # (`Moreau` for `MOREAU`). That is no change: the first published form is kept.
+        wanted = {"title": row.title, "award_amount": row.amount}
         if "discipline" in row.present:
             wanted["discipline_raw"] = row.discipline_raw
         if "selected_on" in row.present:
