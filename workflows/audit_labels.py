@@ -65,7 +65,6 @@ ACTION_LABELS = {
     "update_trialregistration": gettext_lazy("Enregistrement d’essai modifié"),
     "delete_trialregistration": gettext_lazy("Enregistrement d’essai supprimé"),
     "create_establishment": gettext_lazy("Établissement créé"),
-    "update_establishment": gettext_lazy("Établissement modifié"),
     "delete_establishment": gettext_lazy("Établissement supprimé"),
     "import_projects": gettext_lazy("Import de projets confirmé"),
     "import_documents": gettext_lazy("Import de documents historiques"),
