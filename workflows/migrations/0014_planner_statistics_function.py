@@ -44,6 +44,6 @@ def drop_function(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("workflows", "0012_keyset_sort_indexes")]
+    dependencies = [("workflows", "0013_establishment_ror_id")]
 
     operations = [migrations.RunPython(create_function, drop_function, elidable=False)]
