@@ -90,3 +90,20 @@ class BackgroundJob(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return min(100, self.done * 100 // self.total) if self.total else 0
+
+
+class WorkerHeartbeat(models.Model):
+    """A background worker's sign of life, written every few seconds by `manage.py db_worker`.
+
+    A task a worker claimed while that worker has stopped beating was interrupted (the process was
+    killed, its host lost): `reports.worker` resumes it or fails it with a French reason. Kept in the
+    database, not the cache, so that a cache restart never makes a live worker look dead.
+    """
+
+    worker_id = models.CharField(_("processus"), max_length=64, primary_key=True)
+    host = models.CharField(_("hôte"), max_length=255, blank=True)
+    beat_at = models.DateTimeField(_("dernier signe de vie"))
+
+    class Meta:
+        verbose_name = _("processus de fond")
+        verbose_name_plural = _("processus de fond")
