@@ -88,18 +88,21 @@ def release_across_hosts(stack: Stack, a: str, b: str, *, timeout: float = 300) 
         time.sleep(0.5)
     citizen = Client(a)
     page_a, page_b = citizen.get("/donnees/latest/", base_url=a), citizen.get("/donnees/latest/", base_url=b)
-    links = sorted(set(re.findall(r'href="(/donnees/latest/[^"]+\.(?:csv|xlsx|json|md))"', page_a.text)))
-    files = {
-        link: (digest(citizen.get(link, base_url=a).content), digest(citizen.get(link, base_url=b).content))
-        for link in links
-    }
+    # The latest release's page links to its dated files; `latest` itself must serve them too.
+    links = sorted(set(re.findall(r'href="(/donnees/[^"/]+/[^"/]+\.(?:csv|xlsx|json|md))"', page_a.text)))
+    links += [link.replace(link.split("/")[2], "latest", 1) for link in links]
+    files = {}
+    for link in links:
+        via_a, via_b = citizen.get(link, base_url=a), citizen.get(link, base_url=b)
+        files[link] = (via_a.status_code, digest(via_a.content), via_b.status_code, digest(via_b.content))
     return {
         "job": pk,
         "job_status": status,
         "latest_a": page_a.status_code,
         "latest_b": page_b.status_code,
         "files": len(files),
-        "files_identical": bool(files) and all(x == y for x, y in files.values()),
+        "files_identical": bool(files)
+        and all(sa == sb == 200 and da == db for sa, da, sb, db in files.values()),
     }
 
 

@@ -107,3 +107,6 @@ class WorkerHeartbeat(models.Model):
     class Meta:
         verbose_name = _("processus de fond")
         verbose_name_plural = _("processus de fond")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.host})"

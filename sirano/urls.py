@@ -9,7 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from content.directory.sitemaps import ProjectSitemap
 from content.sitemaps import PageSitemap
-from sirano.views import robots_txt
+from sirano.views import favicon, robots_txt
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -20,6 +20,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("projets/", include("content.directory.urls")),
     path("robots.txt", robots_txt, name="robots"),
+    path("favicon.ico", favicon, name="favicon"),
     path(
         "sitemap.xml",
         sitemap,

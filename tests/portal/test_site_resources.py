@@ -126,3 +126,10 @@ def test_applying_filters_with_all_establishments_is_not_an_error(client, projec
     assert "1 filtre actif" in response.content.decode()
     csv = client.get("/projets/resultats.csv", {"programme": code, "etablissement": ""})
     assert project_a.public_id in b"".join(csv.streaming_content).decode("utf-8-sig")
+
+
+def test_favicon_ico_leads_to_the_dsfr_icon(client, db):
+    """A file opened on its own (an SVG chart) has no <head>: browsers ask /favicon.ico, which was a
+    404 logged as a console error on every chart download opened in a tab."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("/dsfr/dist/favicon/favicon.ico")
