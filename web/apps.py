@@ -12,3 +12,6 @@ class WebConfig(AppConfig):
     def ready(self) -> None:
         # Connects the sign-in receiver that stamps sessions (before the first request).
         from web import session_timeouts  # noqa: F401
+        from workflows.log_context import install_record_factory
+
+        install_record_factory()  # log lines keep their request id (web/json_logs.py)

@@ -25,6 +25,7 @@ from workflows.ingest.headers import FIELDS
 from workflows.ingest.progress import ProgressFile
 from workflows.ingest.services import expire_dry_runs, file_sha256
 from workflows.ingest.tasks import CLAIM, progress_path, release_claim, run_project_import, upload_dir
+from workflows.log_context import current_request_id
 from workflows.models import ImportRun
 
 PERMISSION = "workflows.add_importrun"
@@ -120,7 +121,7 @@ def import_upload(request):
                 run_by=request.user,
                 report={"upload": upload, "submission": submission[:64]},
             )
-            transaction.on_commit(lambda: run_project_import.enqueue(run.pk))
+            transaction.on_commit(lambda: run_project_import.enqueue(run.pk, request_id=current_request_id()))
         return redirect("ingest_import_detail", pk=run.pk)
     return TemplateResponse(
         request,
@@ -217,7 +218,7 @@ def import_confirm(request, pk: int):
             run_by=request.user,
             report={"upload": upload, "confirmed_from": dry.pk},
         )
-        transaction.on_commit(lambda: run_project_import.enqueue(run.pk))
+        transaction.on_commit(lambda: run_project_import.enqueue(run.pk, request_id=current_request_id()))
     return redirect("ingest_import_detail", pk=run.pk)
 
 

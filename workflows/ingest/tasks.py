@@ -11,6 +11,7 @@ from pathlib import Path
 from django.db import transaction
 from django_tasks import task
 
+from workflows.log_context import task_context
 from workflows.models import ImportRun
 
 from .headers import MappingError
@@ -39,8 +40,14 @@ def progress_path(run_id: int) -> Path:
 
 
 @task()
-def run_project_import(run_id: int) -> dict:
-    """Run the dry run or the confirmed import of a queued run, with its stored upload."""
+def run_project_import(run_id: int, request_id: str = "") -> dict:
+    """Run the dry run or the confirmed import of a queued run, with its stored upload.
+    `request_id`: the request that enqueued it, for the worker's log lines."""
+    with task_context("run_project_import", request_id):
+        return _run_project_import(run_id)
+
+
+def _run_project_import(run_id: int) -> dict:
     run = ImportRun.objects.select_related("run_by").get(pk=run_id, status=ImportRun.Status.QUEUED)
     upload = (run.report or {}).get("upload") or {}
     context = dict(run.report or {})
