@@ -25,6 +25,7 @@ from django_tasks import task
 
 import formatting as fmt
 from workflows.data_version import unseen_writes
+from workflows.log_context import current_request_id, task_context
 from workflows.models import AuditEvent
 from workflows.roles import is_dgos_agent
 
@@ -185,7 +186,9 @@ def request_job(
             at=now,
         )
         if enqueue:
-            transaction.on_commit(lambda: run_background_job.enqueue(job.pk))
+            # The request's id goes with the task: the worker logs it (workflows/log_context.py).
+            request_id = current_request_id()
+            transaction.on_commit(lambda: run_background_job.enqueue(job.pk, request_id=request_id))
     return job
 
 
@@ -389,7 +392,8 @@ def run_job(*, job_id: int, out: Path | None = None) -> BackgroundJob | None:
 
 
 @task()
-def run_background_job(job_id: int) -> dict:
+def run_background_job(job_id: int, request_id: str = "") -> dict:
     """What `manage.py db_worker` executes for a job asked in the admin."""
-    job = run_job(job_id=job_id)
+    with task_context("run_background_job", request_id):
+        job = run_job(job_id=job_id)
     return {"status": job.status if job else "skipped"}

@@ -127,6 +127,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Probes first: a load balancer asks by address over HTTP (no host check, no HTTPS redirect).
     "web.health.HealthCheckMiddleware",
+    "web.request_log.RequestLogMiddleware",  # after the probes: a probe every few seconds is not logged
     "django.middleware.security.SecurityMiddleware",
     "sirano.request_guards.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -521,9 +522,34 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Logs on standard error: one JSON object a line (web/json_logs.py), the request id in each; one
+# line per request from `sirano.requests` and per task start/end from `sirano.tasks` (INFO).
+# LOG_FORMAT=text: plain lines, for a terminal (the default with DEBUG).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "web.json_logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "sirano.requests": {"level": os.environ.get("REQUEST_LOG_LEVEL", "INFO")},
+        "sirano.tasks": {"level": "INFO"},
+    },
 }
+
+# Error reports to Sentry (or a compatible service) only when SENTRY_DSN is set; no personal data.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from sirano.error_reports import start_error_reports
+
+    start_error_reports(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        release=os.environ.get("SENTRY_RELEASE") or None,
+    )

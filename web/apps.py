@@ -14,7 +14,9 @@ class WebConfig(AppConfig):
 
         # Connects the sign-in receiver that stamps sessions (before the first request).
         from web import page_store, session_timeouts  # noqa: F401
+        from workflows.log_context import install_record_factory
 
+        install_record_factory()  # log lines keep their request id (web/json_logs.py)
         # Stored public pages that embed editorial text follow a publish (web.page_store).
         page_published.connect(page_store.editorial_change, dispatch_uid="web-pages-published")
         page_unpublished.connect(page_store.editorial_change, dispatch_uid="web-pages-unpublished")

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from workflows.ingest.headers import FIELDS
 from workflows.ingest.services import expire_dry_runs, store_upload, upload_exists, upload_sha256
 from workflows.ingest.tasks import CLAIM, release_claim, run_project_import
+from workflows.log_context import current_request_id
 from workflows.models import ImportRun
 
 PERMISSION = "workflows.add_importrun"
@@ -111,7 +112,7 @@ def import_upload(request):
                 run_by=request.user,
                 report={"upload": upload, "submission": submission[:64]},
             )
-            transaction.on_commit(lambda: run_project_import.enqueue(run.pk))
+            transaction.on_commit(lambda: run_project_import.enqueue(run.pk, request_id=current_request_id()))
         return redirect("ingest_import_detail", pk=run.pk)
     return TemplateResponse(
         request,
@@ -207,7 +208,7 @@ def import_confirm(request, pk: int):
             run_by=request.user,
             report={"upload": upload, "confirmed_from": dry.pk},
         )
-        transaction.on_commit(lambda: run_project_import.enqueue(run.pk))
+        transaction.on_commit(lambda: run_project_import.enqueue(run.pk, request_id=current_request_id()))
     return redirect("ingest_import_detail", pk=run.pk)
 
 

@@ -29,6 +29,7 @@ from workflows.documents_import.services import (
     dismiss_legacy_document,
 )
 from workflows.documents_import.tasks import run_document_import, store_archive
+from workflows.log_context import current_request_id
 from workflows.models import DocumentImportRun, EvidenceType, LegacyDocument, Project
 
 PER_PAGE = 50
@@ -76,7 +77,8 @@ def upload(request):
             dry_run=form.cleaned_data["dry_run"],
             run_by=request.user,
         )
-        transaction.on_commit(lambda: run_document_import.enqueue(run.pk))
+        request_id = current_request_id()  # logged by the worker with the task's lines
+        transaction.on_commit(lambda: run_document_import.enqueue(run.pk, request_id=request_id))
         return redirect("documents_import_run", pk=run.pk)
     return TemplateResponse(request, "agents/legacy_documents/upload.html", {"form": form})
 

@@ -17,9 +17,7 @@ from django.conf import settings
 
 WRITER = """
 import json, sys, time
-import django
-django.setup()
-from django.db import connection, transaction
+from django.db import connection, transaction  # the settings' DATABASES; no app needs loading
 role, count = sys.argv[1], int(sys.argv[2])
 errors = []
 if role == "seed":

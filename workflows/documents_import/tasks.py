@@ -9,6 +9,7 @@ from django.core.files.storage import storages
 from django_tasks import task
 
 from fileformats.storage import delete_quietly, local_copy
+from workflows.log_context import task_context
 from workflows.models import DocumentImportRun
 
 from .services import import_documents
@@ -24,8 +25,14 @@ def store_archive(archive: File, *, token: str) -> None:
 
 
 @task()
-def run_document_import(run_id: int) -> dict:
-    """Import the archive of a queued run; progress is saved on the run as files are processed."""
+def run_document_import(run_id: int, request_id: str = "") -> dict:
+    """Import the archive of a queued run; progress is saved on the run as files are processed.
+    `request_id`: the request that enqueued it, for the worker's log lines."""
+    with task_context("run_document_import", request_id):
+        return _run_document_import(run_id)
+
+
+def _run_document_import(run_id: int) -> dict:
     run = DocumentImportRun.objects.select_related("run_by").get(pk=run_id)
     name = f"{UPLOADS}/{Path(run.archive).name}"
     try:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django_tasks import task
 
 from fileformats.storage import local_copy
+from workflows.log_context import task_context
 from workflows.models import ImportRun
 
 from .headers import MappingError
@@ -37,8 +38,14 @@ def release_claim(dry_pk: int) -> None:
 
 
 @task()
-def run_project_import(run_id: int) -> dict:
-    """Run the dry run or the confirmed import of a queued run, with its stored upload."""
+def run_project_import(run_id: int, request_id: str = "") -> dict:
+    """Run the dry run or the confirmed import of a queued run, with its stored upload.
+    `request_id`: the request that enqueued it, for the worker's log lines."""
+    with task_context("run_project_import", request_id):
+        return _run_project_import(run_id)
+
+
+def _run_project_import(run_id: int) -> dict:
     run = ImportRun.objects.select_related("run_by").get(pk=run_id, status=ImportRun.Status.QUEUED)
     upload = (run.report or {}).get("upload") or {}
     context = dict(run.report or {})
