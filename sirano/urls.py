@@ -8,10 +8,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from agents.logout import AdminLogoutView
 from content.directory.sitemaps import ProjectSitemap
 from sirano.views import robots_txt
 
 urlpatterns = [
+    # Before Wagtail's: a logout that never leaves a valid session behind a deleted cookie.
+    path("admin/logout/", AdminLogoutView.as_view()),
     path("admin/", include(wagtailadmin_urls)),
     path("portail/", include("portal.urls")),
     path("proconnect/", include("web.proconnect")),
