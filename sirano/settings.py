@@ -258,6 +258,8 @@ AXES_CLIENT_IP_CALLABLE = "web.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_LOCKOUT_TEMPLATE = "portal/lockout.html"
+# The lockout page with `Retry-After` (web/lockout.py renders AXES_LOCKOUT_TEMPLATE).
+AXES_LOCKOUT_CALLABLE = "web.lockout.lockout_response"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("Anglais"))]
@@ -519,7 +521,10 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
-SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+# Preloading is a commitment for the whole domain (hstspreload.org): only when the operator asks.
+SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0 and env_bool("SECURE_HSTS_PRELOAD", False)
+# check --deploy recommends preloading (security.W021); without the operator's request it is a choice.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Logs on standard error: one JSON object a line (web/json_logs.py), the request id in each; one

@@ -7,11 +7,14 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from agents.logout import AdminLogoutView
 from content.directory.sitemaps import ProjectSitemap
 from content.sitemaps import PageSitemap
 from sirano.views import favicon, robots_txt
 
 urlpatterns = [
+    # Before Wagtail's: a logout that never leaves a valid session behind a deleted cookie.
+    path("admin/logout/", AdminLogoutView.as_view()),
     path("admin/", include(wagtailadmin_urls)),
     path("portail/", include("portal.urls")),
     path("proconnect/", include("web.proconnect")),

@@ -147,6 +147,15 @@ def inspect_upload(uploaded) -> InspectedUpload:
             ),
             code="pdf_active",
         )
+    if verdict is Verdict.UNSUPPORTED:
+        raise ValidationError(
+            _(
+                "Ce PDF contient une image ou des données dans un format non pris en charge "
+                "(JBIG2 ou encodage inconnu) : son contenu ne peut pas être vérifié. "
+                "Exportez-le à nouveau en PDF simple."
+            ),
+            code="pdf_unsupported",
+        )
     if verdict is Verdict.UNREADABLE:
         raise ValidationError(
             _(

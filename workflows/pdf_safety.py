@@ -4,7 +4,8 @@ Every indirect object is visited: the ones the cross-reference table lists, the 
 table finds when the file has none, and the ones packed in object streams, whatever their
 filters (Flate, ASCIIHex, ASCII85…). Names arrive decoded (`/J#61vaScript` is `/JavaScript`).
 A file pypdf cannot read, or cannot decrypt with an empty password, cannot be vouched for and
-is refused too.
+is refused too; so is a stream in a filter outside the standard ones, or in JBIG2 (whose decoders
+have been exploited), whether the walk needs to decode it or not.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from collections.abc import Iterator
 from enum import Enum
 
 from pypdf import PdfReader
-from pypdf.errors import PyPdfError
+from pypdf.errors import DependencyError, PyPdfError
 from pypdf.generic import (
     ArrayObject,
+    ByteStringObject,
     DictionaryObject,
     IndirectObject,
     NameObject,
@@ -27,12 +29,59 @@ from pypdf.generic import (
 
 #: Dictionary keys that carry or trigger active content wherever they appear.
 FORBIDDEN_KEYS = frozenset(
-    {"/JS", "/JavaScript", "/AA", "/EmbeddedFiles", "/EmbeddedFile", "/RichMedia", "/XFA", "/Launch"}
+    {
+        "/JS",
+        "/JavaScript",
+        "/AA",
+        "/EmbeddedFiles",
+        "/EmbeddedFile",
+        "/RichMedia",
+        "/XFA",
+        "/Launch",
+        "/OnInstantiate",  # JavaScript run when a 3D annotation's artwork is instantiated
+    }
 )
-#: Action types (`/S`) that run code, open programs, send data or leave the document.
-FORBIDDEN_ACTIONS = frozenset({"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/URI"})
-#: Types and subtypes of objects that embed files or rich media.
-FORBIDDEN_TYPES = frozenset({"/EmbeddedFile", "/RichMedia", "/Filespec"})
+#: Action types (`/S`) that run code, open programs, send data, fetch files or leave the document.
+FORBIDDEN_ACTIONS = frozenset(
+    {
+        "/JavaScript",
+        "/Launch",
+        "/SubmitForm",
+        "/ImportData",
+        "/URI",
+        "/GoToR",  # another (remote: `\\host\share`) document
+        "/GoToE",
+        "/Rendition",  # plays a media clip, possibly from a remote path
+        "/Movie",
+        "/Sound",
+        "/GoTo3DView",
+    }
+)
+#: Types and subtypes of objects that embed files, rich media or 3D artwork (with its scripts).
+FORBIDDEN_TYPES = frozenset({"/EmbeddedFile", "/RichMedia", "/Filespec", "/3D"})
+#: File-specification keys whose string may name a network path (`\\host\share`, `//host/share`).
+FILE_KEYS = frozenset({"/F", "/UF", "/DOS", "/Unix", "/Mac"})
+#: The standard stream filters (full names and inline-image abbreviations), JBIG2 aside.
+KNOWN_FILTERS = frozenset(
+    {
+        "/FlateDecode",
+        "/Fl",
+        "/LZWDecode",
+        "/LZW",
+        "/ASCIIHexDecode",
+        "/AHx",
+        "/ASCII85Decode",
+        "/A85",
+        "/RunLengthDecode",
+        "/RL",
+        "/CCITTFaxDecode",
+        "/CCF",
+        "/DCTDecode",
+        "/DCT",
+        "/JPXDecode",
+        "/Crypt",
+    }
+)
 #: Objects visited (nested dictionaries and arrays included) before the file is judged a bomb.
 MAX_NODES = 2_000_000
 
@@ -41,9 +90,14 @@ class Verdict(Enum):
     CLEAN = "clean"
     ACTIVE = "active"
     UNREADABLE = "unreadable"
+    UNSUPPORTED = "unsupported"  # a stream in an unknown filter or in JBIG2
 
 
 class _Unreadable(Exception):
+    pass
+
+
+class _Unsupported(Exception):
     pass
 
 
@@ -64,6 +118,13 @@ def _indirect_objects(reader: PdfReader) -> Iterator:
         for number in numbers:
             yield reader.get_object(IndirectObject(number, generation, reader))
     for number in reader.xref_objStm:
+        container = reader.xref_objStm[number]
+        # The object stream holding it is judged before pypdf decodes it.
+        stream_number = container[0] if isinstance(container, tuple) else None
+        if stream_number is not None:
+            stream = reader.get_object(IndirectObject(stream_number, 0, reader))
+            if isinstance(stream, StreamObject):
+                _check_filters(stream)
         yield reader.get_object(IndirectObject(number, 0, reader))
 
 
@@ -88,8 +149,24 @@ def _packed_objects(stream: StreamObject, reader: PdfReader) -> Iterator:
             return
 
 
+def _is_network_path(value) -> bool:
+    if isinstance(value, ByteStringObject):
+        value = bytes(value).decode("latin-1")
+    return isinstance(value, str) and value.replace("\\", "/").startswith("//")
+
+
+def _check_filters(stream: StreamObject) -> None:
+    """Raise `_Unsupported` for a stream whose filters are not all standard ones."""
+    filters = stream.get("/Filter")
+    names = filters if isinstance(filters, ArrayObject) else [filters] if filters is not None else []
+    if any(not isinstance(name, NameObject) or name not in KNOWN_FILTERS for name in names):
+        raise _Unsupported
+
+
 def _is_forbidden(node: DictionaryObject) -> bool:
     if any(key in FORBIDDEN_KEYS for key in node):
+        return True
+    if any(key in FILE_KEYS and _is_network_path(node[key]) for key in node):
         return True
     for key, forbidden in (
         ("/S", FORBIDDEN_ACTIONS),
@@ -117,6 +194,8 @@ def _walk(roots: Iterator, reader: PdfReader) -> bool:
         if isinstance(node, DictionaryObject):
             if _is_forbidden(node):
                 return True
+            if isinstance(node, StreamObject):
+                _check_filters(node)
             if isinstance(node, StreamObject) and node.get("/Type") == "/ObjStm":
                 pending.extend(_packed_objects(node, reader))
             pending.extend(value for value in node.values() if not isinstance(value, IndirectObject))
@@ -126,7 +205,8 @@ def _walk(roots: Iterator, reader: PdfReader) -> bool:
 
 
 def inspect_pdf(data: bytes) -> Verdict:
-    """CLEAN, ACTIVE (a forbidden action, embedded file, rich media, XFA form, /AA) or UNREADABLE."""
+    """CLEAN, ACTIVE (a forbidden action, embedded file, rich media, 3D, XFA form, /AA, network
+    path), UNSUPPORTED (an unknown or JBIG2 stream filter) or UNREADABLE; never raises."""
     logger = logging.getLogger("pypdf")
     level = logger.level
     logger.setLevel(logging.CRITICAL)  # pypdf warns about every repair; the verdict says enough
@@ -137,6 +217,9 @@ def inspect_pdf(data: bytes) -> Verdict:
             return Verdict.UNREADABLE
         roots = [reader.trailer, *objects]
         return Verdict.ACTIVE if _walk(iter(roots), reader) else Verdict.CLEAN
+    except (_Unsupported, NotImplementedError, DependencyError):
+        # pypdf raises these for a filter it cannot decode (JBIG2 needs a decoder program).
+        return Verdict.UNSUPPORTED
     except (_Unreadable, PyPdfError, ValueError, KeyError, TypeError, IndexError, RecursionError):
         return Verdict.UNREADABLE
     finally:

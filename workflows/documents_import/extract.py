@@ -17,7 +17,7 @@ from odf import teletype
 from odf import text as odf_text
 from odf.opendocument import load as load_odf
 from pypdf import PdfReader
-from pypdf.errors import PyPdfError
+from pypdf.errors import DependencyError, PyPdfError
 
 from workflows.documents import ALLOWED, detect_kind
 from workflows.pdf_safety import Verdict, inspect_pdf
@@ -56,8 +56,13 @@ def extract(name: str, data: bytes) -> tuple[str, str]:
 
 
 def _pdf(data: bytes) -> str:
-    if inspect_pdf(data) is Verdict.ACTIVE:
+    verdict = inspect_pdf(data)
+    if verdict is Verdict.ACTIVE:
         raise DocumentRefused(_("PDF refusé : il contient du contenu actif (JavaScript, fichier incorporé)"))
+    if verdict is Verdict.UNSUPPORTED:
+        raise DocumentRefused(
+            _("PDF refusé : image ou données dans un format non pris en charge (JBIG2 ou encodage inconnu)")
+        )
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
@@ -76,7 +81,16 @@ def _pdf(data: bytes) -> str:
         return "\n".join(parts)
     except DocumentRefused:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as error:
+    except (
+        PyPdfError,
+        DependencyError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        RecursionError,
+    ) as error:
         raise DocumentRefused(_("PDF illisible ou endommagé (%(error)s)") % {"error": type(error).__name__})
     except NotImplementedError:
         raise DocumentRefused(_("PDF chiffré avec un algorithme non pris en charge"))

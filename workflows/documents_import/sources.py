@@ -8,6 +8,7 @@ one at a time, so a forged name cannot write anywhere.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -115,9 +116,16 @@ def iter_zip(path: Path, *, max_file: int, max_total: int) -> Iterator[SourceFil
 
 def _zip_reader(path: Path, name: str, limit: int) -> Callable[[], bytes]:
     def read() -> bytes:
-        # Sizes declared in the archive may lie: never inflate more than the limit.
-        with zipfile.ZipFile(path) as archive, archive.open(name) as handle:
-            data = handle.read(limit + 1)
+        # Sizes declared in the archive may lie: never inflate more than the limit. A lying header
+        # or damaged data (bad CRC, truncated stream) refuses this entry alone; the run goes on.
+        try:
+            with zipfile.ZipFile(path) as archive, archive.open(name) as handle:
+                data = handle.read(limit + 1)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
+            raise SourceRefused(
+                _("fichier endommagé dans l'archive (%(error)s) : en-tête ou contenu incohérent")
+                % {"error": error}
+            )
         if len(data) > limit:
             raise SourceRefused(_too_large(len(data), limit))
         return data
