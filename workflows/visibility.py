@@ -87,12 +87,12 @@ FIELDS: dict[str, dict[str, Tier]] = {
     },
     "establishment": {
         "finess": P,
-        "ror_id": P,
         "name": P,
         "type": P,
         "region": P,
         "girci": P,
         "ars": P,
+        "ror_id": P,
         "contact_email": I,
     },
     "call": {"code": P, "year": P, "programme": P, "title": P},

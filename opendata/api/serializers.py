@@ -159,14 +159,14 @@ class EstablishmentSerializer(TieredSerializer):
     visibility_model = "establishment"
 
     finess = serializers.CharField(help_text="FINESS juridique (9 caractères)")
-    ror_id = serializers.CharField(
-        help_text="Identifiant ROR (0xxxxxxxx, https://ror.org/<id>), vide si inconnu"
-    )
     name = serializers.CharField()
     type = serializers.CharField(help_text="CHUR, CH, CLCC, GCS, EPSM ou EBNL")
     region = RegionSerializer(source="*")
     girci = serializers.CharField()
     ars = serializers.CharField()
+    ror_id = serializers.CharField(
+        help_text="Identifiant ROR (0xxxxxxxx, https://ror.org/<id>), vide si inconnu"
+    )
     contact_email = serializers.CharField()
 
 
