@@ -42,7 +42,7 @@ from wagtail.snippets.views.snippets import (
 )
 
 from fileformats.spreadsheet_export import FormulaSafeExportMixin
-from formatting import format_euros, format_number
+from formatting import format_date, format_euros, format_number
 from workflows import catalogue_services, portfolio_services, selectors, services
 from workflows.establishment_services import complete_establishment
 from workflows.models import (
@@ -296,8 +296,8 @@ class ProjectInspectView(InspectView):
                     m.label,
                     format_number(m.share_percent, 2),
                     _("prévu le"),
-                    m.planned_date.strftime("%d/%m/%Y"),
-                    format_html(", {} {}", _("atteint le"), m.declared_on.strftime("%d/%m/%Y"))
+                    format_date(m.planned_date),
+                    format_html(", {} {}", _("atteint le"), format_date(m.declared_on))
                     if m.declared_on
                     else "",
                 )

@@ -76,6 +76,14 @@ def format_date(value: datetime.date | datetime.datetime | None, *, with_year: b
     return f"{text} {value.year}" if with_year else text
 
 
+def format_datetime(value: datetime.datetime | None) -> str:
+    """'7 décembre 2026 à 9 h 05' ('' for none): the caller gives local time (the `datetime_fr`
+    template filter converts to the site's time zone first)."""
+    if value is None or value == "":
+        return ""
+    return f"{format_date(value)} à {value.hour} h {value.minute:02d}"
+
+
 def format_month(value: datetime.date) -> str:
     """'mars 2026'."""
     return f"{MONTHS_FR[value.month - 1]} {value.year}"

@@ -32,7 +32,7 @@ from openpyxl import Workbook
 
 from fileformats import csv as safe_csv
 from fileformats import xlsx as safe_xlsx
-from formatting import format_euros
+from formatting import format_datetime, format_euros
 from reports.release_schema import PROJECT_COLUMNS, PROJECTS_SCHEMA, TRANCHE_COLUMNS, TRANCHES_SCHEMA, Column
 from workflows import selectors
 from workflows.models import Project, TrancheRequest
@@ -432,7 +432,7 @@ def write_changelog(
 ) -> None:
     with open(path, "w", encoding="utf-8") as out:
         out.write(f"# Publication {name}\n\n")
-        out.write(f"Publiée le {timezone.localtime(created):%d/%m/%Y à %H:%M}. ")
+        out.write(f"Publiée le {format_datetime(timezone.localtime(created))}. ")
         out.write(f"{counts[0]} projets publiés, {counts[1]} tranches déléguées ou versées.\n")
         if previous is None:
             out.write("\nPremière publication : pas de version précédente à comparer.\n")

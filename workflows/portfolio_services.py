@@ -21,6 +21,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from formatting import format_euros
 from workflows import rules
 from workflows.models import (
     AuditEvent,
@@ -136,9 +137,9 @@ def update_project(
                     {
                         "award_amount": _(
                             "Le financement accordé ne peut pas être inférieur aux tranches déjà "
-                            "engagées (%(committed)s €)."
+                            "engagées (%(committed)s)."
                         )
-                        % {"committed": committed}
+                        % {"committed": format_euros(committed, places=2)}
                     }
                 )
         for name in changes:

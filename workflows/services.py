@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_fsm import ConcurrentTransition, can_proceed
 
+from formatting import format_date, format_euros
 from workflows import notifications, project_status, rules
 from workflows.documents import InspectedUpload
 from workflows.models import (
@@ -717,10 +718,10 @@ def _check_confirmed(delegation: Delegation, confirmed: tuple[int, Decimal] | No
     if (figures["n"], figures["total"] or Decimal("0")) != (confirmed[0], Decimal(confirmed[1])):
         raise ValidationError(
             _(
-                "La délégation a changé depuis votre confirmation (%(count)s tranche(s), %(total)s €) : "
+                "La délégation a changé depuis votre confirmation (%(count)s tranche(s), %(total)s) : "
                 "vérifiez-la et confirmez à nouveau."
             )
-            % {"count": figures["n"], "total": figures["total"] or Decimal("0")}
+            % {"count": figures["n"], "total": format_euros(figures["total"] or Decimal("0"), places=2)}
         )
 
 
@@ -739,7 +740,7 @@ def _check_payment(delegation: Delegation, *, paid_on, payment_reference: str, a
     elif delegation.issued_at and paid_on < timezone.localdate(delegation.issued_at):
         errors["paid_on"] = _(
             "La date du versement ne peut pas précéder l'émission de la délégation (%(date)s)."
-        ) % {"date": timezone.localdate(delegation.issued_at).strftime("%d/%m/%Y")}
+        ) % {"date": format_date(timezone.localdate(delegation.issued_at))}
     if errors:
         raise ValidationError(errors)
     return payment_reference
@@ -780,7 +781,7 @@ def _delegation_transition(
             }
             comment = _("%(ref)s — versement du %(date)s, référence %(payment)s") % {
                 "ref": delegation.reference,
-                "date": payment["paid_on"].strftime("%d/%m/%Y"),
+                "date": format_date(payment["paid_on"]),
                 "payment": reference,
             }
         if not can_proceed(method):

@@ -20,7 +20,7 @@ from wagtail_modeladmin.views import IndexView
 from agents.desk.actions import actions_for
 from agents.desk.filters import AgeFilter, DaysLateFilter
 from agents.desk.forms import SelectionToDelegationForm
-from formatting import format_euros
+from formatting import format_date, format_euros
 from workflows import rules, selectors
 from workflows.models import (
     Delegation,
@@ -309,7 +309,7 @@ class RequestQueueAdmin(ModelAdmin):
         days = (timezone.now() - obj.status_changed_at).days
         return format_html(
             '<span class="sirano-id">{}</span><br><small class="sirano-sub">{}</small>',
-            timezone.localtime(obj.status_changed_at).strftime("%d/%m/%Y"),
+            format_date(timezone.localtime(obj.status_changed_at)),
             ngettext("%(days)d jour", "%(days)d jours", days) % {"days": days},
         )
 
@@ -419,7 +419,7 @@ class LateMilestoneAdmin(ModelAdmin):
 
     @admin_column(_("Date prévue"))
     def planned(self, obj):
-        return format_html('<span class="sirano-id">{}</span>', obj.planned_date.strftime("%d/%m/%Y"))
+        return format_html('<span class="sirano-id">{}</span>', format_date(obj.planned_date))
 
     @admin_column(_("Retard"))
     def late(self, obj):
@@ -452,7 +452,7 @@ class DelegationAdmin(ModelAdmin):
 
     @admin_column(_("Date de la circulaire"))
     def circular(self, obj):
-        return format_html('<span class="sirano-id">{}</span>', obj.circular_date.strftime("%d/%m/%Y"))
+        return format_html('<span class="sirano-id">{}</span>', format_date(obj.circular_date))
 
     @admin_column(_("État"))
     def status_display(self, obj):

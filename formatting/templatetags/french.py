@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django import template
+from django.utils import timezone
 
-from formatting import format_date, format_euros, format_number
+from formatting import format_date, format_datetime, format_euros, format_number
 
 register = template.Library()
 
@@ -30,3 +31,13 @@ def nombre(value):
 def date_fr(value) -> str:
     """Dates always in French whatever the browser asks (RGAA 8.7), "1er" for the first day."""
     return format_date(value or None)
+
+
+@register.filter
+def datetime_fr(value) -> str:
+    """'7 décembre 2026 à 9 h 05' in the site's time zone, as Django's `|date` would convert it."""
+    if not value:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return format_datetime(value)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from formatting import format_date
 from opendata.models import ApiToken
 from workflows.models import AuditEvent
 
@@ -37,7 +38,7 @@ def issue_api_token(*, user, actor=None, lifetime: datetime.timedelta | None = N
         AuditEvent.objects.create(
             actor=actor,
             action="issue_api_token",
-            comment=f"Jeton d'API {token.prefix}… de {user.username}, valable jusqu'au {token.expires_at:%Y-%m-%d}.",
+            comment=f"Jeton d'API {token.prefix}… de {user.username}, valable jusqu'au {format_date(token.expires_at)}.",
             created_at=now,
         )
     return token, key

@@ -19,7 +19,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from demo.users import DEMO_PASSWORD, ensure_demo_users
-from formatting import format_euros
+from formatting import format_date, format_euros
 from tests.factories import ProjectFactory
 from workflows.models import EvidenceDocument, TrancheRequest
 
@@ -157,7 +157,7 @@ def test_portal_journey(page, browser, live_server, screenshot, axe, tmp_path, l
     page.get_by_role("link", name="LYON-E2E").first.click()
     row = page.locator("#tranches + .fr-table tbody tr").first
     expect(row).to_contain_text("validée")
-    expect(row).to_contain_text(datetime.date.today().strftime("%d/%m/%Y"))
+    expect(row).to_contain_text(format_date(datetime.date.today()))
     expect(page.get_by_text("La DGOS a validé la tranche du jalon 1")).to_be_visible()
     screenshot("tranche-validee")
     assert axe() == []

@@ -16,6 +16,7 @@ from demo import grammar, portfolio
 from formatting import (
     format_cell,
     format_date,
+    format_datetime,
     format_days,
     format_euros,
     format_number,
@@ -105,6 +106,41 @@ def test_no_module_formats_money_or_numbers_by_hand():
                 if any(pattern.search(line) for pattern in AD_HOC):
                     offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert offenders == []
+
+
+#: Dates and amounts written by hand (issue 27, item 7): a template date with a format of its own
+#: (only the machine ISO forms `|date:"c"` and `|date:"Y-m-d"` of a `datetime=` attribute), a display
+#: `strftime` or f-string date format, and an amount interpolated raw before a literal euro sign
+#: in a message. Every one of them goes through `date_fr`, `datetime_fr`, `format_date`,
+#: `format_datetime` or `format_euros` instead.
+DATES_AND_MESSAGES_BY_HAND = {
+    ".html": [re.compile(r"""\|date:\s*(?!["'](c|Y-m-d)["'])""")],
+    ".txt": [re.compile(r"""\|date:\s*(?!["'](c|Y-m-d)["'])""")],
+    ".py": [
+        re.compile(r"""strftime\(\s*f?["'][^"']*%[dmYbBeHy]"""),
+        re.compile(r"\{[^{}\n]*:%[dmY][^{}\n]*\}"),
+        re.compile(r"(%\([a-z_]+\)s|%s|\{[^{}]*\})\s*(€|euros\b)"),
+    ],
+}
+
+
+def test_no_date_nor_message_amount_is_written_by_hand():
+    offenders = []
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*"):
+            patterns = DATES_AND_MESSAGES_BY_HAND.get(path.suffix)
+            if not patterns or "migrations" in path.parts:
+                continue
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if any(pattern.search(line) for pattern in patterns):
+                    offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert offenders == []
+
+
+def test_date_times_are_french():
+    moment = datetime.datetime(2026, 12, 7, 9, 5)
+    assert format_datetime(moment) == "7 décembre 2026 à 9 h 05"
+    assert format_datetime(None) == ""
 
 
 def test_french_collation_ignores_accents_and_case():

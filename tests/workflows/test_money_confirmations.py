@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from formatting import format_date
 from tests.workflows.builders import request_in_state
 from workflows import services
 from workflows.models import AuditEvent, Delegation, TrancheStatus
@@ -150,7 +151,7 @@ def test_payment_requires_a_valid_date_and_a_reference_and_is_shown(
         "ARR-2026-0042",
     )
     assert delegation.paid_by == payer
-    assert "ARR-2026-0042" in html and today.strftime("%d/%m/%Y") in html  # detail and its history
+    assert "ARR-2026-0042" in html and format_date(today) in html  # detail and its history
     event = AuditEvent.objects.get(delegation=delegation, action="record_payment")
     assert event.changes["payment_reference"] == {"old": "", "new": "ARR-2026-0042"}
     assert "ARR-2026-0042" in event.comment

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from formatting import format_datetime
 
 
 class AuditEventImmutable(Exception):
@@ -93,7 +96,7 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%d/%m/%Y %H:%M} {self.action} {self.from_state}→{self.to_state}"
+        return f"{format_datetime(timezone.localtime(self.created_at))} {self.action} {self.from_state}→{self.to_state}"
 
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding:

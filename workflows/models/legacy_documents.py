@@ -8,7 +8,10 @@ uncertain or unmatched one waits in the agents' review queue. Files are private 
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from formatting import format_datetime
 
 from .catalog import EvidenceType
 from .projects import Project
@@ -55,7 +58,7 @@ class DocumentImportRun(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.source_name} ({self.created_at:%d/%m/%Y %H:%M})"
+        return f"{self.source_name} ({format_datetime(timezone.localtime(self.created_at))})"
 
     @property
     def percent(self) -> int:

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from formatting import format_date
 from workflows.text import normalise_name
 from workflows.validators import REGISTRY_URLS, Registry, validate_registry_id
 
@@ -381,4 +382,4 @@ class ProjectStatusChange(models.Model):
         indexes = [models.Index(fields=["effective_on"])]
 
     def __str__(self) -> str:
-        return f"{self.project_id} {self.from_status}→{self.to_status} ({self.effective_on:%d/%m/%Y})"
+        return f"{self.project_id} {self.from_status}→{self.to_status} ({format_date(self.effective_on)})"

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from formatting import format_datetime
 
 
 class ImportRun(models.Model):
@@ -48,7 +51,7 @@ class ImportRun(models.Model):
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
-        return f"{self.file_name} ({self.started_at:%d/%m/%Y %H:%M})"
+        return f"{self.file_name} ({format_datetime(timezone.localtime(self.started_at))})"
 
 
 class Sourced(models.Model):

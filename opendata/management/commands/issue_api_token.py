@@ -8,6 +8,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from formatting import format_date
 from opendata.api.tokens import issue_api_token, revoke_api_tokens
 from opendata.models import ApiToken
 from workflows.visibility import Tier, tier_for
@@ -44,7 +45,7 @@ class Command(BaseCommand):
         active = ApiToken.objects.active().filter(user=user).first()
         if active and not rotate:
             raise CommandError(
-                f"{username} a déjà un jeton actif ({active.prefix}…, expire le {active.expires_at:%d/%m/%Y}) ; "
+                f"{username} a déjà un jeton actif ({active.prefix}…, expire le {format_date(active.expires_at)}) ; "
                 "il n'est pas conservé en clair. Utilisez --rotate pour le remplacer."
             )
         if rotate:
@@ -53,6 +54,6 @@ class Command(BaseCommand):
         token, key = issue_api_token(user=user, lifetime=lifetime)
         self.stdout.write(
             f"Jeton créé pour {username} (niveau {tier_for(user).name.lower()}), "
-            f"valable jusqu'au {token.expires_at:%d/%m/%Y} ; il ne sera plus affiché :"
+            f"valable jusqu'au {format_date(token.expires_at)} ; il ne sera plus affiché :"
         )
         self.stdout.write(key)

@@ -7,6 +7,7 @@ import datetime
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from formatting import format_date
 from workflows import notifications, services
 from workflows.models import AuditEvent
 
@@ -34,7 +35,7 @@ class Command(BaseCommand):
         today = today or timezone.localdate()
         counts = services.mark_late_milestones(today=today)
         self.stdout.write(
-            f"Jalons en retard au {today:%d/%m/%Y} : {counts['late']} "
+            f"Jalons en retard au {format_date(today)} : {counts['late']} "
             f"(nouveaux : {counts['newly_late']}, retards mis à jour : {counts['updated']}, "
             f"remis à zéro : {counts['cleared']})."
         )
