@@ -1,6 +1,6 @@
 """One JSON object per log line, for log collectors (no dependency: the standard `logging`).
 
-Fields: time, level, logger, message, the request id of the work in progress, any `extra=`
+Fields: time, level, logger, message, the request id of the work in progress, any plain `extra=`
 fields, and the traceback as one string. Newlines stay escaped inside the JSON: one line each.
 """
 
@@ -16,6 +16,11 @@ from workflows.log_context import current_request_id
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
 
 
+#: extra values written as they are; others are left out (Django's `django.request` passes the
+#: request object, whose text holds the query string: tokens, e-mail addresses)
+_PLAIN = (str, int, float, bool, type(None), list, dict)
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         line = {
@@ -26,7 +31,11 @@ class JsonFormatter(logging.Formatter):
             "request_id": getattr(record, "request_id", None) or current_request_id() or None,
         }
         line.update(
-            {k: v for k, v in vars(record).items() if k not in _STANDARD and k not in line and k[0] != "_"}
+            {
+                key: value
+                for key, value in vars(record).items()
+                if key not in _STANDARD and key not in line and key[0] != "_" and isinstance(value, _PLAIN)
+            }
         )
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)

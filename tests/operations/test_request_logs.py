@@ -62,3 +62,13 @@ def test_a_log_line_is_one_line_of_json_even_with_a_traceback():
     assert "\n" not in text
     line = json.loads(text)
     assert line["message"] == "échec ici" and "ValueError" in line["exception"]
+
+
+def test_a_request_object_passed_by_django_is_not_written(rf):
+    """`django.request` logs 4xx/5xx with `extra={"request": request}`: its text has the query string."""
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Not Found: %s", ("/x",), None)
+    record.status_code = 404
+    record.request = rf.get("/x?token=secret-value")
+    line = json.loads(JsonFormatter().format(record))
+    assert line["status_code"] == 404 and "request" not in line
+    assert "secret-value" not in JsonFormatter().format(record)
