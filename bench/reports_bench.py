@@ -35,7 +35,10 @@ import django
 
 django.setup()
 
-from django.core.cache import caches  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.core.cache import (
+    caches,
+)
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
@@ -187,7 +190,7 @@ def main() -> None:
     print(f"SIRANo reports benchmark — {connection.vendor}, as of {today}")
     with override_settings(
         STORAGES={
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            **settings.STORAGES,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         }
     ):

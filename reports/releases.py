@@ -3,8 +3,9 @@
 A release holds `projects.csv` and `tranches.csv` (UTF-8, sorted by stable id), a Frictionless
 `datapackage.json` with each file's Table Schema, `sirano.xlsx` for people, a `CHANGELOG.md`
 against the previous release and `SHA256SUMS`. It is built in a temporary local folder, stored
-through the "releases" storage (`SHA256SUMS` last), and only then does the `latest` pointer move. Rows stream from
-the database to the files; the changelog is a merge of two sorted files, so memory stays flat.
+through the "releases" storage (`SHA256SUMS` last), and only then does the `latest` pointer move.
+Rows stream from the database to the files; the changelog is a merge of two sorted files, so
+memory stays flat.
 """
 
 from __future__ import annotations

@@ -31,7 +31,8 @@ named = {alias: type(storages[alias]).__name__ for alias in ("default", "private
 local = [name for name, cls in fields.items() if cls in ("FileSystemStorage", "SettingRootStorage")]
 local += [alias for alias in named if isinstance(storages[alias], FileSystemStorage)]
 prefixes = {alias: getattr(storages[alias], "location", None) for alias in named}
-print(json.dumps({"fields": fields, "named": named, "local": local, "prefixes": prefixes}))
+signed = {alias: (storages[alias].querystring_auth, storages[alias].default_acl) for alias in named}
+print(json.dumps({"fields": fields, "named": named, "local": local, "prefixes": prefixes, "signed": signed}))
 """
 
 
@@ -44,6 +45,8 @@ def test_with_a_bucket_no_model_file_field_and_no_named_storage_is_local(bucket_
     assert set(found["named"].values()) == {"S3Storage"}
     # One prefix per storage: media, evidence, releases and reports never mix.
     assert len(set(found["prefixes"].values())) == 4
+    # No public object, no unsigned URL: private files are streamed by views that check access.
+    assert all(signed == [True, None] for signed in found["signed"].values())
 
 
 ATTACH_EVIDENCE = """

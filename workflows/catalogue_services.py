@@ -36,7 +36,7 @@ EDITABLE_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     EvidenceType: ("code", "label", "description"),
     Investigator: ("title", "last_name", "first_name", "email"),
     TrialRegistration: ("registry", "identifier"),
-    Establishment: ("finess", "name", "type", "region", "girci", "contact_email"),
+    Establishment: ("finess", "name", "type", "region", "girci", "contact_email", "ror_id"),
 }
 
 
