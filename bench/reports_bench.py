@@ -36,9 +36,7 @@ import django
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.core.cache import (
-    caches,
-)
+from django.core.cache import caches  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
