@@ -202,7 +202,7 @@ def start_import(client: Client) -> int:
     return int(re.search(r"/admin/imports/(\d+)/", answer.url).group(1))
 
 
-def run_phase(name: str, stack: Stack, fault, *, seconds: float = 20) -> dict:
+def run_phase(name: str, stack: Stack, fault, clients: dict[str, Client], *, seconds: float = 20) -> dict:
     balancer = Balancer(stack.web_urls)
     paths = ["/", "/projets/", "/projets/?q=essai", "/api/v1/projects/?page_size=20", "/donnees/"]
     paths += [
@@ -213,21 +213,20 @@ def run_phase(name: str, stack: Stack, fault, *, seconds: float = 20) -> dict:
         )
     ]
     tally, stop = Tally(), threading.Event()
-    agent = Client(stack.web_urls[0])
-    agent.sign_in_admin("instructeur")
     threads = [threading.Thread(target=reader, args=(balancer, paths, stop, tally)) for _ in range(READERS)]
     threads += [
-        threading.Thread(target=portal_writer, args=(balancer, stack, user, stop, tally))
+        threading.Thread(target=portal_writer, args=(balancer, stack, clients[user], user, stop, tally))
         for user in ("chu-lyon", "aphp")
     ]
     threads += [
-        threading.Thread(target=desk_writer, args=(balancer, stack, agent, stop, tally)) for _ in range(2)
+        threading.Thread(target=desk_writer, args=(balancer, stack, clients["instructeur"], stop, tally))
+        for _ in range(2)
     ]
     for thread in threads:
         thread.start()
     time.sleep(seconds / 4)
     outage_start = time.monotonic()
-    detail = fault(stack) or {}
+    detail = fault(stack, clients) or {}
     outage_end = time.monotonic()
     time.sleep(seconds * 3 / 4)
     stop.set()
@@ -249,16 +248,14 @@ def run_phase(name: str, stack: Stack, fault, *, seconds: float = 20) -> dict:
     }
 
 
-def kill_web(stack: Stack) -> dict:
+def kill_web(stack: Stack, clients: dict[str, Client]) -> dict:
     stack.restart("web-1", sig=signal.SIGKILL)
     stack._wait_http(f"{stack.web_urls[0]}/robots.txt")
     return {}
 
 
-def kill_worker_during_import(stack: Stack) -> dict:
-    admin = Client(stack.web_urls[0])
-    admin.sign_in_admin("admin")
-    pk = start_import(admin)
+def kill_worker_during_import(stack: Stack, clients: dict[str, Client]) -> dict:
+    pk = start_import(clients["admin"])
     deadline = time.monotonic() + 60
     while import_run_state(stack, pk)[0] == "queued" and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -270,7 +267,7 @@ def kill_worker_during_import(stack: Stack) -> dict:
     return {"import_run": pk, "import_status_after_90s": status, "import_message": error[:160]}
 
 
-def restart_redis(stack: Stack) -> dict:
+def restart_redis(stack: Stack, clients: dict[str, Client]) -> dict:
     stack.process("redis").stop()
     stack.processes.remove(stack.process("redis"))
     time.sleep(2)
@@ -278,7 +275,7 @@ def restart_redis(stack: Stack) -> dict:
     return {}
 
 
-def restart_postgres(stack: Stack) -> dict:
+def restart_postgres(stack: Stack, clients: dict[str, Client]) -> dict:
     subprocess.run(["pg_ctlcluster", "15", "main", "restart"], check=True)
     return {}
 
@@ -296,6 +293,12 @@ def main() -> None:
         stack.start_web("web-1")
         stack.start_web("web-2")
         stack.start_worker()
+        # Signed in once (agents enrol their second factor at the first sign-in).
+        clients = {name: Client(stack.web_urls[0]) for name in ("chu-lyon", "aphp", "instructeur", "admin")}
+        clients["chu-lyon"].sign_in_portal("chu-lyon")
+        clients["aphp"].sign_in_portal("aphp")
+        clients["instructeur"].sign_in_admin("instructeur")
+        clients["admin"].sign_in_admin("admin")
         faults = [
             ("web instance killed", kill_web),
             ("worker killed during an import", kill_worker_during_import),
@@ -304,7 +307,7 @@ def main() -> None:
         if args.postgres:
             faults.append(("PostgreSQL restarted", restart_postgres))
         for name, fault in faults:
-            print(run_phase(name, stack, fault, seconds=args.seconds), flush=True)
+            print(run_phase(name, stack, fault, clients, seconds=args.seconds), flush=True)
     finally:
         stack.stop()
 
