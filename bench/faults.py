@@ -92,7 +92,7 @@ def reader(balancer: Balancer, paths: list[str], stop: threading.Event, tally: T
 
 
 def portal_writer(
-    balancer: Balancer, stack: Stack, username: str, stop: threading.Event, tally: Tally
+    balancer: Balancer, stack: Stack, client: Client, username: str, stop: threading.Event, tally: Tally
 ) -> None:
     """Evidence uploads to one of the establishment's draft requests, each with a unique name."""
     client = Client(balancer.urls[0])
@@ -281,6 +281,7 @@ def restart_postgres(stack: Stack, clients: dict[str, Client]) -> dict:
 
 
 def main() -> None:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the stack on a plain kill too
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", action="store_true", help="also restart the local PostgreSQL cluster")
     parser.add_argument("--seconds", type=float, default=20)
