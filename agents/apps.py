@@ -8,3 +8,9 @@ class AgentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "agents"
     verbose_name = _("Espace des agents")
+
+    def ready(self) -> None:
+        from fileformats.spreadsheet_export import make_wagtail_exports_formula_safe
+
+        # Wagtail's own admin exports (site history, aging pages, redirects) through our writer.
+        make_wagtail_exports_formula_safe()
