@@ -312,6 +312,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", action="store_true", help="also restart the local PostgreSQL cluster")
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--only-postgres", action="store_true", help="run only the PostgreSQL restart")
     args = parser.parse_args()
     stack = Stack(workdir=Path(tempfile.mkdtemp(prefix="sirano-faults-")))
     try:
@@ -332,7 +333,9 @@ def main() -> None:
             ("worker killed during an import", kill_worker_during_import),
             ("Redis restarted", restart_redis),
         ]
-        if args.postgres:
+        if args.only_postgres:
+            faults = []
+        if args.postgres or args.only_postgres:
             faults.append(("PostgreSQL restarted", restart_postgres))
         for name, fault in faults:
             print(run_phase(name, stack, fault, clients, seconds=args.seconds), flush=True)
