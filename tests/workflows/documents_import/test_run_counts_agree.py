@@ -39,3 +39,14 @@ def test_report_counts_what_the_queue_shows_and_names_the_agent(client, tmp_path
     assert queue > 0
     assert figures["À vérifier"] == str(queue)
     assert "Lancé par</dt><dd>Camille Durand," in page
+
+
+def test_report_names_document_types_in_french(client, tmp_path, archive, instructing_agent):
+    path = tmp_path / "stock.zip"
+    path.write_bytes(archive.data)
+    run = import_documents(path=path, actor=instructing_agent)
+    client.force_login(instructing_agent)
+    page = client.get(reverse("documents_import_run", args=[run.pk])).content.decode()
+    report = page[page.index("Rattachés automatiquement") :]
+    assert "Rapport final" in report
+    assert not re.search(r"<td>(final-report|regulatory-opinion|registry-record)</td>", report)
