@@ -536,7 +536,7 @@ class IndicatorsPage(RoutablePageMixin, Page):
             raise Http404(error.messages[0])
         response = HttpResponse(data, content_type=DOWNLOAD_TYPES[file_format])
         disposition = "inline" if file_format in ("svg", "png") else "attachment"
-        response["Content-Disposition"] = f'{disposition}; filename="sirano-{key}.{file_format}"'
+        response["Content-Disposition"] = f'{disposition}; filename="{ind.file_stem}.{file_format}"'
         response["Cache-Control"] = "public, max-age=300"
         return response
 

@@ -36,7 +36,7 @@ from . import grammar
 from .establishments import ESTABLISHMENTS, EXTRA_ESTABLISHMENTS
 
 #: provenance of the demo's historical tranches
-DEMO_SOURCE = "démonstration (stock fictif)"
+DEMO_SOURCE = "démonstration, stock fictif"
 
 YEARS = range(2010, 2026)
 #: call code -> weight (close to the open-data distribution)

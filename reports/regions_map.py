@@ -22,7 +22,9 @@ from workflows.models import Region
 from . import geo
 
 VIEWBOX = (600, 560)
-METROPOLE_BOX = (150.0, 0.0, 450.0, 470.0)
+#: (x, y, width, height): metropolitan France, clear of the viewBox's edges by more than the
+#: outlines (Corsica, the easternmost, touched x = 600 and was cut on phones).
+METROPOLE_BOX = (150.0, 4.0, 444.0, 462.0)
 INSET_SLOT = 112.0
 LABEL_SIZE = 22
 #: DSFR "bleu France" scale, lightest to darkest; grey for a region with no project

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
+from django.utils.text import slugify
 
 import formatting as fmt
 
@@ -49,6 +50,11 @@ class Indicator:
 
     def labels(self) -> dict[str, str]:
         return {c.name: c.label for c in self.columns}
+
+    @property
+    def file_stem(self) -> str:
+        """Download names in French, from the title: `sirano-financements-attribues-par-programme`."""
+        return f"sirano-{slugify(self.title)}"
 
     def alt_text(self, df: pd.DataFrame, as_of) -> str:
         return self.alt(self, df, as_of)

@@ -86,7 +86,7 @@ def dashboard_file(request, key: str, file_format: str):
     response = HttpResponse(data, content_type=CONTENT_TYPES[file_format])
     disposition = "inline" if file_format in ("svg", "png") else "attachment"
     response["Content-Disposition"] = (
-        f'{disposition}; filename="sirano-{key}-{as_of.isoformat()}.{file_format}"'
+        f'{disposition}; filename="{indicators.INDICATORS[key].file_stem}-{as_of.isoformat()}.{file_format}"'
     )
     response["Cache-Control"] = "private, no-cache"
     return response

@@ -105,13 +105,17 @@ def run_detail(request, pk: int):
         ("duplicates", _("Doublons (déjà importés ou en double dans la source)")),
         ("refused", _("Refusés")),
     ]
+    # The report stores type codes (`final-report`); agents read the French labels.
+    type_labels = dict(EvidenceType.objects.values_list("code", "label"))
+    shown = {
+        key: [{**entry, "type": type_labels.get(entry.get("type"), entry.get("type"))} for entry in entries]
+        for key, _label in sections
+        if (entries := (report.get(key) or [])[:500])
+    }
     return TemplateResponse(
         request,
         "agents/legacy_documents/run_detail.html",
-        {
-            "run": run,
-            "sections": [(key, label, (report.get(key) or [])[:500]) for key, label in sections],
-        },
+        {"run": run, "sections": [(key, label, shown.get(key, [])) for key, label in sections]},
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -18,5 +19,6 @@ def page_query(context, number) -> str:
 def page_breadcrumb(page):
     """Ancestors below the tree root (the home page first) then the current page."""
     ancestors = [p for p in page.get_ancestors().specific() if p.depth > 1]
-    links = [{"url": p.url, "title": p.title} for p in ancestors]
+    # The home page's title is the site's whole promise; in a trail it is simply « Accueil ».
+    links = [{"url": p.url, "title": _("Accueil") if p.depth == 2 else p.title} for p in ancestors]
     return {"links": links, "current": page.title, "id": f"breadcrumb-{page.pk}"}

@@ -25,7 +25,19 @@ MEASURE = """() => {
       smallest = smallest === null ? px : Math.min(smallest, px);
     }
   }
-  return {overflow: doc.scrollWidth - doc.clientWidth, smallest};
+  // Every region drawn inside its map (Corsica was cut at the right edge at 375 px).
+  const cut = [];
+  for (const svg of document.querySelectorAll('svg.sirano-map')) {
+    const frame = svg.getBoundingClientRect();
+    if (!frame.width) continue;
+    for (const path of svg.querySelectorAll('path[data-region]')) {
+      const box = path.getBoundingClientRect();
+      // Shapes' boxes leave out their outline: one CSS px must stay free on every side.
+      if (box.right > frame.right - 1 || box.left < frame.left + 1 || box.bottom > frame.bottom - 1 || box.top < frame.top + 1)
+        cut.push(path.dataset.region);
+    }
+  }
+  return {overflow: doc.scrollWidth - doc.clientWidth, smallest, cut};
 }"""
 
 
@@ -42,6 +54,7 @@ def _check(page, folder, label: str) -> dict:
     label = f"{folder.name}: {label}"  # names the screen in a failure
     figures = page.evaluate(MEASURE)
     assert figures["overflow"] <= 0, f"{label}: {figures['overflow']} px of sideways scrolling"
+    assert figures["cut"] == [], f"{label}: regions cut at the map's edge: {figures['cut']}"
     page.add_script_tag(content=AXE_JS.read_text())
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     serious = [

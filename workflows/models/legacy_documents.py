@@ -61,6 +61,12 @@ class DocumentImportRun(models.Model):
         return f"{self.source_name} ({format_datetime(timezone.localtime(self.created_at))})"
 
     @property
+    def to_check_count(self) -> int:
+        """What this run left in the review queue: uncertain matches and documents without a
+        project both wait there, so the report counts them as the queue does."""
+        return self.review_count + self.unmatched_count
+
+    @property
     def percent(self) -> int:
         return int(100 * self.processed / self.total) if self.total else 0
 
