@@ -29,7 +29,7 @@ def test_a_new_column_is_announced_once(releases_root, published, tmp_path):
     previous = tmp_path / "previous"
     previous.mkdir()
     for name in (releases.PROJECTS_CSV, releases.TRANCHES_CSV):
-        (previous / name).write_bytes((first.path / name).read_bytes())
+        (previous / name).write_bytes(((releases_root / first.name) / name).read_bytes())
     _drop_column(previous / releases.PROJECTS_CSV, "establishment_ror_id")
     out = tmp_path / "CHANGELOG.md"
     releases.write_changelog(
@@ -37,7 +37,7 @@ def test_a_new_column_is_announced_once(releases_root, published, tmp_path):
         name="2026-12-08",
         created=datetime.datetime(2026, 12, 8, 10, tzinfo=datetime.UTC),
         previous=previous,
-        current=first.path,
+        current=(releases_root / first.name),
         counts=(1, 0),
     )
     text = out.read_text(encoding="utf-8")

@@ -33,11 +33,11 @@ def test_api_exposes_ror_ids_and_registrations(client, published):
 
 def test_release_carries_ror_ids_and_registrations(releases_root, published):
     release = releases.publish_release()
-    report = validate(str(release.path / "datapackage.json"))
+    report = validate(str((releases_root / release.name) / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
-    with open(release.path / "projects.csv", encoding="utf-8", newline="") as handle:
+    with open((releases_root / release.name) / "projects.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     [row] = rows
     assert row["establishment_ror_id"] == PARIS_CITE
     assert row["clinicaltrials_ids"] == "NCT01234567"
-    assert HIDDEN_ROR not in (release.path / "projects.csv").read_text(encoding="utf-8")
+    assert HIDDEN_ROR not in ((releases_root / release.name) / "projects.csv").read_text(encoding="utf-8")

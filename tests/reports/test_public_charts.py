@@ -49,7 +49,7 @@ def test_chart_text_is_text_at_readable_sizes():
     for size, shown in (("narrow", 343), ("wide", 944)):
         svg = charts.inline_svg(charts.render(ind, frame, datetime.date(2026, 3, 1), "svg", size))
         drawn = float(re.search(r'viewBox="0 0 ([\d.]+)', svg).group(1))
-        sizes = [float(s) for s in re.findall(r"font-size: ([\d.]+)px", svg)]
+        sizes = [float(s) for s in re.findall(r"font-size=\"([\d.]+)px\"", svg)]
         assert sizes and min(sizes) * shown / drawn >= 12, size
         assert not re.search(r'<svg[^>]*\swidth="', svg)
         texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)

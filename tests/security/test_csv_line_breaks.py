@@ -13,6 +13,7 @@ import io
 
 import pandas as pd
 import pytest
+from django.db import connection
 
 from fileformats import csv as safe_csv
 from fileformats.cells import ESCAPE, is_dangerous
@@ -76,12 +77,14 @@ def test_the_writer_refuses_a_terminator_that_would_leave_cr_unquoted():
 def test_release_files_keep_a_carriage_return_inside_its_cell(establishment_a, releases_root):
     establishment_a.name = "CHU\r=1+1"
     establishment_a.save()
+    # PostgreSQL text refuses NUL (and forms refuse it before): the writer test above covers it.
+    stored = [value for value in NASTY if "\x00" not in value] if connection.vendor == "postgresql" else NASTY
     projects = [
         ProjectFactory(establishment=establishment_a, acronym=value, title=value or "titre", summary=value)
-        for value in NASTY
+        for value in stored
     ]
     first = releases.publish_release(today=datetime.date(2026, 12, 1))
-    with open(first.path / releases.PROJECTS_CSV, encoding="utf-8", newline="") as handle:
+    with open(releases_root / first.name / releases.PROJECTS_CSV, encoding="utf-8", newline="") as handle:
         text = handle.read()
 
     read = list(csv.DictReader(io.StringIO(text, newline="")))
@@ -95,7 +98,7 @@ def test_release_files_keep_a_carriage_return_inside_its_cell(establishment_a, r
         assert original(row["establishment"]) == "CHU\r=1+1"
     assert not any(is_dangerous(cell) for row in read for cell in row.values())
 
-    frame = pd.read_csv(first.path / releases.PROJECTS_CSV, dtype=str, keep_default_na=False)
+    frame = pd.read_csv(releases_root / first.name / releases.PROJECTS_CSV, dtype=str, keep_default_na=False)
     assert len(frame) == len(projects)
     assert sorted(original(title) for title in frame["title"]) == sorted(p.title for p in projects)
 
@@ -103,5 +106,5 @@ def test_release_files_keep_a_carriage_return_inside_its_cell(establishment_a, r
     projects[0].title = "Titre corrigé"
     projects[0].save()
     second = releases.publish_release(today=datetime.date(2026, 12, 2))
-    changelog = (second.path / releases.CHANGELOG).read_text(encoding="utf-8")
+    changelog = (releases_root / second.name / releases.CHANGELOG).read_text(encoding="utf-8")
     assert f"{projects[0].public_id} : title" in changelog

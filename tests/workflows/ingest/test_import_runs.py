@@ -217,6 +217,8 @@ def test_reimport_adds_higher_tranches_and_reports_a_lower_number_as_a_conflict(
     assert historical.count() == 4  # nothing removed
 
 
+# Committed: on PostgreSQL the counts go through a connection of their own, which sees only committed rows.
+@pytest.mark.django_db(transaction=True)
 def test_progress_is_saved_on_the_run_while_the_rows_are_read(monkeypatch, instructing_agent):
     """The page polls the run's counts: they must hold intermediate values, not only start and end."""
     from workflows.ingest import progress as progress_module
