@@ -17,6 +17,7 @@ Run on demand (figures in docs/deployment.md):
 from __future__ import annotations
 
 import argparse
+import collections
 import itertools
 import random
 import re
@@ -70,6 +71,8 @@ class Tally:
     connection_errors: list[float] = field(default_factory=list)
     uploads: list[str] = field(default_factory=list)
     transitions: list[tuple[int, str]] = field(default_factory=list)
+    #: what the writes' POSTs answered, acknowledged or not (a refusal is not a lost write)
+    write_answers: collections.Counter = field(default_factory=collections.Counter)
 
     def answer(self, status: int) -> None:
         with self.lock:
@@ -114,6 +117,9 @@ def portal_writer(
                 files={"file": (name, PDF + f"% {name}\n".encode(), "application/pdf")},
             )
             tally.answer(answer.status_code)
+            tally.write_answers[
+                f"upload {answer.status_code}{'' if name in answer.text else ' refused'}"
+            ] += 1
             if answer.ok and name in answer.text:
                 with tally.lock:
                     tally.uploads.append(name)
@@ -170,6 +176,7 @@ def desk_writer(
                     client.session, "POST", path, data={"csrfmiddlewaretoken": _csrf(form.text), **extra}
                 )
                 tally.answer(answer.status_code)
+                tally.write_answers[f"{action} {answer.status_code}"] += 1
                 with psycopg.connect(stack.owner_url) as conn:
                     now = conn.execute(
                         "SELECT status FROM workflows_trancherequest WHERE id = %s", [row[0]]
@@ -262,6 +269,7 @@ def run_phase(name: str, stack: Stack, fault, clients: dict[str, Client], *, sec
         "writes_acknowledged": len(tally.uploads) + len(tally.transitions),
         "writes_lost": lost_writes(stack, tally),
         "outage_s": round(outage_end - outage_start, 1),
+        "write_answers": dict(tally.write_answers),
         **detail,
     }
 
