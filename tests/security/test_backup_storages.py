@@ -62,6 +62,7 @@ def run(env: dict, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.sqlite
 def test_restore_keeps_latest_release_and_report_outputs(settings, tmp_path, project_a, reference):
     source = tmp_path / "var"
     point_storages_at(settings, source)
@@ -117,6 +118,7 @@ def second_bucket(bucket_env) -> str:
     return name
 
 
+@pytest.mark.sqlite
 def test_backup_and_restore_cover_the_bucket(bucket_env, second_bucket, tmp_path, project_a, reference):
     """With object storage, the archive holds the bucket's objects and the restore writes them
     into another, empty bucket, from which the restored instance serves `/donnees/latest/`."""
