@@ -24,5 +24,6 @@ def test_citizen_reads_indicators(page, portfolio, screenshot, axe):  # noqa: F8
     screenshot("indicateurs")
     with page.expect_download() as download:
         page.locator("#funding_by_year a", has_text="CSV").click()
-    assert download.value.suggested_filename == "sirano-funding_by_year.csv"
+    # Named after the chart's French title (issue 27, item 8), not its code.
+    assert download.value.suggested_filename == "sirano-montants-delegues-et-verses-par-annee.csv"
     assert axe() == []
