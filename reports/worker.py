@@ -59,41 +59,42 @@ def _attempt(report: dict) -> int:
     return int((report or {}).get("attempts", 1)) + 1
 
 
-def _resume_project_import(run_id: int) -> str:
-    run = ImportRun.objects.select_for_update().filter(pk=run_id).first()
-    if run is None or run.status not in (ImportRun.Status.QUEUED, ImportRun.Status.RUNNING):
+def _resume(model, run_id: int, task, *, give_up) -> str:
+    """Put an interrupted run back in the queue, or `give_up(run)` after MAX_ATTEMPTS."""
+    run = model.objects.select_for_update().filter(pk=run_id).first()
+    if run is None or run.status not in (model.Status.QUEUED, model.Status.RUNNING):
         return "finished"
     report = dict(run.report or {})
     attempt = _attempt(report)
     if attempt > MAX_ATTEMPTS:
-        report["error"] = _interrupted_message()
-        run.status, run.report, run.finished_at = ImportRun.Status.FAILED, report, timezone.now()
-        run.save(update_fields=["status", "report", "finished_at"])
-        if report.get("confirmed_from"):
-            release_claim(report["confirmed_from"])  # the dry run may be confirmed again
+        give_up(run)
         return "failed"
     report["attempts"] = attempt
-    run.status, run.report, run.processed = ImportRun.Status.QUEUED, report, 0
+    run.status, run.report, run.processed = model.Status.QUEUED, report, 0
     run.save(update_fields=["status", "report", "processed"])
-    transaction.on_commit(lambda: run_project_import.enqueue(run_id))
+    transaction.on_commit(lambda: task.enqueue(run_id))
     return "resumed"
+
+
+def _give_up_project_import(run: ImportRun) -> None:
+    report = {**(run.report or {}), "error": _interrupted_message()}
+    run.status, run.report, run.finished_at = ImportRun.Status.FAILED, report, timezone.now()
+    run.save(update_fields=["status", "report", "finished_at"])
+    if report.get("confirmed_from"):
+        release_claim(report["confirmed_from"])  # the dry run may be confirmed again
+
+
+def _give_up_document_import(run: DocumentImportRun) -> None:
+    run.status, run.error = DocumentImportRun.Status.FAILED, _interrupted_message()
+    run.save(update_fields=["status", "error"])
+
+
+def _resume_project_import(run_id: int) -> str:
+    return _resume(ImportRun, run_id, run_project_import, give_up=_give_up_project_import)
 
 
 def _resume_document_import(run_id: int) -> str:
-    run = DocumentImportRun.objects.select_for_update().filter(pk=run_id).first()
-    if run is None or run.status not in (DocumentImportRun.Status.QUEUED, DocumentImportRun.Status.RUNNING):
-        return "finished"
-    report = dict(run.report or {})
-    attempt = _attempt(report)
-    if attempt > MAX_ATTEMPTS:
-        run.status, run.error = DocumentImportRun.Status.FAILED, _interrupted_message()
-        run.save(update_fields=["status", "error"])
-        return "failed"
-    report["attempts"] = attempt
-    run.status, run.report, run.processed = DocumentImportRun.Status.QUEUED, report, 0
-    run.save(update_fields=["status", "report", "processed"])
-    transaction.on_commit(lambda: run_document_import.enqueue(run_id))
-    return "resumed"
+    return _resume(DocumentImportRun, run_id, run_document_import, give_up=_give_up_document_import)
 
 
 def _fail_background_job(job_id: int) -> str:
