@@ -313,6 +313,7 @@ def main() -> None:
     sirano_port, datasette_port = free_port(), free_port()
     sirano = f"http://127.0.0.1:{sirano_port}"
     datasette = f"http://127.0.0.1:{datasette_port}"
+    env = {**env, "SITE_URL": sirano}  # links in the answers (next pages) are on SITE_URL
     gunicorn = [
         str(VENV_BIN / "gunicorn"),
         "sirano.wsgi",
