@@ -36,6 +36,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.two_hosts import declare_milestone
 from tests.parity.clients import Client
 from tests.parity.stack import ROOT, Stack
 
@@ -95,11 +96,16 @@ def reader(balancer: Balancer, paths: list[str], stop: threading.Event, tally: T
 
 
 def portal_writer(
-    balancer: Balancer, stack: Stack, client: Client, username: str, stop: threading.Event, tally: Tally
+    balancer: Balancer,
+    drafts: dict[str, int],
+    client: Client,
+    username: str,
+    stop: threading.Event,
+    tally: Tally,
 ) -> None:
     """Evidence uploads to one of the establishment's draft requests, each with a unique name (an
     upload leaves the request a draft: the same request takes every phase's uploads)."""
-    pk = draft_request(stack, username)
+    pk = drafts[username]
     page = client.get(f"/portail/demandes/{pk}/").text
     evidence_type = re.search(
         r'<select[^>]*name="evidence_type"[^>]*>.*?<option value="(\d+)"', page, re.S
@@ -128,29 +134,13 @@ def portal_writer(
         time.sleep(0.3)
 
 
-def draft_request(stack: Stack, username: str) -> int:
-    with psycopg.connect(stack.owner_url) as conn:
-        row = conn.execute(
-            "SELECT r.id FROM workflows_trancherequest r JOIN workflows_projectmilestone m ON m.id = r.milestone_id "
-            "JOIN workflows_project p ON p.id = m.project_id JOIN workflows_establishmentmembership ms "
-            "ON ms.establishment_id = p.establishment_id JOIN auth_user u ON u.id = ms.user_id "
-            "WHERE u.username = %s AND r.status = 'draft' ORDER BY r.id LIMIT 1",
-            [username],
-        ).fetchone()
-    assert row, f"no draft request for {username}: seed more projects"
-    return row[0]
-
-
-def portal_writers(stack: Stack) -> list[str]:
-    """Two writing establishment members (the same one twice if only one has a draft request)."""
-    users = []
-    for user in ("chu-lyon", "aphp"):
-        try:
-            draft_request(stack, user)
-            users.append(user)
-        except AssertionError:
-            continue
-    return (users * 2)[:2]
+def draft_request(client: Client) -> int:
+    """A draft request of the member's establishment: one it declares now (a draft takes any number
+    of documents, so every phase's uploads go to it)."""
+    answer = declare_milestone(client, "Exercice de pannes.")
+    found = re.search(r"/portail/demandes/(\d+)/", answer.url)
+    assert found, answer.url
+    return int(found.group(1))
 
 
 def desk_writer(
@@ -158,10 +148,14 @@ def desk_writer(
 ) -> None:
     """Desk transitions: take a submitted request into review, then ask for changes."""
     while not stop.is_set():
-        with psycopg.connect(stack.owner_url) as conn:
-            row = conn.execute(
-                "SELECT id FROM workflows_trancherequest WHERE status = 'submitted' ORDER BY random() LIMIT 1"
-            ).fetchone()
+        try:
+            with psycopg.connect(stack.owner_url) as conn:
+                row = conn.execute(
+                    "SELECT id FROM workflows_trancherequest WHERE status = 'submitted' ORDER BY random() LIMIT 1"
+                ).fetchone()
+        except psycopg.OperationalError:  # the bench's own connection, during a database restart
+            time.sleep(1)
+            continue
         if row is None:
             time.sleep(1)
             continue
@@ -184,7 +178,7 @@ def desk_writer(
                 if answer.ok and now == state:
                     with tally.lock:
                         tally.transitions.append((row[0], state))
-            except (requests.RequestException, AttributeError):
+            except (requests.RequestException, AttributeError, psycopg.OperationalError):
                 tally.connection_errors.append(time.monotonic())
                 break
         time.sleep(0.3)
@@ -240,8 +234,10 @@ def run_phase(name: str, stack: Stack, fault, clients: dict[str, Client], *, sec
     tally, stop = Tally(), threading.Event()
     threads = [threading.Thread(target=reader, args=(balancer, paths, stop, tally)) for _ in range(READERS)]
     threads += [
-        threading.Thread(target=portal_writer, args=(balancer, stack, clients[user], user, stop, tally))
-        for user in portal_writers(stack)
+        threading.Thread(
+            target=portal_writer, args=(balancer, clients["drafts"], clients[user], user, stop, tally)
+        )
+        for user in ("chu-lyon", "aphp")
     ]
     threads += [
         threading.Thread(target=desk_writer, args=(balancer, stack, clients["instructeur"], stop, tally))
@@ -337,6 +333,7 @@ def main() -> None:
         clients["aphp"].sign_in_portal("aphp")
         clients["instructeur"].sign_in_admin("instructeur")
         clients["admin"].sign_in_admin("admin")
+        clients["drafts"] = {user: draft_request(clients[user]) for user in ("chu-lyon", "aphp")}
         faults = [
             ("web instance killed", kill_web),
             ("worker killed during an import", kill_worker_during_import),

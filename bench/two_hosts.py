@@ -36,9 +36,9 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-def evidence_across_hosts(stack: Stack, a: str, b: str) -> dict:
-    member = Client(a)
-    member.sign_in_portal("chu-lyon")
+def declare_milestone(member: Client, comment: str):
+    """Declare the member's first declarable milestone with a PDF for each evidence field: a draft
+    request; returns the answer (the request's page)."""
     projects = sorted(set(re.findall(r'href="(/portail/projets/[^"/]+/)"', member.get("/portail/").text)))
     declare = None
     for project in projects:
@@ -46,15 +46,19 @@ def evidence_across_hosts(stack: Stack, a: str, b: str) -> dict:
         if found:
             declare = found.group(1)
             break
-    assert declare, "no declarable milestone for chu-lyon"
+    assert declare, "no declarable milestone for this member"
     form = member.get(declare).text
     names = [re.search(r'name="([^"]+)"', tag).group(1) for tag in FILE_INPUT.findall(form)]
     files = {name: (f"{name}.pdf", PDF, "application/pdf") for name in names}
-    answer = member.post_form(
-        declare,
-        {"reached_on": time.strftime("%Y-%m-%d"), "comment": "Exercice à deux hôtes."},
-        files=files,
+    return member.post_form(
+        declare, {"reached_on": time.strftime("%Y-%m-%d"), "comment": comment}, files=files
     )
+
+
+def evidence_across_hosts(stack: Stack, a: str, b: str) -> dict:
+    member = Client(a)
+    member.sign_in_portal("chu-lyon")
+    answer = declare_milestone(member, "Exercice à deux hôtes.")
     assert "/portail/demandes/" in answer.url, answer.url
     documents = sorted(set(re.findall(r'href="(/portail/documents/\d+/)"', answer.text)))
     assert documents, "the request page lists no evidence"
