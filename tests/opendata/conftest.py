@@ -16,6 +16,16 @@ HIDDEN_ROR = "02feahw73"
 HIDDEN_BUDGET = "BUDGET-INTERNE-42"
 HIDDEN_EMAIL = "porteur.secret@example.org"
 HIDDEN_CONTACT = "drci.secret@example.org"
+#: every value planted in non-public projects and fields, plus the hidden project's selection date
+PLANTED = (
+    HIDDEN_ACRONYM,
+    HIDDEN_REGISTRATION,
+    HIDDEN_ROR,
+    HIDDEN_BUDGET,
+    HIDDEN_EMAIL,
+    HIDDEN_CONTACT,
+    "2001-01-01",
+)
 
 
 @pytest.fixture

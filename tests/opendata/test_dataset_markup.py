@@ -14,12 +14,7 @@ from rdflib import RDF, Graph, Namespace, URIRef
 
 from reports import releases
 from tests.opendata.conftest import (
-    HIDDEN_ACRONYM,
-    HIDDEN_BUDGET,
-    HIDDEN_CONTACT,
-    HIDDEN_EMAIL,
-    HIDDEN_REGISTRATION,
-    HIDDEN_ROR,
+    PLANTED,
 )
 
 pytestmark = pytest.mark.django_db
@@ -97,14 +92,6 @@ def test_page_links_to_the_catalogue(client, page):
 def test_dataset_markup_leaves_out_non_public_projects(page, published):
     data = _dataset(page["body"])
     text = json.dumps(data, ensure_ascii=False)
-    for planted in (
-        HIDDEN_ACRONYM,
-        HIDDEN_REGISTRATION,
-        HIDDEN_ROR,
-        HIDDEN_BUDGET,
-        HIDDEN_EMAIL,
-        HIDDEN_CONTACT,
-        "2001-01-01",
-    ):
+    for planted in PLANTED:
         assert planted not in text
     assert data["temporalCoverage"].startswith(published["public"].selected_on.isoformat())

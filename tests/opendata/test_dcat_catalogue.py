@@ -13,12 +13,7 @@ from rdflib.compare import isomorphic
 
 from reports import releases
 from tests.opendata.conftest import (
-    HIDDEN_ACRONYM,
-    HIDDEN_BUDGET,
-    HIDDEN_CONTACT,
-    HIDDEN_EMAIL,
-    HIDDEN_REGISTRATION,
-    HIDDEN_ROR,
+    PLANTED,
 )
 
 pytestmark = pytest.mark.django_db
@@ -124,15 +119,7 @@ def test_every_distribution_url_answers_200(client, two_releases):
 
 def test_temporal_coverage_and_text_leave_out_non_public_projects(client, two_releases, published):
     graph, text = _graph(client, "/donnees/catalogue.jsonld", "json-ld", "application/ld+json; charset=utf-8")
-    for planted in (
-        HIDDEN_ACRONYM,
-        HIDDEN_REGISTRATION,
-        HIDDEN_ROR,
-        HIDDEN_BUDGET,
-        HIDDEN_EMAIL,
-        HIDDEN_CONTACT,
-        "2001-01-01",
-    ):
+    for planted in PLANTED:
         assert planted not in text
     [dataset] = [d for d in graph.subjects(RDF.type, DCAT.Dataset) if str(d).endswith("#projets")]
     period = graph.value(dataset, DCT.temporal)

@@ -18,17 +18,6 @@ from workflows.roles import Role
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def administrator(reference):
-    return UserFactory(username="administratrice", roles=[Role.ADMINISTRATOR], is_staff=True)
-
-
-@pytest.fixture
-def admin_client(client, administrator):
-    client.force_login(administrator)
-    return client
-
-
 def project_post_data(project: Project, **overrides) -> dict:
     data = {
         "acronym": project.acronym,

@@ -12,25 +12,13 @@ from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from demo.portfolio import seed_portfolio
-from tests.factories import EstablishmentFactory, InvestigatorFactory, UserFactory
+from tests.factories import EstablishmentFactory, InvestigatorFactory
 from workflows.models import AuditEvent, Establishment, EvidenceType, FundingSchedule, Project
 from workflows.reference import get_or_create_call
-from workflows.roles import Role
 
 pytestmark = pytest.mark.django_db
 
 SHARES_MESSAGE = "La somme des parts des jalons doit être 100 % (elle est de 90 %)."
-
-
-@pytest.fixture
-def administrator(reference):
-    return UserFactory(username="administratrice", roles=[Role.ADMINISTRATOR], is_staff=True)
-
-
-@pytest.fixture
-def admin_client(client, administrator):
-    client.force_login(administrator)
-    return client
 
 
 def schedule_post_data(schedule: FundingSchedule, shares: list[str]) -> dict:

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from tests.factories import InvestigatorFactory, UserFactory
+from tests.factories import InvestigatorFactory
 from tests.workflows.test_admin_edits_audited import edits_of
 from workflows import catalogue_services, portfolio_services
 from workflows.models import (
@@ -19,20 +19,8 @@ from workflows.models import (
     Programme,
     TrialRegistration,
 )
-from workflows.roles import Role
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def administrator(reference):
-    return UserFactory(username="administratrice", roles=[Role.ADMINISTRATOR], is_staff=True)
-
-
-@pytest.fixture
-def admin_client(client, administrator):
-    client.force_login(administrator)
-    return client
 
 
 def edit_url(obj) -> str:
