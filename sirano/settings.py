@@ -83,7 +83,7 @@ INSTALLED_APPS = [
     "demo",
     "formatting",  # the `french` template filters
     "dsfr",
-    "widget_tweaks",
+    "widget_tweaks",  # loaded by django-dsfr's form templates (radio buttons, checkboxes)
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -120,7 +120,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.sitemaps",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
     "django.forms",
 ]
 

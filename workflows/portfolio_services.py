@@ -48,7 +48,6 @@ PROJECT_EDITABLE_FIELDS = (
     "award_amount",
     "selected_on",
     "budget_breakdown",
-    "legacy_tranche_number",
     "visibility",
     "results_posted_on",
     "results_url",
