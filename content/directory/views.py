@@ -17,23 +17,18 @@ from django.views.decorators.http import require_GET
 from content.directory import grant_markup, presenters
 from content.directory.filters import SORTS, ProjectFilter, facet_choices, facets
 from content.directory.page_cache import cached_public_page
+from content.directory.queries import directory_queryset
 from fileformats import csv as safe_csv
 from formatting import format_euros
 from web import export_files
 from web.absolute_urls import absolute_url, site_root
 from web.structured_data import json_ld_script
 from workflows import selectors, visibility
-from workflows.models import Project, TrancheRequest
+from workflows.models import TrancheRequest
 from workflows.search.query import suggest
 from workflows.visibility import Tier
 
 PAGE_SIZE = 20
-
-
-def directory_queryset():
-    return Project.objects.public().select_related(
-        "call__programme", "establishment", "investigator", "discipline"
-    )
 
 
 def _active_filters(filterset: ProjectFilter, facet_values: dict) -> list[dict]:
