@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from workflows import money
+
 
 class Tier(IntEnum):
     PUBLIC = 1
@@ -98,9 +100,9 @@ FIELDS: dict[str, dict[str, Tier]] = {
     "call": {"code": P, "year": P, "programme": P, "title": P},
 }
 
-#: Tranche states shown outside DGOS: a request in instruction is internal business.
-PUBLIC_TRANCHE_STATES = ("delegated", "paid")
-EXPERT_TRANCHE_STATES = ("validated", "delegated", "paid")
+#: Tranche states shown outside DGOS (a request in instruction is internal business), and to experts.
+PUBLIC_TRANCHE_STATES = money.PUBLIC_TRANCHE_STATES
+EXPERT_TRANCHE_STATES = money.EXPERT_TRANCHE_STATES
 
 
 def tier_for(user) -> Tier:

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 
-from workflows import selectors
+from workflows import money
 from workflows.models import Project, ProjectMilestone, Region, TrancheRequest
 from workflows.validators import REGISTRY_URLS
 from workflows.visibility import Tier, fields_for
@@ -87,7 +87,7 @@ def _milestones(project_ids: list[int], tier: Tier) -> dict[int, list[dict]]:
         columns += ["declaration_comment", "declared_by__username", "verified_by__username"]
     delegated = dict(
         TrancheRequest.objects.filter(
-            milestone__project_id__in=project_ids, status__in=selectors.DELEGATED_STATES
+            milestone__project_id__in=project_ids, status__in=money.DELEGATED_STATES
         )
         .order_by()
         .values("milestone_id")

@@ -23,9 +23,9 @@ from .projects import (
 )
 from .provenance import ImportRun
 from .queues import LateMilestone, RequestAwaitingChanges, RequestToDelegate, RequestToReview
+from .runs import Run, RunStatus
 from .search import ProjectSearchDocument, SearchTerm
 from .tranches import (
-    COMMITTED_STATES,
     Delegation,
     DelegationStatus,
     EvidenceDocument,
@@ -35,7 +35,6 @@ from .tranches import (
 
 __all__ = [
     "CLOSED_PROJECT_STATES",
-    "COMMITTED_STATES",
     "AuditEvent",
     "AuditEventImmutable",
     "Call",
@@ -65,6 +64,8 @@ __all__ = [
     "RequestAwaitingChanges",
     "RequestToDelegate",
     "RequestToReview",
+    "Run",
+    "RunStatus",
     "SearchTerm",
     "TrancheRequest",
     "TrancheStatus",

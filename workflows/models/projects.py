@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from formatting import format_date
+from workflows import money
 from workflows.text import normalise_name
 from workflows.validators import REGISTRY_URLS, Registry, validate_registry_id
 
@@ -343,7 +344,7 @@ class ProjectMilestone(models.Model):
     @property
     def tranche_amount(self) -> Decimal:
         """This milestone's share of the award, to the cent."""
-        return (self.project.award_amount * self.share_percent / Decimal("100")).quantize(Decimal("0.01"))
+        return money.tranche_amount(self.project.award_amount, self.share_percent)
 
     def clean(self) -> None:
         if self.declared_on and self.declared_on > timezone.localdate():

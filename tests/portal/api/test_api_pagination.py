@@ -14,7 +14,8 @@ from demo.portfolio import seed_portfolio
 from workflows.data_version import bump_data_version
 from workflows.models import Project
 
-pytestmark = pytest.mark.django_db
+# Keyset pages compare and sort in the database: the `sqlite` mark runs these on both engines.
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 
 def count_queries(client, url: str) -> int:
