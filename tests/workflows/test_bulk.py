@@ -34,10 +34,10 @@ def test_postgresql_writes_by_copy_and_sqlite_by_bulk_create(monkeypatch):
         copies.append(meta.db_table)
         return real_copy(cursor, conn, meta, fields, rows)
 
-    monkeypatch.setattr(bulk, "_copy", counting_copy)
     project = ProjectFactory()
     milestones = copy_schedule_to_project(project=project)
     at = timezone.now()
+    monkeypatch.setattr(bulk, "_copy", counting_copy)
     ids = insert_rows(
         TrancheRequest,
         ("milestone_id", "amount", "status", "created_at", "status_changed_at"),
