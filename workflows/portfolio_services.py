@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from formatting import format_euros
 from workflows import rules
+from workflows.data_version import writes_to_projects
 from workflows.models import (
     AuditEvent,
     Establishment,
@@ -125,7 +126,7 @@ def update_project(
             _("Ces champs ne se modifient pas ici : %(fields)s.") % {"fields": ", ".join(refused)}
         )
     pk = project if isinstance(project, int) else project.pk
-    with transaction.atomic():
+    with writes_to_projects(pk), transaction.atomic():
         project = Project.objects.select_for_update(of=("self",)).get(pk=pk)
         changes = _diff(project, values)
         if not changes:
@@ -161,7 +162,7 @@ def add_trial_registration(
     _require_perm(actor, "workflows.change_project")
     pk = project if isinstance(project, int) else project.pk
     identifier = identifier.strip()
-    with transaction.atomic():
+    with writes_to_projects(pk), transaction.atomic():
         project = Project.objects.select_for_update(of=("self",)).get(pk=pk)
         registration = TrialRegistration.objects.filter(identifier=identifier).first()
         if registration is None:
