@@ -144,7 +144,7 @@ def server(command: list[str], env: dict[str, str], url: str, log: Path):
             try:
                 requests.get(url, timeout=30)
                 break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # up, or still starting under load
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise SystemExit(f"{command[0]} did not start: see {log}") from None
                 time.sleep(0.3)
