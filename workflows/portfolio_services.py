@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from formatting import format_euros
 from workflows import selectors
+from workflows.data_version import writes_to_projects
 from workflows.models import (
     AuditEvent,
     Establishment,
@@ -124,7 +125,7 @@ def update_project(
             _("Ces champs ne se modifient pas ici : %(fields)s.") % {"fields": ", ".join(refused)}
         )
     pk = project if isinstance(project, int) else project.pk
-    with transaction.atomic():
+    with writes_to_projects(pk), transaction.atomic():
         project = Project.objects.select_for_update(of=("self",)).get(pk=pk)
         changes = _diff(project, values)
         if not changes:
@@ -160,7 +161,7 @@ def add_trial_registration(
     _require_perm(actor, "workflows.change_project")
     pk = project if isinstance(project, int) else project.pk
     identifier = identifier.strip()
-    with transaction.atomic():
+    with writes_to_projects(pk), transaction.atomic():
         project = Project.objects.select_for_update(of=("self",)).get(pk=pk)
         registration = TrialRegistration.objects.filter(identifier=identifier).first()
         if registration is None:

@@ -245,8 +245,10 @@ def portfolio_totals(queryset: QuerySet[Project], as_of: datetime.date | None = 
 
 
 def facet_counts(queryset: QuerySet[Project], field: str) -> dict:
-    """Number of projects per value of `field` (one GROUP BY query)."""
-    return dict(queryset.order_by().values_list(field).annotate(n=Count("pk", distinct=True)))
+    """Number of projects per value of `field` (one GROUP BY query). `field` and the filters of
+    `queryset` follow single-valued relations (a project has one call, one establishment…), so
+    each project is one row: a plain count, not a `COUNT(DISTINCT)`."""
+    return dict(queryset.order_by().values_list(field).annotate(n=Count("pk")))
 
 
 # Agents' desk and delegations

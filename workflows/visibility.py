@@ -24,6 +24,8 @@ P, E, I = Tier.PUBLIC, Tier.EXPERT, Tier.INTERNAL  # noqa: E741
 FIELDS: dict[str, dict[str, Tier]] = {
     "project": {
         "public_id": P,
+        # the project's address in the API (`/api/v1/projects/<public_id>/`): what a list row links to
+        "url": P,
         "acronym": P,
         "title": P,
         "summary": P,

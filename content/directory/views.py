@@ -20,10 +20,10 @@ from content.directory.page_cache import cached_public_page
 from content.directory.queries import directory_queryset
 from fileformats import csv as safe_csv
 from formatting import format_euros
-from web import export_files
+from web import export_files, page_store
 from web.absolute_urls import absolute_url, site_root
 from web.structured_data import json_ld_script
-from workflows import selectors, visibility
+from workflows import data_version, selectors, visibility
 from workflows.models import TrancheRequest
 from workflows.search.query import suggest
 from workflows.visibility import Tier
@@ -143,7 +143,7 @@ def project_queryset():
 
 
 @require_GET
-@cached_public_page
+@cached_public_page(versions=lambda public_id: data_version.project_page_keys(public_id))
 def project_detail(request, public_id: str):
     """A public project's page; unknown or internal (non-public) ids are 404 for everyone."""
     project = project_queryset().filter(public_id=public_id).first()
@@ -169,6 +169,7 @@ def project_detail(request, public_id: str):
     )
     steps = presenters.timeline(project, milestones, tier)
     shown = presenters.project_values(project, tier)
+    page_store.depends_on([data_version.neighbours_key(project.discipline_id, project.call.programme_id)])
     related = list(
         directory_queryset()
         .filter(discipline=project.discipline, call__programme=project.call.programme)

@@ -14,7 +14,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from opendata.api import filters, project_rows, selectors, serializers
+from opendata.api import changes, filters, project_rows, selectors, serializers
 from opendata.api.errors import api_exception_handler
 from opendata.api.pagination import KeysetPagination
 from opendata.api.renderers import CSVRenderer
@@ -23,7 +23,7 @@ from opendata.api.throttling import AnonymousThrottle, SignedInThrottle
 from web import page_store
 from web.absolute_urls import absolute_url
 from workflows.search.query import RELEVANCE
-from workflows.visibility import Tier, tier_for
+from workflows.visibility import FIELDS, Tier, fields_for, tier_for
 
 FORMAT_PARAMETER = OpenApiParameter(
     "format",
@@ -84,11 +84,32 @@ PUBLIC_PAGE_VARY = ("Accept", "Authorization", "Cookie")
 
 _list_schema = extend_schema_view(list=extend_schema(parameters=[FORMAT_PARAMETER]))
 
+#: names a client may give to `fields=` without a token (the schema's enum)
+_PUBLIC_PROJECT_FIELDS = fields_for("project", Tier.PUBLIC)
+FIELDS_PARAMETER = OpenApiParameter(
+    "fields",
+    {
+        "type": "array",
+        "items": {"type": "string", "enum": list(_PUBLIC_PROJECT_FIELDS)},
+        "minItems": 1,
+        "uniqueItems": True,
+    },
+    style="form",
+    explode=False,
+    description=(
+        "Champs de chaque ligne, séparés par des virgules (`public_id` et `url` toujours présents). "
+        "Sans ce paramètre : {default}. Avec un jeton, les champs de son niveau s'ajoutent."
+    ).format(default=", ".join(serializers.LIST_FIELDS)),
+)
 
-@_list_schema
+
+@extend_schema_view(list=extend_schema(parameters=[FORMAT_PARAMETER, FIELDS_PARAMETER]))
 @extend_schema_view(retrieve=extend_schema(parameters=[FORMAT_PARAMETER]))
 class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OpenDataViewSet):
-    """Funded projects published as open data; experts and DGOS see more fields with a token."""
+    """Funded projects published as open data; experts and DGOS see more fields with a token.
+
+    A row of the list carries `serializers.LIST_FIELDS` (the long texts and nested lists are at
+    its `url`), or the fields `fields=` chooses among those the reader's tier may see."""
 
     serializer_class = serializers.ProjectSerializer
     filterset_class = filters.ProjectFilter
@@ -113,6 +134,56 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OpenDataV
     def get_queryset(self):
         tier = Tier.INTERNAL if getattr(self, "swagger_fake_view", False) else self.tier
         return selectors.api_projects(tier)
+
+    def get_serializer_class(self):
+        return serializers.ProjectListSerializer if self.action == "list" else serializers.ProjectSerializer
+
+    def known_parameters(self) -> frozenset[str]:
+        return super().known_parameters() | {"fields"}
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.chosen_fields = self._chosen_fields(request) if self.action == "list" else None
+
+    def _chosen_fields(self, request) -> tuple[str, ...]:
+        """`fields=a,b` (or repeated): checked against the reader's tier, in the row's order."""
+        values = request.query_params.getlist("fields")
+        if not values:
+            return (*serializers.ALWAYS_LISTED, *serializers.LIST_FIELDS)
+        names = [name.strip() for value in values for name in value.split(",")]
+        if any(not name for name in names):
+            raise exceptions.ValidationError(
+                {
+                    "fields": [
+                        _("Liste de champs mal formée : des noms séparés par des virgules, sans nom vide.")
+                    ]
+                }
+            )
+        visible = fields_for("project", self.tier)
+        errors = []
+        for name in dict.fromkeys(names):
+            if name in visible:
+                continue
+            level = FIELDS["project"].get(name)
+            if level is None:
+                errors.append(
+                    _("Champ inconnu « %(name)s ». Champs disponibles : %(allowed)s.")
+                    % {"name": name, "allowed": ", ".join(visible)}
+                )
+            else:
+                errors.append(
+                    _("Le champ « %(name)s » n'est servi qu'avec un jeton de niveau %(level)s.")
+                    % {"name": name, "level": serializers.TIER_LABELS[level]}
+                )
+        if errors:
+            raise exceptions.ValidationError({"fields": errors})
+        return tuple(name for name in visible if name in names or name in serializers.ALWAYS_LISTED)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if getattr(self, "chosen_fields", None) is not None and not getattr(self, "swagger_fake_view", False):
+            context["fields"] = self.chosen_fields
+        return context
 
     def list(self, request, *args, **kwargs):
         """Public pages are answered from `web.page_store` (after authentication and throttling,
@@ -142,7 +213,7 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OpenDataV
         queryset = self.filter_queryset(self.get_queryset())
         paths = [path for paths in self.orderings.values() for path in paths] + [self.tiebreak]
         page = self.paginate_queryset(project_rows.project_values(queryset, self.tier, paths))
-        return self.get_paginated_response(project_rows.project_rows(page, self.tier))
+        return self.get_paginated_response(project_rows.project_rows(page, self.tier, self.chosen_fields))
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -227,6 +298,7 @@ class ApiRootView(APIView):
                     "tranches": absolute("api:tranche-list"),
                 },
                 "documentation": absolute("api:docs"),
+                "changes": changes.as_list(),
                 "schema": absolute("api:schema"),
                 "open_data": absolute("opendata:index"),
             }
