@@ -106,7 +106,7 @@ PROJECT_COLUMNS: list[Column] = [
         "year",
         "year",
         "integer",
-        "Année de sélection (campagne).",
+        "Année de sélection (campagne), toujours connue, même quand la date ne l'est pas.",
         lambda p: p.call.year,
         {"required": True, "minimum": 2000, "maximum": 2100},
     ),
@@ -225,9 +225,8 @@ PROJECT_COLUMNS: list[Column] = [
         "selected_on",
         "selected_on",
         "date",
-        "Date de sélection (AAAA-MM-JJ).",
-        lambda p: p.selected_on.isoformat(),
-        _REQUIRED,
+        "Date de sélection (AAAA-MM-JJ) ; vide quand la source ne donne que l'année (voir year).",
+        lambda p: p.selected_on.isoformat() if p.selected_on else "",
     ),
     Column(
         "results_url", "results_url", "string", "Lien vers les résultats publiés.", lambda p: p.results_url

@@ -38,6 +38,7 @@ from workflows.models import (
     TrancheRequest,
     TrancheStatus,
     TrialRegistration,
+    selected_by,
 )
 
 DELEGATED_STATES = (TrancheStatus.DELEGATED, TrancheStatus.PAID)
@@ -85,8 +86,8 @@ def money_filters(as_of: datetime.date | None = None, prefix: str = "") -> dict[
             | Q(
                 milestone__verified_at__isnull=True,
                 milestone__declared_on__isnull=True,
-                milestone__project__selected_on__lte=as_of,
             )
+            & selected_by(as_of, "milestone__project__")
         )
         workflow = Q(is_historical=False)
         delegated = historical | (

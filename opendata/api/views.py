@@ -22,6 +22,7 @@ from opendata.api.schema import SiranoAutoSchema
 from opendata.api.throttling import AnonymousThrottle, SignedInThrottle
 from web import page_store
 from web.absolute_urls import absolute_url
+from workflows.models import selection_sort_key
 from workflows.search.query import RELEVANCE
 from workflows.visibility import Tier, tier_for
 
@@ -98,7 +99,8 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OpenDataV
         "public_id": ["public_id"],
         "year": ["call__year"],
         "award_amount": ["award_amount"],
-        "selected_on": ["selected_on"],
+        # unknown dates (NULL) sort as `UNKNOWN_SELECTION_SORT`: last, or first with `-selected_on`
+        "selected_on": ["selection_sort"],
         "acronym": ["acronym"],
         "relevance": ["relevance"],
     }
@@ -148,6 +150,7 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OpenDataV
         queryset = super().filter_queryset(queryset)
         if self.action != "list":
             return queryset
+        queryset = queryset.annotate(selection_sort=selection_sort_key())
         if "search" in self.request.query_params and RELEVANCE in queryset.query.annotations:
             return queryset.annotate(relevance=F(RELEVANCE))
         return queryset.annotate(relevance=Value(0, output_field=IntegerField()))

@@ -20,6 +20,8 @@ from .projects import (
     ProjectStatusChange,
     TrialRegistration,
     Visibility,
+    selected_by,
+    selection_sort_key,
 )
 from .provenance import ImportRun
 from .queues import LateMilestone, RequestAwaitingChanges, RequestToDelegate, RequestToReview
@@ -70,4 +72,6 @@ __all__ = [
     "TrancheStatus",
     "TrialRegistration",
     "Visibility",
+    "selected_by",
+    "selection_sort_key",
 ]
