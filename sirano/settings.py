@@ -70,6 +70,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# A refused form (bad or missing token) answers a French page that says so once.
+CSRF_FAILURE_VIEW = "web.csrf.csrf_failure"
 
 INSTALLED_APPS = [
     # SIRANo's own apps, from the faces down to the domain core (docs/architecture.md).
