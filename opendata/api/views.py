@@ -6,6 +6,7 @@ from django.db.models import F, IntegerField, Value
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -83,11 +84,38 @@ CLIENT_MAX_AGE = 60
 #: what else a public page's answer depends on: its format, and who asks (a token sees more)
 PUBLIC_PAGE_VARY = ("Accept", "Authorization", "Cookie")
 
-_list_schema = extend_schema_view(list=extend_schema(parameters=[FORMAT_PARAMETER]))
+
+def _documented(**operations: tuple[str, str]):
+    """Each operation's French summary and description in the API docs (the class docstrings,
+    which drf-spectacular would show, are the developers' English)."""
+    return extend_schema_view(
+        **{
+            action: extend_schema(summary=summary, description=description, parameters=[FORMAT_PARAMETER])
+            for action, (summary, description) in operations.items()
+        }
+    )
 
 
-@_list_schema
-@extend_schema_view(retrieve=extend_schema(parameters=[FORMAT_PARAMETER]))
+@_documented(
+    list=(
+        gettext_lazy("Lister les projets financés"),
+        gettext_lazy(
+            "Projets publiés, filtrables par programme, appel, année, région, établissement (FINESS), "
+            "type d'établissement, discipline, statut et montant, avec une recherche plein texte "
+            "(`search`, triée par pertinence). Chaque projet porte ses jalons, ses montants délégués et "
+            "versés et ses registres d'essais ; un jeton d'expert ou de la DGOS ajoute les champs de son "
+            "niveau. `selected_on` vaut `null` quand la source ne donne que l'année (`year`)."
+        ),
+    ),
+    retrieve=(
+        gettext_lazy("Lire un projet"),
+        gettext_lazy(
+            "Un projet publié désigné par son identifiant stable (APPEL-ANNÉE-NNNN), avec les mêmes "
+            "champs que la liste pour le niveau d'accès du lecteur. Un identifiant inconnu ou non "
+            "publié répond 404."
+        ),
+    ),
+)
 class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OpenDataViewSet):
     """Funded projects published as open data; experts and DGOS see more fields with a token."""
 
@@ -156,7 +184,16 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OpenDataV
         return queryset.annotate(relevance=Value(0, output_field=IntegerField()))
 
 
-@_list_schema
+@_documented(
+    list=(
+        gettext_lazy("Lister les tranches"),
+        gettext_lazy(
+            "Tranches déléguées ou versées des projets publiés (les tranches validées en plus pour un "
+            "jeton d'expert ou de la DGOS), tranches antérieures à SIRANo comprises (`is_historical`). "
+            "Filtrables par projet, état, année de sélection et établissement."
+        ),
+    )
+)
 class TrancheViewSet(mixins.ListModelMixin, OpenDataViewSet):
     """Tranches delegated or paid (validated ones too for experts) of published projects."""
 
@@ -171,7 +208,16 @@ class TrancheViewSet(mixins.ListModelMixin, OpenDataViewSet):
         return selectors.api_tranches(tier)
 
 
-@_list_schema
+@_documented(
+    list=(
+        gettext_lazy("Lister les établissements coordonnateurs"),
+        gettext_lazy(
+            "Établissements qui coordonnent au moins un projet publié, désignés par leur FINESS "
+            "juridique (et leur identifiant ROR quand il est connu), filtrables par région, type et "
+            "recherche sur le nom."
+        ),
+    )
+)
 class EstablishmentViewSet(mixins.ListModelMixin, OpenDataViewSet):
     """Coordinating establishments, identified by their legal-entity FINESS."""
 
@@ -185,7 +231,15 @@ class EstablishmentViewSet(mixins.ListModelMixin, OpenDataViewSet):
         return selectors.api_establishments()
 
 
-@_list_schema
+@_documented(
+    list=(
+        gettext_lazy("Lister les appels à projets"),
+        gettext_lazy(
+            "Appels à projets annuels (PHRC national, PREPS…) et leur programme, filtrables par "
+            "programme et par année ; l'année d'un appel est l'année de sélection de ses projets."
+        ),
+    )
+)
 class CallViewSet(mixins.ListModelMixin, OpenDataViewSet):
     """Yearly calls for projects (appels à projets) and their programme."""
 
