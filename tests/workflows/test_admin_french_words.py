@@ -47,3 +47,17 @@ def test_snippet_screens_use_french_articles(admin_client, project_a):
 def test_project_form_choosers_in_french(admin_client, project_a):
     html = admin_client.get(reverse("wagtailsnippets_workflows_project:edit", args=[project_a.pk])).content
     assert PLACEHOLDER_GRAMMAR.findall(visible_text(html.decode())) == []
+
+
+def test_help_menu_opens_the_agents_french_guide(admin_client, instructing_agent, client):
+    home = admin_client.get("/admin/").content.decode()
+    # the sidebar's help menu (JSON props): our guide, none of Wagtail's English pages
+    assert "/admin/guide/" in home and "Guide des agents" in home
+    assert "guide.wagtail.org" not in home and "docs.wagtail.org" not in home
+    client.force_login(instructing_agent)
+    guide = client.get("/admin/guide/")
+    assert guide.status_code == 200
+    text = visible_text(guide.content.decode())
+    for section in ("second facteur", "À instruire", "demandez des compléments", "Imports de projets",
+                    "Publications et rapports", "Délégations"):  # fmt: skip
+        assert section in text
