@@ -16,7 +16,6 @@ from django.utils import timezone
 from workflows.validators import REGISTRY_PATTERNS, Registry
 from workflows.visibility import Tier, is_visible
 
-
 #: Table Schema types (the identifiers the files' datapackage.json keeps) described in French
 TYPE_LABELS = {
     "string": "texte",
