@@ -68,6 +68,9 @@ class RequireTwoFactorMiddleware:
     EXEMPT_URL_NAMES = (
         *PORTAL_PAGES,
         *AGENTS_PAGES,
+        # what the admin's look of the agents' pages loads: its translations and icons, no data
+        "wagtailadmin_javascript_catalog",
+        "wagtailadmin_sprite",
         "portal:logout",
         "wagtailadmin_logout",
     )

@@ -138,6 +138,9 @@ def test_agents_enrol_in_the_admins_look_members_in_the_portals(
     agent_page = client.get(client.get("/admin/")["Location"]).content.decode()
     assert "Activer la double authentification" in agent_page
     assert "wagtailadmin" in agent_page and "Mon espace" not in agent_page and "fr-header" not in agent_page
+    # the admin's look loads its translations and icons before the session is verified
+    for asset in ("/admin/jsi18n/", "/admin/sprite/"):
+        assert client.get(asset).status_code == 200, asset
     client.logout()
     enrolled(member_a)
     client.force_login(member_a)
