@@ -38,6 +38,7 @@ from workflows.models import (
     ProjectStatusChange,
     TrancheRequest,
     TrancheStatus,
+    selected_by,
 )
 from workflows.money import tranche_amount
 
@@ -167,10 +168,12 @@ REQUEST_COLUMNS = {
 
 
 def load_projects(as_of: datetime.date, filters: Filters) -> pd.DataFrame:
-    qs = Project.objects.filter(filters.project_q(), selected_on__lte=as_of).order_by()
+    qs = Project.objects.filter(filters.project_q(), selected_by(as_of)).order_by()
     df = _frame(qs, PROJECT_COLUMNS)
     df["award"] = df["award"].astype(float)
-    df["selected_on"] = _dates(df["selected_on"])
+    # A project whose source gave only the year counts from that year's start (`planning_start`).
+    year_start = pd.to_datetime(df["year"].astype(str) + "-01-01", format="ISO8601")
+    df["selected_on"] = _dates(df["selected_on"]).fillna(year_start)
     df["discipline"] = df["discipline"].fillna("Non renseignée")
     df["status"] = statuses_on(df.set_index("id")["status"], as_of, filters).to_numpy()
     return df.set_index("id", drop=False)

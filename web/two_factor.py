@@ -34,6 +34,16 @@ def two_factor_mandatory(user: AbstractBaseUser) -> bool:
     return user.groups.filter(name__in=MANDATORY_ROLES).exists() or user.has_perm("wagtailadmin.access_admin")
 
 
+#: (verification, enrolment) pages of each face: the agents' admin look for whoever must use a
+#: second factor because of the admin, the establishments' portal for the others
+AGENTS_PAGES = ("agents_two_factor_verify", "agents_two_factor_enrol")
+PORTAL_PAGES = ("portal:two_factor_verify", "portal:two_factor_enrol")
+
+
+def two_factor_pages(user: AbstractBaseUser) -> tuple[str, str]:
+    return AGENTS_PAGES if two_factor_mandatory(user) else PORTAL_PAGES
+
+
 def second_factor_needed(user: AbstractBaseUser) -> bool:
     """From the user's roles and devices as they are now (the user row is read on every request)."""
     return two_factor_mandatory(user) or user_has_device(user, confirmed=True)
@@ -56,8 +66,11 @@ class RequireTwoFactorMiddleware:
     verification (or to enrolment when it has no device yet) before any other page, admin included."""
 
     EXEMPT_URL_NAMES = (
-        "portal:two_factor_verify",
-        "portal:two_factor_enrol",
+        *PORTAL_PAGES,
+        *AGENTS_PAGES,
+        # what the admin's look of the agents' pages loads: its translations and icons, no data
+        "wagtailadmin_javascript_catalog",
+        "wagtailadmin_sprite",
         "portal:logout",
         "wagtailadmin_logout",
     )
@@ -83,6 +96,7 @@ class RequireTwoFactorMiddleware:
             and not request.path.startswith(self.exempt_paths())
             and second_factor_needed(user)
         ):
-            target = "portal:two_factor_verify" if user_has_device(user) else "portal:two_factor_enrol"
+            verify, enrol = two_factor_pages(user)
+            target = verify if user_has_device(user) else enrol
             return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

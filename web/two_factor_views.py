@@ -53,10 +53,19 @@ def _qr_svg(url: str) -> str:
     return mark_safe(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))
 
 
-class EnrolView(LoginRequiredMixin, View):
+class TwoFactorPage(LoginRequiredMixin, View):
+    """One look per face: the portal's pages (DSFR) by default; the agents' admin passes its
+    templates and the name of its verification page (`agents/two_factor_urls.py`)."""
+
+    template_name = ""
+    verify_url_name = "portal:two_factor_verify"
+
+
+class EnrolView(TwoFactorPage):
     """Pair an authenticator app: the secret stays server-side in an unconfirmed device until a code proves it."""
 
     template_name = "web/two_factor_enrol.html"
+    recovery_template_name = "web/two_factor_recovery_codes.html"
 
     def device(self, request) -> TOTPDevice:
         device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
@@ -78,7 +87,7 @@ class EnrolView(LoginRequiredMixin, View):
             TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
             and not request.user.is_verified()
         ):
-            return redirect("portal:two_factor_verify")
+            return redirect(self.verify_url_name)
         return self.render_form(request, CodeForm(), self.device(request))
 
     def post(self, request):
@@ -86,7 +95,7 @@ class EnrolView(LoginRequiredMixin, View):
             TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
             and not request.user.is_verified()
         ):
-            return redirect("portal:two_factor_verify")
+            return redirect(self.verify_url_name)
         device = self.device(request)
         form = CodeForm(request.POST)
         if form.is_valid() and device.verify_token(form.cleaned_data["code"]):
@@ -97,7 +106,7 @@ class EnrolView(LoginRequiredMixin, View):
             codes = new_recovery_codes(user=request.user)
             return render(
                 request,
-                "web/two_factor_recovery_codes.html",
+                self.recovery_template_name,
                 {"codes": codes, "next": _next_url(request), "just_enrolled": True},
             )
         if form.is_valid():
@@ -107,7 +116,7 @@ class EnrolView(LoginRequiredMixin, View):
         return self.render_form(request, form, device)
 
 
-class VerifyView(LoginRequiredMixin, View):
+class VerifyView(TwoFactorPage):
     template_name = "web/two_factor_verify.html"
 
     def get(self, request):
@@ -124,18 +133,18 @@ class VerifyView(LoginRequiredMixin, View):
         return render(request, self.template_name, {"form": form, "next": _next_url(request)})
 
 
-class RecoveryCodesView(LoginRequiredMixin, View):
+class RecoveryCodesView(TwoFactorPage):
     """New recovery codes replace the old ones; only a verified session may ask for them."""
 
     template_name = "web/two_factor_recovery_codes.html"
 
     def get(self, request):
         if not request.user.is_verified():
-            return redirect("portal:two_factor_verify")
+            return redirect(self.verify_url_name)
         return render(request, self.template_name, {"codes": None, "next": _next_url(request)})
 
     def post(self, request):
         if not request.user.is_verified():
-            return redirect("portal:two_factor_verify")
+            return redirect(self.verify_url_name)
         codes = new_recovery_codes(user=request.user)
         return render(request, self.template_name, {"codes": codes, "next": _next_url(request)})

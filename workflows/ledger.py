@@ -86,7 +86,7 @@ class HistoricalStock:
 @dataclass
 class LedgerState:
     """What the ledger reads of projects before recording their stock: the projects (pk,
-    public_id, award_amount, selected_on, status), their milestones by rank (pk, project_id,
+    public_id, award_amount, planning_start, status), their milestones by rank (pk, project_id,
     rank, share_percent, declared_on, reached_before_sirano, is_last), the milestones taken by a
     request (milestone -> status) and the highest historical rank per project."""
 
@@ -101,9 +101,16 @@ class LedgerState:
         if not ids:
             return state
         state.projects = {
-            p["pk"]: p
+            p["pk"]: {
+                "pk": p["pk"],
+                "public_id": p["public_id"],
+                "award_amount": p["award_amount"],
+                # the selection date, else its year's start (`Project.planning_start`)
+                "planning_start": p["selected_on"] or datetime.date(p["call__year"], 1, 1),
+                "status": p["status"],
+            }
             for p in Project.objects.filter(pk__in=ids).values(
-                "pk", "public_id", "award_amount", "selected_on", "status"
+                "pk", "public_id", "award_amount", "selected_on", "call__year", "status"
             )
         }
         for m in (
@@ -194,7 +201,7 @@ def record_historical_tranches(
             actor=actor,
             at=at,
             comment=_("Reprise du stock : tranches déléguées avant SIRANo"),
-            effective_on={pk: p["selected_on"] for pk, p in state.projects.items()},
+            effective_on={pk: p["planning_start"] for pk, p in state.projects.items()},
             known={
                 pk: project_status.LedgerView(
                     status=state.projects[pk]["status"],

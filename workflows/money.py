@@ -23,6 +23,7 @@ from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from workflows.selection import selected_by
 from workflows.tranche_states import TrancheStatus as S
 
 #: States whose amount counts against the project's award (plain values: usable in SQL, in
@@ -84,8 +85,8 @@ def money_filters(as_of: datetime.date | None = None, prefix: str = "") -> dict[
             | Q(
                 milestone__verified_at__isnull=True,
                 milestone__declared_on__isnull=True,
-                milestone__project__selected_on__lte=as_of,
             )
+            & selected_by(as_of, "milestone__project__")
         )
         workflow = Q(is_historical=False)
         delegated = historical | (

@@ -106,8 +106,8 @@ def decide_project_status(
         raise ValidationError({"effective_on": _("La date d'effet ne peut pas être dans le futur.")})
     sources, target = DECISIONS[decision]
     with transaction.atomic():
-        project = Project.objects.select_for_update(of=("self",)).get(pk=project.pk)
-        if effective_on < project.selected_on:
+        project = Project.objects.select_for_update(of=("self",)).select_related("call").get(pk=project.pk)
+        if effective_on < project.planning_start:
             raise ValidationError(
                 {"effective_on": _("La date d'effet ne peut pas précéder la sélection du projet.")}
             )

@@ -569,7 +569,7 @@ def select_project(
     establishment,
     investigator,
     award_amount: Decimal,
-    selected_on: datetime.date,
+    selected_on: datetime.date | None,
     **fields,
 ) -> Project:
     """Record a newly selected project and copy its call's funding schedule onto it."""

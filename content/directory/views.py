@@ -39,7 +39,7 @@ def _active_filters(filterset: ProjectFilter, facet_values: dict) -> list[dict]:
         rest = data.copy()
         rest.pop("q")
         rest.pop("page", None)
-        tags.append({"label": _("« %(q)s »") % {"q": data["q"]}, "remove": rest.urlencode()})
+        tags.append({"label": _("« %(q)s »") % {"q": data["q"]}, "remove": rest.urlencode(), "search": True})
     for name, options in facet_values.items():
         labels = {o["value"]: o["label"] for o in options}
         for value in data.getlist(name):
@@ -105,6 +105,7 @@ def project_list(request, page=None):
     query = data.copy()
     query.pop("page", None)
     ordering = filterset.ordering()
+    active_filters = _active_filters(filterset, facet_values)
     return render(
         request,
         "content/directory/project_list.html",
@@ -121,7 +122,9 @@ def project_list(request, page=None):
                 for name, options in facet_values.items()
             ],
             "home_links": [{"url": "/", "title": _("Accueil")}],
-            "active_filters": _active_filters(filterset, facet_values),
+            "active_filters": active_filters,
+            # the search text is shown as a tag, but it is not a filter (« 1 filtre actif »)
+            "filter_count": sum(1 for tag in active_filters if not tag.get("search")),
             "page_obj": page_obj,
             "paginator": paginator,
             "pages": page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1),
@@ -260,7 +263,8 @@ CSV_COLUMNS = [
     ("numero_tranche", "tranche_number", lambda p: p.tranche_number or ""),
     ("registres_essais", "registrations", lambda p: " ".join(r.identifier for r in p.registrations.all())),
     ("statut", "status", lambda p: p.get_status_display()),
-    ("date_selection", "selected_on", lambda p: p.selected_on.isoformat()),
+    # empty when the source gave only the year (annee_de_selection)
+    ("date_selection", "selected_on", lambda p: p.selected_on.isoformat() if p.selected_on else ""),
 ]
 
 

@@ -98,7 +98,9 @@ class ProjectSerializer(TieredSerializer):
     summary = serializers.CharField()
     programme = serializers.CharField(source="call.programme.code")
     call = serializers.CharField(source="call.code")
-    year = serializers.IntegerField(source="call.year")
+    year = serializers.IntegerField(
+        source="call.year", help_text="Année de sélection (celle de l'appel), connue même sans la date"
+    )
     discipline = CodeLabelSerializer(allow_null=True)
     discipline_raw = serializers.CharField(help_text="Discipline telle qu'écrite dans le fichier source")
     establishment = serializers.CharField(source="establishment.name")
@@ -116,7 +118,10 @@ class ProjectSerializer(TieredSerializer):
     tranche_number = serializers.IntegerField(help_text="Rang de la dernière tranche déléguée, 0 si aucune")
     registrations = RegistrationSerializer(many=True)
     status = serializers.CharField(help_text="selected, in_progress, completed, abandoned ou lapsed")
-    selected_on = serializers.DateField()
+    selected_on = serializers.DateField(
+        allow_null=True,
+        help_text="Date de sélection ; null quand la source ne donne que l'année (voir year)",
+    )
     milestones = MilestoneSerializer(many=True)
     results_url = serializers.CharField()
     results_posted_on = serializers.DateField(allow_null=True)

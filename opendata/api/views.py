@@ -6,6 +6,7 @@ from django.db.models import F, IntegerField, Value
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -22,6 +23,7 @@ from opendata.api.schema import SiranoAutoSchema
 from opendata.api.throttling import AnonymousThrottle, SignedInThrottle
 from web import page_store
 from web.absolute_urls import absolute_url
+from workflows.models import selection_sort_key
 from workflows.search.query import RELEVANCE
 from workflows.visibility import FIELDS, Tier, fields_for, tier_for
 
@@ -82,7 +84,22 @@ CLIENT_MAX_AGE = 60
 #: what else a public page's answer depends on: its format, and who asks (a token sees more)
 PUBLIC_PAGE_VARY = ("Accept", "Authorization", "Cookie")
 
-_list_schema = extend_schema_view(list=extend_schema(parameters=[FORMAT_PARAMETER]))
+
+def _documented(*, list_parameters: tuple = (), **operations: tuple[str, str]):
+    """Each operation's French summary and description in the API docs (the class docstrings,
+    which drf-spectacular would show, are the developers' English); `list_parameters` are the
+    list operation's own query parameters beside `format`."""
+    return extend_schema_view(
+        **{
+            action: extend_schema(
+                summary=summary,
+                description=description,
+                parameters=[FORMAT_PARAMETER, *(list_parameters if action == "list" else ())],
+            )
+            for action, (summary, description) in operations.items()
+        }
+    )
+
 
 #: names a client may give to `fields=` without a token (the schema's enum)
 _PUBLIC_PROJECT_FIELDS = fields_for("project", Tier.PUBLIC)
@@ -103,8 +120,27 @@ FIELDS_PARAMETER = OpenApiParameter(
 )
 
 
-@extend_schema_view(list=extend_schema(parameters=[FORMAT_PARAMETER, FIELDS_PARAMETER]))
-@extend_schema_view(retrieve=extend_schema(parameters=[FORMAT_PARAMETER]))
+@_documented(
+    list_parameters=(FIELDS_PARAMETER,),
+    list=(
+        gettext_lazy("Lister les projets financés"),
+        gettext_lazy(
+            "Projets publiés, filtrables par programme, appel, année, région, établissement (FINESS), "
+            "type d'établissement, discipline, statut et montant, avec une recherche plein texte "
+            "(`search`, triée par pertinence). Chaque ligne porte les colonnes du fichier et `url`, "
+            "l'adresse du projet (résumé, jalons, calendrier) ; `fields=` choisit les colonnes ; un jeton "
+            "d'expert ou de la DGOS ajoute les champs de son niveau. `selected_on` vaut `null` quand la source ne donne que l'année (`year`)."
+        ),
+    ),
+    retrieve=(
+        gettext_lazy("Lire un projet"),
+        gettext_lazy(
+            "Un projet publié désigné par son identifiant stable (APPEL-ANNÉE-NNNN), avec tous les "
+            "champs du niveau d'accès du lecteur (résumé, jalons et calendrier compris). Un identifiant inconnu ou non "
+            "publié répond 404."
+        ),
+    ),
+)
 class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OpenDataViewSet):
     """Funded projects published as open data; experts and DGOS see more fields with a token.
 
@@ -119,7 +155,8 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OpenDataV
         "public_id": ["public_id"],
         "year": ["call__year"],
         "award_amount": ["award_amount"],
-        "selected_on": ["selected_on"],
+        # unknown dates (NULL) sort as `UNKNOWN_SELECTION_SORT`: last, or first with `-selected_on`
+        "selected_on": ["selection_sort"],
         "acronym": ["acronym"],
         "relevance": ["relevance"],
     }
@@ -219,12 +256,22 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OpenDataV
         queryset = super().filter_queryset(queryset)
         if self.action != "list":
             return queryset
+        queryset = queryset.annotate(selection_sort=selection_sort_key())
         if "search" in self.request.query_params and RELEVANCE in queryset.query.annotations:
             return queryset.annotate(relevance=F(RELEVANCE))
         return queryset.annotate(relevance=Value(0, output_field=IntegerField()))
 
 
-@_list_schema
+@_documented(
+    list=(
+        gettext_lazy("Lister les tranches"),
+        gettext_lazy(
+            "Tranches déléguées ou versées des projets publiés (les tranches validées en plus pour un "
+            "jeton d'expert ou de la DGOS), tranches antérieures à SIRANo comprises (`is_historical`). "
+            "Filtrables par projet, état, année de sélection et établissement."
+        ),
+    )
+)
 class TrancheViewSet(mixins.ListModelMixin, OpenDataViewSet):
     """Tranches delegated or paid (validated ones too for experts) of published projects."""
 
@@ -239,7 +286,16 @@ class TrancheViewSet(mixins.ListModelMixin, OpenDataViewSet):
         return selectors.api_tranches(tier)
 
 
-@_list_schema
+@_documented(
+    list=(
+        gettext_lazy("Lister les établissements coordonnateurs"),
+        gettext_lazy(
+            "Établissements qui coordonnent au moins un projet publié, désignés par leur FINESS "
+            "juridique (et leur identifiant ROR quand il est connu), filtrables par région, type et "
+            "recherche sur le nom."
+        ),
+    )
+)
 class EstablishmentViewSet(mixins.ListModelMixin, OpenDataViewSet):
     """Coordinating establishments, identified by their legal-entity FINESS."""
 
@@ -253,7 +309,15 @@ class EstablishmentViewSet(mixins.ListModelMixin, OpenDataViewSet):
         return selectors.api_establishments()
 
 
-@_list_schema
+@_documented(
+    list=(
+        gettext_lazy("Lister les appels à projets"),
+        gettext_lazy(
+            "Appels à projets annuels (PHRC national, PREPS…) et leur programme, filtrables par "
+            "programme et par année ; l'année d'un appel est l'année de sélection de ses projets."
+        ),
+    )
+)
 class CallViewSet(mixins.ListModelMixin, OpenDataViewSet):
     """Yearly calls for projects (appels à projets) and their programme."""
 

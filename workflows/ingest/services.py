@@ -683,7 +683,7 @@ class Writer:
                 "pk": project.pk,
                 "public_id": project.public_id,
                 "award_amount": project.award_amount,
-                "selected_on": project.selected_on,
+                "planning_start": project.planning_start,
                 "status": project.status,
             }
             for index, template in enumerate(templates):
@@ -698,7 +698,7 @@ class Writer:
                         template.share_percent,
                         template.is_results_milestone,
                         is_last,
-                        self._planned(project.selected_on, template.planned_delay_months),
+                        self._planned(project.planning_start, template.planned_delay_months),
                         closed,
                     )
                 )
@@ -774,7 +774,7 @@ class Writer:
         wanted = {"title": row.title, "award_amount": row.amount}
         if "discipline" in row.present:
             wanted["discipline_raw"] = row.discipline_raw
-        if "selected_on" in row.present:
+        if "selected_on" in row.present and row.selected_on is not None:  # a blank cell is no news
             wanted["selected_on"] = row.selected_on
         changes = {
             name: (getattr(project, name), value)

@@ -1,5 +1,6 @@
 """Records of the domain core; import them from `workflows.models`."""
 
+from workflows.selection import selected_by
 from .audit import AuditEvent, AuditEventImmutable
 from .catalog import Call, EvidenceType, FundingSchedule, MilestoneTemplate, Programme
 from .establishments import (
@@ -20,6 +21,7 @@ from .projects import (
     ProjectStatusChange,
     TrialRegistration,
     Visibility,
+    selection_sort_key,
 )
 from .provenance import ImportRun
 from .queues import LateMilestone, RequestAwaitingChanges, RequestToDelegate, RequestToReview
@@ -71,4 +73,6 @@ __all__ = [
     "TrancheStatus",
     "TrialRegistration",
     "Visibility",
+    "selected_by",
+    "selection_sort_key",
 ]
