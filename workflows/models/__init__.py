@@ -1,6 +1,7 @@
 """Records of the domain core; import them from `workflows.models`."""
 
 from workflows.selection import selected_by
+
 from .audit import AuditEvent, AuditEventImmutable
 from .catalog import Call, EvidenceType, FundingSchedule, MilestoneTemplate, Programme
 from .establishments import (
