@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
-from workflows.data_version import bump_on_commit
+from workflows.data_version import record_writes
 
 BATCH_SIZE = 500
 #: ids in one `UPDATE … WHERE id IN`, under SQLite's 32,766 parameters
@@ -110,7 +110,7 @@ def _copy(cursor, connection, meta, fields, rows) -> None:
     with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
-    bump_on_commit(using=connection.alias)
+    record_writes(frozenset({meta.db_table.lower()}), using=connection.alias)
 
 
 def insert_many(model, objects: list) -> list:

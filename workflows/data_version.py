@@ -303,15 +303,20 @@ def _bump_after_domain_writes(execute, sql, params, many, context):
         return result
     tables = written_domain_tables(sql)
     if tables and not _matched_no_row(sql, context["cursor"]):
-        shown = tables - unshown_tables()
-        scope = _scope.get()
-        attributed = scope is not None and shown <= project_tables()
-        bump_on_commit(
-            using=context["connection"].alias,
-            scope=scope if attributed else None,
-            project_pages=bool(shown),
-        )
+        record_writes(tables, using=context["connection"].alias)
     return result
+
+
+def record_writes(tables: frozenset[str], *, using: str | None = None) -> None:
+    """Move what writes to these domain tables change, once the transaction commits: the
+    portfolio's version, and the project pages that show them (only the declared projects' inside
+    `writes_to_projects`). The statement wrapper calls it; so do writers it cannot see (COPY)."""
+    if _unseen.get():
+        return
+    shown = (tables & domain_tables()) - unshown_tables()
+    scope = _scope.get()
+    attributed = scope is not None and shown <= project_tables()
+    bump_on_commit(using=using, scope=scope if attributed else None, project_pages=bool(shown))
 
 
 def watch_connection(sender=None, connection=None, **_kwargs) -> None:
