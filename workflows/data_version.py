@@ -183,6 +183,9 @@ class _PendingBump:
     def __init__(self) -> None:
         self.everything = False
         self.scopes: list[_Scope] = []
+        # what Django's on_commit names when a robust hook fails (a cache outage): a plain
+        # instance has none, and the log line itself would then raise out of the saved write
+        self.__qualname__ = "workflows.data_version.bump_on_commit"
 
     def __call__(self) -> None:
         if self.everything or not self.scopes:

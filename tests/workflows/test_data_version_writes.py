@@ -176,3 +176,20 @@ def test_historical_tranches_move_the_version(project_a):
     assert outcome.conflicts == []
     assert ProjectMilestone.objects.filter(project=project_a, reached_before_sirano=True).exists()
     assert data_version() != before
+
+
+def test_a_cache_outage_after_commit_never_fails_the_saved_write(reference, monkeypatch, caplog):
+    """The bump runs after the commit: a cache that cannot be written is logged, the write stays
+    saved and the caller sees no error (the log line names the hook)."""
+    from django.core.cache import cache
+
+    def outage(*_args, **_kwargs):
+        raise ConnectionError("cache unreachable")
+
+    monkeypatch.setattr(cache, "set", outage)
+    monkeypatch.setattr(cache, "set_many", outage)
+    with transaction.atomic():
+        Programme.objects.filter(code="PHRCN").update(name="Programme renommé pendant la panne")
+
+    assert Programme.objects.get(code="PHRCN").name == "Programme renommé pendant la panne"
+    assert "bump_on_commit" in caplog.text
