@@ -2,8 +2,7 @@
 
 from django.urls import path
 
-from portal.views import accounts, dashboard, documents, milestones, projects, requests
-from web import two_factor_views as two_factor
+from portal.views import accounts, dashboard, documents, milestones, projects, requests, two_factor
 
 app_name = "portal"
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from workflows.bulk import insert_rows
+from dbtools.bulk import insert_rows
 from workflows.models import (
     AuditEvent,
     Project,

@@ -16,7 +16,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.views.home import LockedPagesPanel, RecentEditsPanel
 from wagtail.models import TaskState, WorkflowState
 
-from agents.imports.views import can_import
+from agents.ingest.projects.views import can_import
 from workflows import rules, worklists
 from workflows.roles import Role, user_has_role
 

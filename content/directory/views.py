@@ -19,12 +19,12 @@ from content.directory.filters import SORTS, ProjectFilter, facet_choices, facet
 from content.directory.page_cache import cached_public_page
 from fileformats import csv as safe_csv
 from formatting import format_euros
+from search.query import suggest
 from web import export_files
 from web.absolute_urls import absolute_url, site_root
 from web.structured_data import json_ld_script
 from workflows import selectors, visibility
 from workflows.models import Project, TrancheRequest
-from workflows.search.query import suggest
 from workflows.visibility import Tier
 
 PAGE_SIZE = 20
