@@ -1,6 +1,7 @@
 """The open-data release as a background job of `reports.jobs`: how it is written, named and shown,
 handed to the jobs from `OpendataConfig.ready` so that the jobs and the admin's « Publications et
-rapports » screens never import the open-data face."""
+rapports » screens never import the open-data face; and the open-data addresses the layers below
+link to (`workflows.links`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.urls import reverse
 
 from opendata import releases
 from reports import jobs
+from workflows import links
 
 
 def publish(*, today: datetime.date | None, progress) -> tuple[str, int]:
@@ -24,6 +26,8 @@ def page_url(name: str) -> str:
 
 
 def register() -> None:
+    links.register("opendata_index", lambda: reverse("opendata:index"))
+    links.register("api_docs", lambda: reverse("api:docs"))
     jobs.register_releases(
         jobs.ReleasePublisher(
             file_count=len(releases.RELEASE_FILES),

@@ -20,6 +20,7 @@ from django.utils.http import urlencode
 from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
+from workflows import links
 from workflows.roles import Role
 
 #: Roles whose holders must use a second factor (everyone else may).
@@ -55,12 +56,8 @@ class RequireTwoFactorMiddleware:
     """After django-otp's OTPMiddleware: an unverified session that needs a second factor is sent to
     verification (or to enrolment when it has no device yet) before any other page, admin included."""
 
-    EXEMPT_URL_NAMES = (
-        "portal:two_factor_verify",
-        "portal:two_factor_enrol",
-        "portal:logout",
-        "wagtailadmin_logout",
-    )
+    #: the pages a session reaches before its second factor (their face hands them down: workflows.links)
+    EXEMPT_LINKS = ("two_factor_verify", "two_factor_enrol", "sign_out")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -69,7 +66,8 @@ class RequireTwoFactorMiddleware:
     def exempt_paths(self) -> tuple[str, ...]:
         if self._exempt is None:
             self._exempt = (
-                *(reverse(name) for name in self.EXEMPT_URL_NAMES),
+                *(links.path(name) for name in self.EXEMPT_LINKS),
+                reverse("wagtailadmin_logout"),
                 settings.STATIC_URL,
                 settings.MEDIA_URL,
             )
@@ -83,6 +81,6 @@ class RequireTwoFactorMiddleware:
             and not request.path.startswith(self.exempt_paths())
             and second_factor_needed(user)
         ):
-            target = "portal:two_factor_verify" if user_has_device(user) else "portal:two_factor_enrol"
-            return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+            target = links.path("two_factor_verify" if user_has_device(user) else "two_factor_enrol")
+            return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
