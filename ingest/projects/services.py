@@ -175,6 +175,13 @@ class _DryRunDone(Exception):
 #: Folder of the "private" storage where uploads wait until confirmed or expired.
 UPLOADS = "imports"
 
+#: who may import projects: the agents allowed to add an import run
+IMPORT_PERMISSION = "workflows.add_importrun"
+
+
+def can_import_projects(user) -> bool:
+    return bool(user and user.is_active and user.has_perm(IMPORT_PERMISSION))
+
 
 def upload_storage() -> Storage:
     """Uploads wait in the private storage (never web-served), where a worker on any host reads them."""

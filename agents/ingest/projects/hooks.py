@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from ingest.projects.services import can_import_projects
+
 from . import views as admin_views
 
 
@@ -23,7 +25,7 @@ def register_import_urls():
 
 class ImportMenuItem(MenuItem):
     def is_shown(self, request):
-        return admin_views.can_import(request.user)
+        return can_import_projects(request.user)
 
 
 @hooks.register("register_admin_menu_item")

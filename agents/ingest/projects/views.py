@@ -22,22 +22,23 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from ingest.projects.headers import FIELDS
-from ingest.projects.services import expire_dry_runs, store_upload, upload_exists, upload_sha256
+from ingest.projects.services import (
+    can_import_projects,
+    expire_dry_runs,
+    store_upload,
+    upload_exists,
+    upload_sha256,
+)
 from ingest.projects.tasks import CLAIM, release_claim, run_project_import
 from workflows.log_context import current_request_id
 from workflows.models import ImportRun
 
-PERMISSION = "workflows.add_importrun"
 ALLOWED_SUFFIXES = {".csv", ".txt", ".xlsx"}
 SHOWN_ROWS = 500
 
 
-def can_import(user) -> bool:
-    return bool(user.is_active and user.has_perm(PERMISSION))
-
-
 def _require(user) -> None:
-    if not can_import(user):
+    if not can_import_projects(user):
         raise PermissionDenied
 
 
