@@ -104,6 +104,16 @@ class SafeExportIndexView(FormulaSafeExportMixin, IndexView):
 class AgentSnippetViewSet(SnippetViewSet):
     index_view_class = SafeExportIndexView
     delete_view_class = GuardedDeleteView
+    #: the model name's indefinite article: « Ajouter un projet », « Ajouter une discipline »
+    #: (Wagtail's French catalogue can only write « un(e) »)
+    article = "un"
+
+    def get_index_view_kwargs(self, **kwargs):
+        label = _("Ajouter %(article)s %(name)s") % {
+            "article": self.article,
+            "name": self.model._meta.verbose_name,
+        }
+        return super().get_index_view_kwargs(add_item_label=label, **kwargs)
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -869,6 +879,7 @@ class EvidenceTypeViewSet(AuditedRecordViewSet):
 
 class DisciplineViewSet(AuditedRecordViewSet):
     model = Discipline
+    article = "une"
     icon = "tag"
     menu_label = _("Disciplines")
     copy_view_enabled = False

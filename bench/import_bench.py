@@ -231,7 +231,7 @@ def run_task(
     upload = {"file": token, "mapping": "", "format": "auto"}
     report = {"upload": upload, **({"confirmed_from": confirmed_from} if confirmed_from else {})}
     run = ImportRun.objects.create(
-        status=ImportRun.Status.QUEUED, dry_run=dry_run, file_name=f"bench.{kind}", run_by=user, report=report
+        status=ImportRun.Status.QUEUED, dry_run=dry_run, file_name=f"bench.{kind}", actor=user, report=report
     )
     counter = QueryCounter(keep_shapes=bool(shapes))
     commits = CommitTimer()

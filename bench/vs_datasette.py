@@ -19,6 +19,14 @@ What it does, in order:
    warm-up requests each; whole bodies are read. Prints median, p95 and SIRANo / Datasette.
 5. Throughput: `--clients` threads for `--seconds` each on two pairs; requests per second.
 
+`--cold` measures first hits instead (`bench/cold_urls.py` builds the workload): distinct URLs
+generated from the data with `--seed` (searches from title words, with and without accents and
+with a typo, and the most common words; filter combinations, year only among them; random
+project pages; deep API pages over every sort key; 1,000-row pages), a data-version bump, then
+each URL sent once per server, alternated; then the same list again (warm). Per class: median
+and p95 of both, and the ratios. Then throughput right after a write to one project (and after
+a bump of the whole data version): `--clients` threads over the same varied list.
+
 Figures are wall-clock on a shared machine: compare ratios, not absolute milliseconds.
 """
 
@@ -43,6 +51,7 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # `bench.cold_urls` when run as a script
 VENV_BIN = Path(sys.executable).parent
 
 #: columns of the Datasette table searched by its full-text index (the directory's search fields
@@ -135,7 +144,7 @@ def server(command: list[str], env: dict[str, str], url: str, log: Path):
             try:
                 requests.get(url, timeout=30)
                 break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # up, or still starting under load
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise SystemExit(f"{command[0]} did not start: see {log}") from None
                 time.sleep(0.3)
@@ -295,6 +304,120 @@ def throughput(url: str, clients: int, seconds: float) -> float:
     return sum(done) / (time.monotonic() - start)
 
 
+def bump(env: dict[str, str], what: str) -> None:
+    """A write seen by SIRANo's workers: `all` moves the whole data version (an import), `project`
+    writes one project's title through a declared scope (an establishment's or an agent's write)."""
+    code = {
+        "all": "from workflows.data_version import bump_data_version; bump_data_version()",
+        "project": (
+            "from workflows.data_version import writes_to_projects\n"
+            "from workflows.models import Project\n"
+            "p = Project.objects.public().order_by('?').first()\n"
+            "with writes_to_projects(p.pk):\n"
+            "    Project.objects.filter(pk=p.pk).update(title=p.title.rstrip('.') + '.')\n"
+        ),
+    }[what]
+    manage(env, "shell", "--no-imports", "-c", code)
+
+
+def cold_latency(workload, rounds: int = 1) -> list[tuple[str, str, float, float]]:
+    """Each (class, SIRANo URL, Datasette URL) once, alternated: (class, url, ms, peer ms)."""
+    session_ours, session_theirs = requests.Session(), requests.Session()
+    measured = []
+    for index, (label, ours, theirs) in enumerate(workload):
+        mine, peer = fetch(session_ours, ours)[0], fetch(session_theirs, theirs)[0]
+        measured.append((label, ours, mine, peer))
+        if index % 200 == 199:
+            print(f"  {index + 1} / {len(workload)}", file=sys.stderr, flush=True)
+    return measured
+
+
+def print_cold_table(cold, warm) -> None:
+    labels = list(dict.fromkeys(label for label, *_ in cold))
+    print(
+        "| class | n | cold SIRANo median | p95 | cold Datasette median | p95 | cold ratio median | "
+        "cold ratio p95 | warm SIRANo median | warm ratio median | warm ratio p95 |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for label in [*labels, "all"]:
+        rows = [row for row in cold if label in ("all", row[0])]
+        again = [row for row in warm if label in ("all", row[0])]
+        ours, theirs = [r[2] for r in rows], [r[3] for r in rows]
+        ours_w, theirs_w = [r[2] for r in again], [r[3] for r in again]
+        print(
+            f"| {label} | {len(rows)} | {statistics.median(ours):,.1f} ms | {percentile(ours, 0.95):,.1f} ms | "
+            f"{statistics.median(theirs):,.1f} ms | {percentile(theirs, 0.95):,.1f} ms | "
+            f"{statistics.median(ours) / statistics.median(theirs):.2f}× | "
+            f"{percentile(ours, 0.95) / percentile(theirs, 0.95):.2f}× | "
+            f"{statistics.median(ours_w):,.1f} ms | "
+            f"{statistics.median(ours_w) / statistics.median(theirs_w):.2f}× | "
+            f"{percentile(ours_w, 0.95) / percentile(theirs_w, 0.95):.2f}× |",
+            flush=True,
+        )
+
+
+def varied_throughput(urls: list[str], clients: int, seconds: float) -> float:
+    """`clients` threads taking the next URL of `urls` (cycled) for `seconds`: requests per second."""
+    lock = threading.Lock()
+    position = [0]
+
+    def next_url() -> str:
+        with lock:
+            position[0] += 1
+            return urls[position[0] % len(urls)]
+
+    done = [0] * clients
+    stop = time.monotonic() + seconds
+
+    def client(index: int) -> None:
+        session = requests.Session()
+        while time.monotonic() < stop:
+            fetch(session, next_url())
+            done[index] += 1
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    start = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / (time.monotonic() - start)
+
+
+def run_cold(args, env, sirano: str, datasette: str, db_path: Path) -> None:
+    import random
+
+    from bench import cold_urls
+
+    session = requests.Session()
+    workload = cold_urls.workload(
+        sirano, datasette, db_path, session, random.Random(args.seed), size=args.cold_urls
+    )
+    print(f"cold workload: {len(workload)} distinct URLs per server, seed {args.seed}", flush=True)
+    bump(env, "all")
+    cold = cold_latency(workload)
+    warm = cold_latency(workload)
+    print()
+    print_cold_table(cold, warm)
+    print()
+    print(
+        f"| {args.clients} clients, {args.seconds:.0f} s over the varied set | SIRANo req/s | Datasette req/s | SIRANo / Datasette |"
+    )
+    print("|---|---:|---:|---:|")
+    order = list(range(len(workload)))
+    random.Random(args.seed + 1).shuffle(order)
+    ours = [workload[i][1] for i in order]
+    theirs = [workload[i][2] for i in order]
+    for what, label in (
+        ("project", "right after a write to one project"),
+        ("all", "right after a data-version bump"),
+    ):
+        bump(env, what)
+        mine = varied_throughput(ours, args.clients, args.seconds)
+        peer = varied_throughput(theirs, args.clients, args.seconds)
+        print(f"| {label} | {mine:.1f} | {peer:.1f} | {mine / peer:.2f}× |", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--projects", type=int, default=4000)
@@ -303,6 +426,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=11)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--cold", action="store_true", help="first hits of distinct URLs (see above)")
+    parser.add_argument("--seed", type=int, default=26)
+    parser.add_argument("--cold-urls", type=int, default=1400, help="distinct URLs per server")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     database_url = args.database_url or f"sqlite:///{args.workdir}/sirano-{args.projects}.sqlite3"
@@ -355,6 +481,9 @@ def main() -> None:
                 f"{args.rounds} alternating rounds",
                 flush=True,
             )
+            if args.cold:
+                run_cold(args, env, sirano, datasette, db_path)
+                return
             the_pairs = pairs(sirano, datasette, session)
             results = latency(the_pairs, args.rounds)
             print()

@@ -140,7 +140,7 @@ class ProjectListBlock(blocks.StructBlock):
         from django.http import QueryDict
 
         from content.directory.filters import ProjectFilter, facet_choices
-        from content.directory.views import directory_queryset
+        from content.directory.queries import directory_queryset
 
         context = super().get_context(value, parent_context)
         params = self.directory_params(value)

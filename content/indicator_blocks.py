@@ -6,6 +6,7 @@ indicators page's routes, so the block needs that page to exist and be live.
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
@@ -60,10 +61,9 @@ class IndicatorChartBlock(blocks.StructBlock):
         template = "content/blocks/indicator_chart_block.html"
 
     def get_context(self, value, parent_context=None):
-        from content.models import IndicatorsPage
-
         context = super().get_context(value, parent_context=parent_context)
-        page = IndicatorsPage.objects.live().first()
+        # By name: `content.models` imports these blocks, so they never import it back.
+        page = apps.get_model("content", "IndicatorsPage").objects.live().first()
         context["section"] = indicator_section(
             value["indicator"], base=page.url if page else "", note=value.get("note") or ""
         )

@@ -6,6 +6,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -258,9 +259,9 @@ class DirectoryPage(Page):
         verbose_name = _("annuaire des projets")
 
     def serve(self, request, *args, **kwargs):
-        from content.directory.views import project_list
-
-        return project_list(request, page=self)
+        # The directory's own view, found through its URL (this model never imports the views
+        # that import it back).
+        return resolve(reverse("projects:list")).func(request, page=self)
 
 
 class StandardPage(Page):
@@ -343,7 +344,7 @@ class ProgrammePage(Page):
         verbose_name = _("page programme")
 
     def get_context(self, request, *args, **kwargs):
-        from content.directory.views import directory_queryset
+        from content.directory.queries import directory_queryset
         from content.figures import key_figures
 
         context = super().get_context(request, *args, **kwargs)
@@ -443,7 +444,7 @@ class StoryPage(Page):
             raise ValidationError({"date": _("La date est trop lointaine.")})
 
     def get_context(self, request, *args, **kwargs):
-        from content.directory.views import directory_queryset
+        from content.directory.queries import directory_queryset
 
         context = super().get_context(request, *args, **kwargs)
         context["projects"] = list(directory_queryset().filter(public_id__in=self.public_ids))

@@ -16,6 +16,15 @@ from django.utils import timezone
 from workflows.validators import REGISTRY_PATTERNS, Registry
 from workflows.visibility import Tier, is_visible
 
+#: Table Schema types (the identifiers the files' datapackage.json keeps) described in French
+TYPE_LABELS = {
+    "string": "texte",
+    "integer": "entier",
+    "number": "nombre décimal (point)",
+    "boolean": "booléen : true (oui) ou false (non)",
+    "date": "date (AAAA-MM-JJ)",
+}
+
 
 @dataclass(frozen=True)
 class Column:
@@ -25,6 +34,11 @@ class Column:
     description: str
     get: Callable[[Any], Any]
     constraints: dict = field(default_factory=dict)
+
+    @property
+    def type_label(self) -> str:
+        """The type in French for /donnees/ (« entier »); `type` stays the Table Schema identifier."""
+        return TYPE_LABELS[self.type]
 
     def table_schema(self) -> dict:
         entry = {"name": self.name, "type": self.type, "description": self.description}
@@ -106,7 +120,7 @@ PROJECT_COLUMNS: list[Column] = [
         "year",
         "year",
         "integer",
-        "Année de sélection (campagne).",
+        "Année de sélection (campagne), toujours connue, même quand la date ne l'est pas.",
         lambda p: p.call.year,
         {"required": True, "minimum": 2000, "maximum": 2100},
     ),
@@ -155,7 +169,10 @@ PROJECT_COLUMNS: list[Column] = [
         "establishment_type",
         "establishment_type",
         "string",
-        "Type d'établissement : CHUR, CH, CLCC, GCS, EPSM ou EBNL.",
+        "Type d'établissement : CHUR (centre hospitalier régional / universitaire), CH (centre "
+        "hospitalier), CLCC (centre de lutte contre le cancer), GCS (groupement de coopération "
+        "sanitaire), EPSM (établissement public de santé mentale) ou EBNL (établissement à but non "
+        "lucratif).",
         lambda p: p.establishment.type,
         {"required": True, "enum": ["CHUR", "CH", "CLCC", "GCS", "EPSM", "EBNL"]},
     ),
@@ -217,7 +234,8 @@ PROJECT_COLUMNS: list[Column] = [
         "status",
         "status",
         "string",
-        "Statut : selected, in_progress, completed, abandoned, lapsed.",
+        "Statut : selected (sélectionné), in_progress (en cours), completed (terminé), abandoned "
+        "(abandonné) ou lapsed (caduc).",
         lambda p: p.status,
         {"required": True, "enum": ["selected", "in_progress", "completed", "abandoned", "lapsed"]},
     ),
@@ -225,9 +243,8 @@ PROJECT_COLUMNS: list[Column] = [
         "selected_on",
         "selected_on",
         "date",
-        "Date de sélection (AAAA-MM-JJ).",
-        lambda p: p.selected_on.isoformat(),
-        _REQUIRED,
+        "Date de sélection (AAAA-MM-JJ) ; vide quand la source ne donne que l'année (voir year).",
+        lambda p: p.selected_on.isoformat() if p.selected_on else "",
     ),
     Column(
         "results_url", "results_url", "string", "Lien vers les résultats publiés.", lambda p: p.results_url
@@ -305,7 +322,8 @@ TRANCHE_COLUMNS: list[Column] = [
         "is_historical",
         "is_historical",
         "boolean",
-        "true si la tranche a été déléguée avant SIRANo (reprise du stock, sans date connue).",
+        "true (oui) si la tranche a été déléguée avant SIRANo (reprise du stock, sans date connue), "
+        "false (non) sinon.",
         lambda t: "true" if t.is_historical else "false",
         {"required": True},
     ),
@@ -313,7 +331,8 @@ TRANCHE_COLUMNS: list[Column] = [
         "amount_is_derived",
         "amount_is_derived",
         "boolean",
-        "true si le montant est calculé selon l'échéancier du projet (le fichier source ne le donnait pas).",
+        "true (oui) si le montant est calculé selon l'échéancier du projet (le fichier source ne le "
+        "donnait pas), false (non) quand le montant est connu.",
         lambda t: "true" if t.amount_is_derived else "false",
         {"required": True},
     ),

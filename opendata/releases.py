@@ -33,7 +33,7 @@ from openpyxl import Workbook
 
 from fileformats import csv as safe_csv
 from fileformats import xlsx as safe_xlsx
-from formatting import format_datetime, format_euros
+from formatting import format_date, format_datetime, format_euros
 from opendata.release_schema import PROJECT_COLUMNS, PROJECTS_SCHEMA, TRANCHE_COLUMNS, TRANCHES_SCHEMA, Column
 from workflows import selectors
 from workflows.models import Project, TrancheRequest
@@ -389,6 +389,10 @@ def merge_diff(old: Path, new: Path, key: list[str]) -> Iterator[tuple[str, dict
             a, b = next(old_rows, None), next(new_rows, None)
 
 
+def _day(value: str) -> str:
+    return format_date(datetime.date.fromisoformat(value))
+
+
 def _euros(value: str) -> str:
     return format_euros(Decimal(value), places=2)
 
@@ -396,8 +400,9 @@ def _euros(value: str) -> str:
 class _Section:
     """Lines of one changelog section, spooled to disk so long diffs do not sit in memory."""
 
-    def __init__(self, title: str) -> None:
+    def __init__(self, title: str, *, optional: bool = False) -> None:
         self.title = title
+        self.optional = optional  # left out of the changelog when empty
         self.count = 0
         self.file = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 — closed in copy_to
 
@@ -407,6 +412,9 @@ class _Section:
         self.file.write(f"- {LINE_BREAKS.sub(' ', line)}\n")
 
     def copy_to(self, out) -> None:
+        if self.optional and not self.count:
+            self.file.close()
+            return
         out.write(f"\n## {self.title} ({self.count})\n\n")
         if not self.count:
             out.write("Aucun.\n")
@@ -449,6 +457,11 @@ def write_changelog(
         removed = _Section("Projets retirés de la publication")
         amounts = _Section("Montants accordés modifiés")
         other = _Section("Autres changements de projets (avancement, statut, textes)")
+        # A day the source never gave (a 1st of January made up from the year) is withdrawn, not
+        # changed: said apart so a reuser knows `year` is what is known.
+        unknown_days = _Section(
+            "Dates de sélection retirées : la source ne donne que l'année (voir year)", optional=True
+        )
         for kind, old, new in merge_diff(previous / PROJECTS_CSV, current / PROJECTS_CSV, ["public_id"]):
             if kind == "added":
                 added.add(
@@ -460,6 +473,10 @@ def write_changelog(
                 if old["award_amount"] != new["award_amount"]:
                     amounts.add(
                         f"{new['public_id']} {new['acronym']} : {_euros(old['award_amount'])} → {_euros(new['award_amount'])}"
+                    )
+                if old.get("selected_on") and not new.get("selected_on"):
+                    unknown_days.add(
+                        f"{new['public_id']} : {new['year']} (au lieu du {_day(old['selected_on'])})"
                     )
                 changed = [k for k in new if k != "award_amount" and k in old and old[k] != new[k]]
                 if changed:
@@ -478,5 +495,5 @@ def write_changelog(
             elif any(k in old and old[k] != v for k, v in new.items()):
                 changed = [k for k in new if k in old and old[k] != new[k]]
                 t_changed.add(f"{new['project_public_id']} tranche {new['rank']} : {', '.join(changed)}")
-        for section in (added, removed, amounts, other, t_added, t_removed, t_changed):
+        for section in (added, removed, amounts, unknown_days, other, t_added, t_removed, t_changed):
             section.copy_to(out)

@@ -94,13 +94,9 @@ def build_figure(ind: Indicator, df: pd.DataFrame, as_of: datetime.date, size: s
     categories, series = _series(ind, df)
     spec = ind.chart
     wrapped = [textwrap.fill(c, dims.wrap) for c in categories]
-    lines = sum(max(1, w.count("\n") + 1) for w in wrapped)
-    if spec.horizontal:
-        per_line = dims.font * 1.5 / 72
-        height = max(3.2, lines * per_line * max(1, len(series) / 1.5) + 2.2)
-    else:
-        height = 4.6 if size == "wide" else 4.4
-    fig = Figure(figsize=(dims.width, min(height, 16)), dpi=72, layout="constrained")
+    fig = Figure(
+        figsize=(dims.width, _height(spec, wrapped, len(series), size)), dpi=72, layout="constrained"
+    )
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     if size == "wide":  # the narrow drawing only lives in pages, under the indicator's heading
@@ -112,16 +108,45 @@ def build_figure(ind: Indicator, df: pd.DataFrame, as_of: datetime.date, size: s
         )
         ax.set_axis_off()
         return fig
-    count = len(series)
-    width = 0.8 / count
-    positions = range(len(categories))
+    _draw_bars(ax, series, len(categories), horizontal=spec.horizontal)
+    _style_axes(ax, spec, categories, wrapped, size)
+    if len(series) > 1:
+        # Under the chart, never over a bar.
+        fig.legend(
+            frameon=False,
+            fontsize=dims.font,
+            loc="outside lower left",
+            ncols=1 if size == "narrow" else len(series),
+        )
+    ax.tick_params(colors=TEXT, labelsize=dims.font)
+    return fig
+
+
+def _height(spec, wrapped: list[str], count: int, size: str) -> float:
+    """Inches: a horizontal chart grows with its category lines (and series), up to 16."""
+    if not spec.horizontal:
+        return 4.6 if size == "wide" else 4.4
+    lines = sum(max(1, w.count("\n") + 1) for w in wrapped)
+    per_line = SIZES[size].font * 1.5 / 72
+    return min(max(3.2, lines * per_line * max(1, count / 1.5) + 2.2), 16)
+
+
+def _draw_bars(ax, series: dict, categories: int, *, horizontal: bool) -> None:
+    """One bar per category and series, the series side by side within a category."""
+    width = 0.8 / len(series)
+    positions = range(categories)
     for index, (name, values) in enumerate(series.items()):
         offsets = [p - 0.4 + width * (index + 0.5) for p in positions]
         colour = PALETTE[index % len(PALETTE)]
-        if spec.horizontal:
+        if horizontal:
             ax.barh(offsets, values, height=width, label=name, color=colour)
         else:
             ax.bar(offsets, values, width=width, label=name, color=colour)
+
+
+def _style_axes(ax, spec, categories: list[str], wrapped: list[str], size: str) -> None:
+    """French value ticks, category labels (turned when crowded), grid and spines."""
+    dims = SIZES[size]
     value_axis, category_axis = (ax.xaxis, ax.yaxis) if spec.horizontal else (ax.yaxis, ax.xaxis)
     value_axis.set_major_formatter(_formatter(spec.value_kind))
     if spec.horizontal:
@@ -129,7 +154,7 @@ def build_figure(ind: Indicator, df: pd.DataFrame, as_of: datetime.date, size: s
         value_axis.set_major_locator(MaxNLocator(3 if size == "narrow" else 6))
     if spec.axis_label:
         value_axis.set_label_text(spec.axis_label, color=TEXT, fontsize=dims.font)
-    category_axis.set_ticks(list(positions))
+    category_axis.set_ticks(list(range(len(categories))))
     category_axis.set_ticklabels(wrapped, fontsize=dims.font)
     if spec.horizontal:
         ax.invert_yaxis()
@@ -145,16 +170,6 @@ def build_figure(ind: Indicator, df: pd.DataFrame, as_of: datetime.date, size: s
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    if count > 1:
-        # Under the chart, never over a bar.
-        fig.legend(
-            frameon=False,
-            fontsize=dims.font,
-            loc="outside lower left",
-            ncols=1 if size == "narrow" else count,
-        )
-    ax.tick_params(colors=TEXT, labelsize=dims.font)
-    return fig
 
 
 def figure_bytes(fig: Figure, file_format: str, salt: str = "") -> bytes:

@@ -17,11 +17,10 @@ from django.utils import timezone
 
 import formatting as fmt
 from workflows.models import EstablishmentType, Region, TrancheStatus
+from workflows.money import DELEGATED_STATES, DROPPED_STATES
 
 from .snapshot import ACTIVE_PROJECT_EXCLUDED, Filters, Snapshot, build_snapshot
 
-#: Tranche states whose money has left DGOS on the day (historical tranches are delegated).
-DELEGATED_STATES = (TrancheStatus.DELEGATED.value, TrancheStatus.PAID.value)
 PIPELINE_ORDER = [s.value for s in TrancheStatus]
 PIPELINE_LABELS = {s.value: str(s.label).capitalize() for s in TrancheStatus}
 DELAY_SEGMENTS = [
@@ -229,7 +228,7 @@ def tranche_forecast(snap: Snapshot) -> pd.DataFrame:
 
     milestones = snap.milestones.join(snap.projects[["programme", "status"]], on="project_id")
     open_requests = tranches[
-        tranches["request_id"].notna() & ~tranches["state"].isin([*DELEGATED_STATES, "rejected", "withdrawn"])
+        tranches["request_id"].notna() & ~tranches["state"].isin([*DELEGATED_STATES, *DROPPED_STATES])
     ].set_index("milestone_id")
     pending = milestones[
         ~milestones["milestone_id"].isin(done["milestone_id"])

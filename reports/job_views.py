@@ -129,8 +129,8 @@ def _row(job: BackgroundJob) -> dict:
     return {
         "job": job,
         "url": reverse("reports_job_detail", args=[job.pk]),
-        "requested_by": person_label(job.requested_by),
-        "requested_at": _when(job.requested_at),
+        "requested_by": person_label(job.actor),
+        "requested_at": _when(job.created_at),
         "parameters": _parameters_label(job),
     }
 
@@ -213,7 +213,7 @@ def report_form(request):
 
 
 def _job(pk: int) -> BackgroundJob:
-    return get_object_or_404(BackgroundJob.objects.select_related("requested_by"), pk=pk)
+    return get_object_or_404(BackgroundJob.objects.select_related("actor"), pk=pk)
 
 
 def job_detail(request, pk: int):

@@ -168,8 +168,8 @@ def request_job(
                 job = BackgroundJob.objects.create(
                     kind=kind,
                     status=Status.QUEUED,
-                    requested_by=actor,
-                    requested_at=now,
+                    actor=actor,
+                    created_at=now,
                     updated_at=now,
                     parameters=parameters,
                 )
@@ -208,7 +208,7 @@ def start_job(*, job_id: int) -> BackgroundJob | None:
         job.save(update_fields=["status", "started_at", "updated_at"])
         _audit(
             job=job,
-            actor=job.requested_by,
+            actor=job.actor,
             action=ACTIONS[job.kind][1],
             old=Status.QUEUED,
             comment=_describe(job.kind, job.parameters),
@@ -239,7 +239,7 @@ def finish_job(*, job_id: int, result: dict, summary: str) -> BackgroundJob:
         job.save(update_fields=["status", "result", "finished_at", "updated_at", "done"])
         _audit(
             job=job,
-            actor=job.requested_by,
+            actor=job.actor,
             action=ACTIONS[job.kind][2],
             old=Status.RUNNING,
             comment=summary,
@@ -252,7 +252,7 @@ def _fail(job: BackgroundJob, message: str, now) -> None:
     old = job.status
     job.status, job.error, job.finished_at, job.updated_at = Status.FAILED, message, now, now
     job.save(update_fields=["status", "error", "finished_at", "updated_at"])
-    _audit(job=job, actor=job.requested_by, action=ACTIONS[job.kind][3], old=old, comment=message, at=now)
+    _audit(job=job, actor=job.actor, action=ACTIONS[job.kind][3], old=old, comment=message, at=now)
 
 
 def fail_job(*, job_id: int, message: str) -> BackgroundJob | None:

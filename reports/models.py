@@ -8,10 +8,11 @@ Every change of state goes through `reports.jobs`, which writes the audit record
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from workflows.models import Run
 
 
 class BackgroundJobQuerySet(models.QuerySet):
@@ -23,52 +24,34 @@ class BackgroundJobQuerySet(models.QuerySet):
         return self.filter(kind=kind)
 
     def recent(self) -> BackgroundJobQuerySet:
-        return self.select_related("requested_by").order_by("-requested_at", "-pk")
+        return self.select_related("actor").order_by("-created_at", "-pk")
 
 
-class BackgroundJob(models.Model):
+class BackgroundJob(Run):
+    """`done`/`total`: steps (files of a release, pages of a report); `actor`: who asked for it;
+    `created_at`: when it was asked for."""
+
     class Kind(models.TextChoices):
         RELEASE = "release", _("Publication des données ouvertes")
         REPORT = "report", _("Rapport des indicateurs (XLSX et PDF)")
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("en attente")
-        RUNNING = "running", _("en cours")
-        DONE = "done", _("terminé")
-        FAILED = "failed", _("échec")
-
-    ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
-
     kind = models.CharField(_("nature"), max_length=10, choices=Kind.choices)
-    status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.QUEUED)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("demandé par"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    requested_at = models.DateTimeField(_("demandé le"))
-    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
     #: the last progress write: a queued or running job silent for too long is taken as interrupted
     updated_at = models.DateTimeField(_("dernière nouvelle"))
     #: reports: as_of (AAAA-MM-JJ), programme, region, year; releases: date (AAAA-MM-JJ) or nothing
     parameters = models.JSONField(_("paramètres"), default=dict, blank=True)
-    done = models.PositiveIntegerField(_("étapes faites"), default=0)
-    total = models.PositiveIntegerField(_("étapes au total"), null=True, blank=True)
     #: releases: {"release": name}; reports: {"xlsx": path, "pdf": path}
     result = models.JSONField(_("résultat"), default=dict, blank=True)
     error = models.TextField(_("motif de l'échec"), blank=True)
 
     objects = BackgroundJobQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Run.Meta):
         verbose_name = _("travail en arrière-plan")
         verbose_name_plural = _("publications et rapports")
-        ordering = ["-requested_at", "-pk"]
+        ordering = ["-created_at", "-pk"]
         constraints = [
+            *Run.Meta.constraints,
             models.UniqueConstraint(
                 fields=["kind"],
                 condition=Q(status__in=["queued", "running"]),
@@ -76,20 +59,10 @@ class BackgroundJob(models.Model):
                 violation_error_message=_("Un travail de cette nature est déjà en attente ou en cours."),
             ),
         ]
-        indexes = [models.Index(fields=["-requested_at"], name="reports_job_recent")]
+        indexes = [models.Index(fields=["-created_at"], name="reports_job_recent")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} n° {self.pk}"
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in self.ACTIVE_STATUSES
-
-    @property
-    def percent(self) -> int:
-        if self.status == self.Status.DONE:
-            return 100
-        return min(100, self.done * 100 // self.total) if self.total else 0
 
 
 class WorkerHeartbeat(models.Model):

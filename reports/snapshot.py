@@ -12,7 +12,7 @@ Every indicator reads one `Snapshot`. It is built from a handful of `.values_lis
   declared date for imported stock);
 - historical tranches (`TrancheRequest.is_historical`, the stock delegated before SIRANo) are
   delegated on their milestone's verification date, else its declared date, else the project's
-  selection date, whatever the day they were recorded (`workflows.selectors.money_filters`
+  selection date, whatever the day they were recorded (`workflows.money.money_filters`
   uses the same rule); the `historical` column tells them from workflow tranches;
 - a project's status on day D is read from its dated history (`ProjectStatusChange`).
 """
@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime
 import itertools
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -37,7 +38,9 @@ from workflows.models import (
     ProjectStatusChange,
     TrancheRequest,
     TrancheStatus,
+    selected_by,
 )
+from workflows.money import tranche_amount
 
 S = TrancheStatus
 #: Reached-state stamps in workflow order; each implies the ones before it.
@@ -165,10 +168,12 @@ REQUEST_COLUMNS = {
 
 
 def load_projects(as_of: datetime.date, filters: Filters) -> pd.DataFrame:
-    qs = Project.objects.filter(filters.project_q(), selected_on__lte=as_of).order_by()
+    qs = Project.objects.filter(filters.project_q(), selected_by(as_of)).order_by()
     df = _frame(qs, PROJECT_COLUMNS)
     df["award"] = df["award"].astype(float)
-    df["selected_on"] = _dates(df["selected_on"])
+    # A project whose source gave only the year counts from that year's start (`planning_start`).
+    year_start = pd.to_datetime(df["year"].astype(str) + "-01-01", format="ISO8601")
+    df["selected_on"] = _dates(df["selected_on"]).fillna(year_start)
     df["discipline"] = df["discipline"].fillna("Non renseignée")
     df["status"] = statuses_on(df.set_index("id")["status"], as_of, filters).to_numpy()
     return df.set_index("id", drop=False)
@@ -299,6 +304,24 @@ def _request_states(requests: pd.DataFrame, events: pd.DataFrame, cutoff: pd.Tim
     return out.reset_index(drop=True)
 
 
+def _decimal(value: float) -> Decimal:
+    """A 2-decimal database value read as float, back to its exact Decimal: `repr` gives the
+    shortest string that reads back as the same float, i.e. the stored digits (≤ 15 of them)."""
+    return Decimal(repr(value))
+
+
+def tranche_amounts(awards: pd.Series, shares: pd.Series) -> pd.Series:
+    """`workflows.money.tranche_amount` row by row (Decimal, its rounding contract), as floats:
+    the snapshot's tranche amounts are the ledger's to the cent, never a float product's."""
+    values = [
+        float(tranche_amount(_decimal(award), _decimal(share)))
+        if not (pd.isna(award) or pd.isna(share))
+        else np.nan
+        for award, share in zip(awards.tolist(), shares.tolist(), strict=True)
+    ]
+    return pd.Series(values, index=awards.index, dtype=float)
+
+
 def build_snapshot(as_of: datetime.date, filters: Filters | None = None) -> Snapshot:
     """Rebuild the portfolio at the end of `as_of` (see the module docstring for the rules)."""
     filters = filters or Filters()
@@ -317,7 +340,7 @@ def build_snapshot(as_of: datetime.date, filters: Filters | None = None) -> Snap
     milestones["verified_on_asof"] = milestones["verified_at"].where(milestones["verified_at"].lt(cutoff))
     project_cols = projects[["award", "selected_on"]]
     milestones = milestones.join(project_cols, on="project_id")
-    milestones["tranche_amount"] = (milestones["award"] * milestones["share"] / 100).round(2)
+    milestones["tranche_amount"] = tranche_amounts(milestones["award"], milestones["share"])
 
     workflow = requests[~requests["historical"]]
     states = _request_states(workflow, events, cutoff)

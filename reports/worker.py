@@ -70,8 +70,8 @@ def _resume(model, run_id: int, task, *, give_up) -> str:
         give_up(run)
         return "failed"
     report["attempts"] = attempt
-    run.status, run.report, run.processed = model.Status.QUEUED, report, 0
-    run.save(update_fields=["status", "report", "processed"])
+    run.status, run.report, run.done = model.Status.QUEUED, report, 0
+    run.save(update_fields=["status", "report", "done"])
     transaction.on_commit(lambda: task.enqueue(run_id))
     return "resumed"
 

@@ -70,6 +70,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# A refused form (bad or missing token) answers a French page that says so once.
+CSRF_FAILURE_VIEW = "web.csrf.csrf_failure"
 
 INSTALLED_APPS = [
     # SIRANo's own apps, from the faces down to the domain core (docs/architecture.md).
@@ -85,7 +87,7 @@ INSTALLED_APPS = [
     "demo",
     "formatting",  # the `french` template filters
     "dsfr",
-    "widget_tweaks",
+    "widget_tweaks",  # loaded by django-dsfr's form templates (radio buttons, checkboxes)
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -122,7 +124,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.sitemaps",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
     "django.forms",
 ]
 
@@ -483,7 +484,30 @@ REST_FRAMEWORK = {
 API_TOKEN_LIFETIME_DAYS = env_int("API_TOKEN_LIFETIME_DAYS", 180)
 SPECTACULAR_SETTINGS = {
     "TITLE": "API SIRANo",
-    "DESCRIPTION": "Données ouvertes des projets de recherche financés par la DGOS.",
+    # French introduction of /api/v1/docs/ (Markdown); each operation has its own French text.
+    "DESCRIPTION": """Données ouvertes des projets de recherche appliquée en santé financés par la
+Direction générale de l'offre de soins (DGOS) : projets sélectionnés, établissements coordonnateurs,
+appels à projets et tranches de financement déléguées ou versées. L'API est en lecture seule.
+
+**Accès.** Sans authentification, chaque réponse donne les champs publics, ceux des fichiers de
+[/donnees/](/donnees/). Un expert ou un agent de la DGOS muni d'un jeton voit davantage de champs
+(montants validés, reste à engager, jalons en retard…) : le jeton s'envoie dans l'en-tête
+`Authorization: Token <jeton>`. Chaque champ du schéma indique le niveau d'accès qui le voit.
+
+**Formats.** JSON par défaut ; CSV avec `?format=csv` ou l'en-tête `Accept: text/csv`.
+
+**Pagination.** Par curseur : suivez les liens `next` et `previous` de chaque réponse (ou l'en-tête
+`Link`) ; `page_size` règle la taille des pages (100 par défaut, 1000 au plus) et `ordering` le tri.
+Parcourir les liens `next` rend chaque ligne une fois et une seule.
+
+**Erreurs.** Toujours la même forme : `{"error": {"code", "message", "details"}}`, message en
+français ; un paramètre inconnu ou vide est une erreur, jamais ignoré.
+
+**Limites.** Les requêtes anonymes sont limitées par adresse ; au-delà, la réponse 429 donne
+l'attente dans l'en-tête `Retry-After`.
+
+**Licence.** Licence Ouverte / Open Licence 2.0 (Etalab) : réutilisation libre, en citant la source
+(DGOS, SIRANo) et la date de mise à jour.""",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -15,6 +15,7 @@ from sirano.views import favicon, robots_txt
 urlpatterns = [
     # Before Wagtail's: a logout that never leaves a valid session behind a deleted cookie.
     path("admin/logout/", AdminLogoutView.as_view()),
+    path("admin/", include("agents.two_factor_urls")),  # before Wagtail's: no admin permission needed
     path("admin/", include(wagtailadmin_urls)),
     path("portail/", include("portal.urls")),
     path("proconnect/", include("web.proconnect")),

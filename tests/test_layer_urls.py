@@ -29,7 +29,7 @@ PATH_OWNERS = {
 #: a path at the start of an address: after a quote, a space, `}}` or `(`, never inside a longer path
 PATH = re.compile(r"(?<![\w/.-])(" + "|".join(re.escape(p) for p in PATH_OWNERS) + r")")
 TEMPLATE_URL = re.compile(r"""\{%\s*url\s+['"]([a-z_]+):""")
-NAMESPACED = re.compile(r"^([a-z_]+):[a-z_]+$")
+NAMESPACED = re.compile(r"^([a-z_]+):([a-z_]+)$")
 TEMPLATE_COMMENTS = re.compile(r"\{#.*?#\}|\{%\s*comment\s*%\}.*?\{%\s*endcomment\s*%\}", re.DOTALL)
 
 
@@ -43,15 +43,20 @@ def layers() -> dict[str, int]:
     }
 
 
-def namespace_owners() -> dict[str, str]:
-    """URL namespace → the top-level package whose urls module declares it (`app_name`)."""
-    owners = {}
+def url_names() -> dict[str, tuple[str, set[str]]]:
+    """URL namespace → (the top-level package whose urls module declares it, its URL names)."""
+    found = {}
     for package in layers():
         for urls in (ROOT / package).rglob("urls.py"):
-            match = re.search(r"""^app_name\s*=\s*['"]([a-z_]+)['"]""", urls.read_text(), re.MULTILINE)
+            text = urls.read_text()
+            match = re.search(r"""^app_name\s*=\s*['"]([a-z_]+)['"]""", text, re.MULTILINE)
             if match:
-                owners[match[1]] = package
-    return owners
+                found[match[1]] = (package, set(re.findall(r"""name=['"]([a-z_]+)['"]""", text)))
+    return found
+
+
+def namespace_owners() -> dict[str, str]:
+    return {namespace: package for namespace, (package, _names) in url_names().items()}
 
 
 def source_files(package: str):
@@ -82,9 +87,11 @@ def named_urls(path: Path) -> list[tuple[str, str]]:
     text = path.read_text(encoding="utf-8")
     found = []
     if path.suffix == ".py":
+        names = url_names()
         for value in python_strings(text):
             match = NAMESPACED.match(value)
-            if match:
+            # `namespace:name` of a real URL (a cache key such as "projects:all" is not one)
+            if match and match[1] in names and match[2] in names[match[1]][1]:
                 found.append(("namespace", match[1]))
             found += [("path", p) for p in PATH.findall(value)]
     else:
@@ -119,7 +126,8 @@ def test_the_check_sees_what_it_must_refuse(tmp_path, monkeypatch):
     )
     module = tmp_path / "m.py"
     module.write_text(
-        '"""Lives under /portail/."""\nNAMES = ("portal:two_factor_verify",)\nURL = f"{root}/donnees/latest/"\n'
+        '"""Lives under /portail/."""\nNAMES = ("portal:two_factor_verify", "projects:all")\n'
+        'URL = f"{root}/donnees/latest/"\n'
     )
     assert sorted(named_urls(template)) == [("namespace", "portal"), ("path", "/admin/")]
     assert sorted(named_urls(module)) == [("namespace", "portal"), ("path", "/donnees/")]

@@ -131,7 +131,7 @@ from ingest.projects.tasks import run_project_import
 from workflows.models import ImportRun
 result = run_project_import.call(int(sys.argv[1]))
 run = ImportRun.objects.get(pk=int(sys.argv[1]))
-print(json.dumps({"status": run.status, "processed": run.processed, "created": run.report.get("creations", [])}))
+print(json.dumps({"status": run.status, "processed": run.done, "created": run.report.get("creations", [])}))
 """
 
 

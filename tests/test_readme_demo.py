@@ -17,4 +17,4 @@ def test_seeding_time_is_not_understated():
 def test_demo_users_section_says_agents_enrol_a_second_factor():
     section = README[README.index("## Demo users") : README.index("## Environment variables")]
     assert "second factor" in section and "first sign-in" in section
-    assert "/portail/double-authentification/activer/" in section
+    assert "/admin/double-authentification/activer/" in section

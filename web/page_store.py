@@ -17,17 +17,25 @@ traffic, however varied, cannot evict the data version, the figures or the rate-
 A page is stored under its canonical address (`canonical_query`: known parameters only, sorted),
 and rendered from it, so junk parameters add no entry.
 
+A project's page is keyed otherwise (`address_key`): by its address and the code version only,
+and the answer carries the versions it was rendered under (`Answer.depends`: the project's own,
+the catalogue's, its neighbours', the content version, all named by `workflows.data_version`),
+checked in one read on every hit. A write to one project moves that project's versions, not the
+data version of the other pages' answers: the other projects' pages stay stored.
+
 The ETag is the body's hash: a client or a reverse proxy sending `If-None-Match` gets a 304
 without the body.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 import threading
 import time
 from collections import OrderedDict
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.core.cache import cache, caches
@@ -36,7 +44,7 @@ from django.http import HttpResponse, HttpResponseNotModified, QueryDict
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags, quote_etag
 
-from workflows.data_version import VERSION_KEY, code_version, data_version
+from workflows.data_version import VERSION_KEY, code_version, data_version, read_versions
 
 #: bytes of answers each worker process keeps in memory (least recently served dropped first)
 LOCAL_BYTES = 32 * 1024 * 1024
@@ -52,11 +60,25 @@ class Answer:
     content_type: str
     etag: str
     headers: tuple[tuple[str, str], ...] = ()
+    #: (version key, token) the answer was rendered under; any moved since: the answer is stale
+    depends: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def of(cls, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> Answer:
+    def of(
+        cls,
+        body: bytes,
+        content_type: str,
+        headers: dict[str, str] | None = None,
+        depends: dict[str, str] | None = None,
+    ) -> Answer:
         etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])
-        return cls(body, content_type, etag, tuple((headers or {}).items()))
+        return cls(body, content_type, etag, tuple((headers or {}).items()), tuple((depends or {}).items()))
+
+    def is_current(self) -> bool:
+        if not self.depends:
+            return True
+        keys = [key for key, _token in self.depends]
+        return read_versions(keys) == dict(self.depends)
 
 
 class _LocalCopies:
@@ -142,6 +164,36 @@ def key_for(prefix: str, *parts: str, editorial: bool = False) -> str:
     return f"{prefix}:{_versions(editorial)}:{digest}"
 
 
+def address_key(prefix: str, *parts: str) -> str:
+    """A key under the code version only: the answer stored there says which versions it needs
+    (`Answer.depends`), so it survives the writes that do not concern it."""
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
+    return f"{prefix}:{code_version()}:{digest}"
+
+
+_depends: ContextVar[dict[str, str] | None] = ContextVar("page_store_depends", default=None)
+
+
+@contextlib.contextmanager
+def render_under(keys: list[str]):
+    """Read `keys`' versions (and the content version) before anything they cover is read from
+    the database; yield them, with the versions the page adds by `depends_on` while it renders."""
+    versions = read_versions([*keys, CONTENT_VERSION_KEY])
+    token = _depends.set(versions)
+    try:
+        yield versions
+    finally:
+        _depends.reset(token)
+
+
+def depends_on(keys: list[str]) -> None:
+    """The page being rendered also shows what these version keys cover: read them now, before
+    the rows they cover (a page not being stored ignores it)."""
+    versions = _depends.get()
+    if versions is not None:
+        versions.update(read_versions(keys))
+
+
 def canonical_query(request, known: frozenset[str] | set[str]) -> str:
     """Rewrite `request`'s query to its canonical form (known parameters, empty values dropped,
     sorted by name then value) and return it: the page is rendered and stored under it."""
@@ -158,14 +210,15 @@ def canonical_query(request, known: frozenset[str] | set[str]) -> str:
 
 
 def get(key: str) -> Answer | None:
+    """The answer stored under `key`, if it is still current (`Answer.depends`)."""
     entry = _local.get(key)
-    if entry is not None:
-        return entry[1]
-    stored = caches[ALIAS].get(key)
-    if not isinstance(stored, tuple) or len(stored) != 2 or stored[0] <= time.time():
-        return None
-    _local.put(key, *stored)
-    return stored[1]
+    if entry is None:
+        stored = caches[ALIAS].get(key)
+        if not isinstance(stored, tuple) or len(stored) != 2 or stored[0] <= time.time():
+            return None
+        _local.put(key, *stored)
+        entry = stored
+    return entry[1] if entry[1].is_current() else None
 
 
 def put(key: str, answer: Answer, timeout: int) -> None:

@@ -35,6 +35,17 @@ def two_factor_mandatory(user: AbstractBaseUser) -> bool:
     return user.groups.filter(name__in=MANDATORY_ROLES).exists() or user.has_perm("wagtailadmin.access_admin")
 
 
+#: (verification, enrolment) pages of each face, as their faces hand them down (workflows.links):
+#: the agents' admin look for whoever must use a second factor because of the admin, the
+#: establishments' portal for the others
+AGENTS_PAGES = ("agents_two_factor_verify", "agents_two_factor_enrol")
+PORTAL_PAGES = ("two_factor_verify", "two_factor_enrol")
+
+
+def two_factor_pages(user: AbstractBaseUser) -> tuple[str, str]:
+    return AGENTS_PAGES if two_factor_mandatory(user) else PORTAL_PAGES
+
+
 def second_factor_needed(user: AbstractBaseUser) -> bool:
     """From the user's roles and devices as they are now (the user row is read on every request)."""
     return two_factor_mandatory(user) or user_has_device(user, confirmed=True)
@@ -56,8 +67,10 @@ class RequireTwoFactorMiddleware:
     """After django-otp's OTPMiddleware: an unverified session that needs a second factor is sent to
     verification (or to enrolment when it has no device yet) before any other page, admin included."""
 
-    #: the pages a session reaches before its second factor (their face hands them down: workflows.links)
-    EXEMPT_LINKS = ("two_factor_verify", "two_factor_enrol", "sign_out")
+    #: the pages a session reaches before its second factor, handed down by their faces
+    #: (workflows.links), and what the admin's look of the agents' pages loads (translations, icons)
+    EXEMPT_LINKS = (*PORTAL_PAGES, *AGENTS_PAGES, "sign_out")
+    EXEMPT_URL_NAMES = ("wagtailadmin_javascript_catalog", "wagtailadmin_sprite", "wagtailadmin_logout")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -67,7 +80,7 @@ class RequireTwoFactorMiddleware:
         if self._exempt is None:
             self._exempt = (
                 *(links.path(name) for name in self.EXEMPT_LINKS),
-                reverse("wagtailadmin_logout"),
+                *(reverse(name) for name in self.EXEMPT_URL_NAMES),
                 settings.STATIC_URL,
                 settings.MEDIA_URL,
             )
@@ -81,6 +94,7 @@ class RequireTwoFactorMiddleware:
             and not request.path.startswith(self.exempt_paths())
             and second_factor_needed(user)
         ):
-            target = links.path("two_factor_verify" if user_has_device(user) else "two_factor_enrol")
+            verify, enrol = two_factor_pages(user)
+            target = links.path(verify if user_has_device(user) else enrol)
             return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

@@ -16,6 +16,18 @@ keyed by this version, so a write shows in every worker process on its next view
 - The version is a random token, not a counter: if the cache evicts or loses it, the new token
   never matches what was cached under an older one.
 
+Project pages have versions of their own, so that a write to one project leaves the other
+projects' pages in the store (`project_page_keys`, `neighbours_key`):
+- `projects:all` moves with every write the pages may show that is not attributed to projects:
+  the catalogue (programmes, calls, disciplines, establishments, investigators, schedules), or a
+  project-owned row written outside `writes_to_projects`. It is the safe default.
+- `projects:<public id>` moves when a write inside `writes_to_projects(pk, …)` touches a table
+  of the projects' own rows (`PROJECT_TABLES`); `projects:neighbours:<discipline>:<programme>`
+  moves with it, for the old and the new group (a project page lists its neighbours).
+- Tables no project page shows (`UNSHOWN_ON_PROJECT_PAGES`: audit log, search index, import runs,
+  delegations, memberships) move only the portfolio's version.
+The portfolio's version (lists, facets, figures) still moves with every write.
+
 `code_version()` is the other half of a cache key: what computed the answer. A deploy (new code,
 templates or `RELEASE_ID`) or a library upgrade (pickled DataFrames, rendered figures) starts a
 fresh key space, and the old keys age out with their timeout.
@@ -37,6 +49,30 @@ from django.core.cache import cache
 from django.db import transaction
 
 VERSION_KEY = "reports:data-version"
+#: every project page: the catalogue they show, or project rows written without a declared scope
+PROJECT_PAGES_KEY = "projects:all"
+#: models whose rows belong to one project: a write declared by `writes_to_projects` moves only
+#: those projects' versions (and their neighbour groups')
+PROJECT_MODELS = (
+    "workflows.Project",
+    "workflows.Project_registrations",
+    "workflows.TrialRegistration",
+    "workflows.ProjectMilestone",
+    "workflows.ProjectStatusChange",
+    "workflows.TrancheRequest",
+    "workflows.EvidenceDocument",
+)
+#: models no project page shows (checked by a test against the page's queries)
+UNSHOWN_ON_PROJECT_PAGES = (
+    "workflows.AuditEvent",
+    "workflows.ProjectSearchDocument",
+    "workflows.SearchTerm",
+    "workflows.ImportRun",
+    "workflows.DocumentImportRun",
+    "workflows.LegacyDocument",
+    "workflows.Delegation",
+    "workflows.EstablishmentMembership",
+)
 #: the project's packages whose code and templates make what is cached
 SOURCE_PACKAGES = (
     "agents",
@@ -60,6 +96,7 @@ _WRITTEN_TABLE = re.compile(
     re.IGNORECASE,
 )
 _unseen: ContextVar[bool] = ContextVar("unseen_writes", default=False)
+_scope: ContextVar[_Scope | None] = ContextVar("writes_to_projects", default=None)
 
 
 def _new_token() -> str:
@@ -93,29 +130,115 @@ def code_version() -> str:
     return digest.hexdigest()[:12]
 
 
+def read_versions(keys: list[str]) -> dict[str, str]:
+    """The current token of each version key, in one read of the shared cache; a key never
+    written (or evicted) gets a fresh token, added, never overwritten: a page computed before a
+    concurrent bump can never be stored under the bumped token."""
+    found = cache.get_many(keys)
+    for key in keys:
+        if found.get(key) is None:
+            token = _new_token()
+            found[key] = token if cache.add(key, token, timeout=None) else cache.get(key, token)
+    return {key: str(found[key]) for key in keys}
+
+
+def project_page_keys(public_id: str) -> list[str]:
+    """The versions a project's page depends on before its neighbours are known."""
+    return [PROJECT_PAGES_KEY, f"projects:{public_id}"]
+
+
+def neighbours_key(discipline_id: int | None, programme_id: int) -> str:
+    """The version of the projects of one discipline and programme (a page's "projets proches")."""
+    return f"projects:neighbours:{discipline_id or 0}:{programme_id}"
+
+
 def bump_data_version() -> None:
-    """Everything cached from the portfolio becomes stale now (prefer `bump_on_commit` in a write)."""
-    cache.set(VERSION_KEY, _new_token(), timeout=None)
+    """Everything cached from the portfolio becomes stale now, project pages included (prefer
+    `bump_on_commit` in a write)."""
+    cache.set_many({VERSION_KEY: _new_token(), PROJECT_PAGES_KEY: _new_token()}, timeout=None)
 
 
-def _bump_is_pending(connection) -> bool:
-    return any(func is bump_data_version for _sids, func, _robust in connection.run_on_commit)
+def _project_keys(pks) -> set[str]:
+    from workflows.models import Project
+
+    keys = set()
+    rows = Project.objects.filter(pk__in=pks).values_list("public_id", "discipline_id", "call__programme_id")
+    for public_id, discipline, programme in rows:
+        keys |= {f"projects:{public_id}", neighbours_key(discipline, programme)}
+    return keys
 
 
-def bump_on_commit(using: str | None = None) -> None:
+class _Scope:
+    """The projects the writes inside `writes_to_projects` touch, with their keys before them."""
+
+    def __init__(self, pks: frozenset[int]) -> None:
+        self.pks = pks
+        self.keys_before = _project_keys(pks)
+
+
+class _PendingBump:
+    """What moves when the transaction commits: the portfolio's version always; then either every
+    project page, or the touched projects' (their keys before the write and after it)."""
+
+    def __init__(self) -> None:
+        self.everything = False
+        self.scopes: list[_Scope] = []
+
+    def __call__(self) -> None:
+        if self.everything or not self.scopes:
+            if self.everything:
+                bump_data_version()
+            else:
+                cache.set(VERSION_KEY, _new_token(), timeout=None)
+            return
+        keys = {key for scope in self.scopes for key in scope.keys_before}
+        keys |= _project_keys({pk for scope in self.scopes for pk in scope.pks})
+        cache.set_many({VERSION_KEY: _new_token(), **{key: _new_token() for key in keys}}, timeout=None)
+
+
+def _pending(connection) -> _PendingBump | None:
+    for _sids, func, _robust in connection.run_on_commit:
+        if isinstance(func, _PendingBump):
+            return func
+    return None
+
+
+def bump_on_commit(
+    using: str | None = None, *, scope: _Scope | None = None, project_pages: bool = True
+) -> None:
     """Move the version once the current transaction commits (at once in autocommit).
 
     One bump per transaction however many rows it writes; a rolled-back transaction bumps nothing.
     `robust`: a cache outage after commit is logged, never turned into an error for a saved write.
+    `project_pages`: whether project pages move too: all of them, or only `scope`'s projects.
     """
     connection = transaction.get_connection(using)
-    if connection.in_atomic_block:
-        if not _bump_is_pending(connection):
-            transaction.on_commit(bump_data_version, using=using, robust=True)
-    elif connection.get_autocommit():
-        transaction.on_commit(bump_data_version, using=using, robust=True)
+    pending = _pending(connection) if connection.in_atomic_block else None
+    fresh = pending is None
+    if fresh:
+        pending = _PendingBump()
+    if project_pages and scope is None:
+        pending.everything = True
+    elif project_pages and scope not in pending.scopes:
+        pending.scopes.append(scope)
+    if not fresh:
+        return
+    if connection.in_atomic_block or connection.get_autocommit():
+        transaction.on_commit(pending, using=using, robust=True)
     else:  # manual transaction management (no on-commit hook): bump now rather than never
-        bump_data_version()
+        pending()
+
+
+@contextlib.contextmanager
+def writes_to_projects(*pks: int):
+    """Declare that the writes inside touch only these projects' own rows (and rows no project page
+    shows): other projects' pages stay stored. A write to the catalogue inside still moves every
+    project page. Services that write one project wrap their transaction in it."""
+    token = _scope.set(_Scope(frozenset(pks)))
+    try:
+        yield
+    finally:
+        _scope.reset(token)
 
 
 @functools.cache
@@ -127,13 +250,34 @@ def domain_tables() -> frozenset[str]:
     return frozenset(model._meta.db_table.lower() for model in models if not model._meta.proxy)
 
 
-def writes_domain(sql) -> bool:
-    """Whether a statement writes a table of the domain core (reads return at the first word)."""
+def _tables_of(labels) -> frozenset[str]:
+    from django.apps import apps
+
+    return frozenset(apps.get_model(label)._meta.db_table.lower() for label in labels)
+
+
+@functools.cache
+def project_tables() -> frozenset[str]:
+    return _tables_of(PROJECT_MODELS)
+
+
+@functools.cache
+def unshown_tables() -> frozenset[str]:
+    return _tables_of(UNSHOWN_ON_PROJECT_PAGES)
+
+
+def written_domain_tables(sql) -> frozenset[str]:
+    """The tables of the domain core a statement writes (reads return at the first word)."""
     text = sql if isinstance(sql, str) else str(sql)
     if text.lstrip()[:6].upper() == "SELECT":
-        return False
+        return frozenset()
     tables = domain_tables()
-    return any(name.lower() in tables for name in _WRITTEN_TABLE.findall(text))
+    return frozenset(name.lower() for name in _WRITTEN_TABLE.findall(text)) & tables
+
+
+def writes_domain(sql) -> bool:
+    """Whether a statement writes a table of the domain core."""
+    return bool(written_domain_tables(sql))
 
 
 @contextlib.contextmanager
@@ -155,8 +299,18 @@ def _matched_no_row(sql, cursor) -> bool:
 
 def _bump_after_domain_writes(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
-    if not _unseen.get() and writes_domain(sql) and not _matched_no_row(sql, context["cursor"]):
-        bump_on_commit(using=context["connection"].alias)
+    if _unseen.get():
+        return result
+    tables = written_domain_tables(sql)
+    if tables and not _matched_no_row(sql, context["cursor"]):
+        shown = tables - unshown_tables()
+        scope = _scope.get()
+        attributed = scope is not None and shown <= project_tables()
+        bump_on_commit(
+            using=context["connection"].alias,
+            scope=scope if attributed else None,
+            project_pages=bool(shown),
+        )
     return result
 
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dbtools.bulk import insert_rows
-from workflows import project_status
+from workflows import money, project_status
 from workflows.models import (
     AuditEvent,
     Project,
@@ -31,14 +31,8 @@ from workflows.models import (
     TrancheStatus,
 )
 
-CENT = Decimal("0.01")
 ACTION = "record_historical_tranche"
 S = TrancheStatus
-#: A milestone with a request in one of these states is taken (the unique constraint agrees).
-TAKEN_STATES = frozenset(
-    {S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.CHANGES_REQUESTED, S.VALIDATED, S.DELEGATED, S.PAID}
-)
-COMMITTED = frozenset({S.VALIDATED, S.DELEGATED, S.PAID})
 #: ids in one `UPDATE … WHERE id IN`: an import's batch of 500 projects (≤ 2,500 milestones) in
 #: one statement, well under the parameter limits of SQLite (32,766) and PostgreSQL (65,535)
 IDS_PER_UPDATE = 10_000
@@ -92,7 +86,7 @@ class HistoricalStock:
 @dataclass
 class LedgerState:
     """What the ledger reads of projects before recording their stock: the projects (pk,
-    public_id, award_amount, selected_on, status), their milestones by rank (pk, project_id,
+    public_id, award_amount, planning_start, status), their milestones by rank (pk, project_id,
     rank, share_percent, declared_on, reached_before_sirano, is_last), the milestones taken by a
     request (milestone -> status) and the highest historical rank per project."""
 
@@ -107,9 +101,16 @@ class LedgerState:
         if not ids:
             return state
         state.projects = {
-            p["pk"]: p
+            p["pk"]: {
+                "pk": p["pk"],
+                "public_id": p["public_id"],
+                "award_amount": p["award_amount"],
+                # the selection date, else its year's start (`Project.planning_start`)
+                "planning_start": p["selected_on"] or datetime.date(p["call__year"], 1, 1),
+                "status": p["status"],
+            }
             for p in Project.objects.filter(pk__in=ids).values(
-                "pk", "public_id", "award_amount", "selected_on", "status"
+                "pk", "public_id", "award_amount", "selected_on", "call__year", "status"
             )
         }
         for m in (
@@ -119,9 +120,9 @@ class LedgerState:
         ):
             state.milestones.setdefault(m["project_id"], []).append(m)
         state.taken = dict(
-            TrancheRequest.objects.filter(milestone__project__in=ids, status__in=TAKEN_STATES).values_list(
-                "milestone_id", "status"
-            )
+            TrancheRequest.objects.filter(
+                milestone__project__in=ids, status__in=money.TAKEN_STATES
+            ).values_list("milestone_id", "status")
         )
         state.held = historical_rank(ids)
         return state
@@ -185,131 +186,128 @@ def record_historical_tranches(
         known = known or LedgerState()
         state = LedgerState.read([pk for pk in ids if pk not in known.projects])
         state.update(known)
-        projects, milestones, taken, held = state.projects, state.milestones, state.taken, state.held
-        actor_id = actor.pk if actor is not None else None
-        #: (milestone id, amount, amount derived?, import run, source file, source row, project id)
-        new_tranches: list[tuple] = []
-        closed: list[int] = []
+        plan = _Plan()
         for project_id, entry in wanted.items():
-            project = projects[project_id]
-            k = entry.last_rank or 0
-            if k < held.get(project_id, 0):
-                outcome.conflicts.append(
-                    _conflict(
-                        project,
-                        entry,
-                        _(
-                            "Le fichier indique la tranche %(k)s mais %(held)s tranches historiques sont "
-                            "déjà enregistrées : rien n'est retiré ; vérifiez la source."
-                        )
-                        % {"k": k, "held": held[project_id]},
-                    )
-                )
-                continue
-            if not k:
-                continue
-            rows = milestones.get(project_id, [])
-            if k > len(rows):
-                outcome.conflicts.append(
-                    _conflict(
-                        project,
-                        entry,
-                        _(
-                            "Le fichier indique la tranche %(k)s mais l'échéancier du projet ne compte que "
-                            "%(n)s jalons : seules les tranches 1 à %(n)s sont enregistrées."
-                        )
-                        % {"k": k, "n": len(rows)},
-                    )
-                )
-            for milestone in rows:
-                if not reached_before_sirano(milestone["rank"], k):
-                    break
-                status = taken.get(milestone["pk"], "")
-                if status and status not in COMMITTED:
-                    outcome.conflicts.append(
-                        _conflict(
-                            project,
-                            entry,
-                            _(
-                                "La tranche %(rank)s fait l'objet d'une demande SIRANo « %(state)s » : "
-                                "la tranche historique n'est pas créée ; un agent doit trancher."
-                            )
-                            % {"rank": milestone["rank"], "state": S(status).label},
-                        )
-                    )
-                    continue
-                if milestone["declared_on"] is None and not milestone["reached_before_sirano"]:
-                    closed.append(milestone["pk"])
-                if status:
-                    continue  # already in the ledger (historical, or a SIRANo tranche committed)
-                given = entry.amounts.get(milestone["rank"])
-                amount = (
-                    given if given is not None else project["award_amount"] * milestone["share_percent"] / 100
-                )
-                new_tranches.append(
-                    (
-                        milestone["pk"],
-                        Decimal(amount).quantize(CENT),
-                        given is None,
-                        entry.import_run_id,
-                        entry.source_file[:255],
-                        entry.source_row,
-                        project_id,
-                    )
-                )
-                outcome.added.setdefault(project_id, []).append(milestone["rank"])
-        for start in range(0, len(closed), IDS_PER_UPDATE):
-            ProjectMilestone.objects.filter(pk__in=closed[start : start + IDS_PER_UPDATE]).update(
+            _plan_entry(state, project_id, entry, plan, outcome)
+        for start in range(0, len(plan.closed), IDS_PER_UPDATE):
+            ProjectMilestone.objects.filter(pk__in=plan.closed[start : start + IDS_PER_UPDATE]).update(
                 reached_before_sirano=True, days_late=0
             )
-        # Plain rows, no model instance: an import of 40,000 projects records ~100,000 tranches.
-        tranche_ids = insert_rows(
-            TrancheRequest,
-            TRANCHE_COLUMNS,
-            [
-                (milestone_id, amount, S.DELEGATED.value, True, derived, run, source, row, actor_id, at, at)
-                for milestone_id, amount, derived, run, source, row, _project in new_tranches
-            ],
+        outcome.created = _write_tranches(
+            plan.new_tranches, actor_id=actor.pk if actor is not None else None, at=at
         )
-        provenance = _Provenance()
-        insert_rows(
-            AuditEvent,
-            AUDIT_COLUMNS,
-            [
-                (
-                    actor_id,
-                    ACTION,
-                    S.DELEGATED.value,
-                    provenance(source, row),
-                    at,
-                    project_id,
-                    milestone_id,
-                    pk,
-                )
-                for pk, (milestone_id, _amount, _derived, _run, source, row, project_id) in zip(
-                    tranche_ids, new_tranches, strict=True
-                )
-            ],
-            ids=False,
-        )
-        outcome.created = len(tranche_ids)
         outcome.status_changes = project_status.follow_ledger(
             project_ids=ids,
             actor=actor,
             at=at,
             comment=_("Reprise du stock : tranches déléguées avant SIRANo"),
-            effective_on={pk: p["selected_on"] for pk, p in projects.items()},
+            effective_on={pk: p["planning_start"] for pk, p in state.projects.items()},
             known={
                 pk: project_status.LedgerView(
-                    status=projects[pk]["status"],
+                    status=state.projects[pk]["status"],
                     delegated_ranks=frozenset(outcome.added.get(pk, ())),
-                    last_rank=next((m["rank"] for m in milestones.get(pk, ()) if m["is_last"]), None),
+                    last_rank=next((m["rank"] for m in state.milestones.get(pk, ()) if m["is_last"]), None),
                 )
                 for pk in known.projects
                 if pk in wanted
             },
         )
     return outcome
+
+
+@dataclass
+class _Plan:
+    """What the service writes: the tranches to create, as (milestone id, amount, amount derived?,
+    import run, source file, source row, project id), and the milestones to close."""
+
+    new_tranches: list[tuple] = field(default_factory=list)
+    closed: list[int] = field(default_factory=list)
+
+
+def _plan_entry(
+    state: LedgerState, project_id: int, entry: HistoricalStock, plan: _Plan, outcome: LedgerOutcome
+) -> None:
+    """Plan one project's stock 1..k: the tranches missing, the milestones to close, the conflicts."""
+    project = state.projects[project_id]
+    k = entry.last_rank or 0
+    held = state.held.get(project_id, 0)
+    if k < held:
+        message = _(
+            "Le fichier indique la tranche %(k)s mais %(held)s tranches historiques sont "
+            "déjà enregistrées : rien n'est retiré ; vérifiez la source."
+        ) % {"k": k, "held": held}
+        outcome.conflicts.append(_conflict(project, entry, message))
+        return
+    if not k:
+        return
+    rows = state.milestones.get(project_id, [])
+    if k > len(rows):
+        message = _(
+            "Le fichier indique la tranche %(k)s mais l'échéancier du projet ne compte que "
+            "%(n)s jalons : seules les tranches 1 à %(n)s sont enregistrées."
+        ) % {"k": k, "n": len(rows)}
+        outcome.conflicts.append(_conflict(project, entry, message))
+    for milestone in rows:
+        if not reached_before_sirano(milestone["rank"], k):
+            break
+        status = state.taken.get(milestone["pk"], "")
+        if status and status not in money.COMMITTED_STATES:
+            message = _(
+                "La tranche %(rank)s fait l'objet d'une demande SIRANo « %(state)s » : "
+                "la tranche historique n'est pas créée ; un agent doit trancher."
+            ) % {"rank": milestone["rank"], "state": S(status).label}
+            outcome.conflicts.append(_conflict(project, entry, message))
+            continue
+        if milestone["declared_on"] is None and not milestone["reached_before_sirano"]:
+            plan.closed.append(milestone["pk"])
+        if status:
+            continue  # already in the ledger (historical, or a SIRANo tranche committed)
+        given = entry.amounts.get(milestone["rank"])
+        amount = (
+            Decimal(given).quantize(money.CENT)
+            if given is not None
+            else money.tranche_amount(project["award_amount"], milestone["share_percent"])
+        )
+        plan.new_tranches.append(
+            (
+                milestone["pk"],
+                amount,
+                given is None,
+                entry.import_run_id,
+                entry.source_file[:255],
+                entry.source_row,
+                project_id,
+            )
+        )
+        outcome.added.setdefault(project_id, []).append(milestone["rank"])
+
+
+def _write_tranches(new_tranches: list[tuple], *, actor_id: int | None, at: datetime.datetime) -> int:
+    """Insert the planned tranches as delegated and one audit record each; returns how many.
+
+    Plain rows, no model instance: an import of 40,000 projects records ~100,000 tranches.
+    """
+    tranche_ids = insert_rows(
+        TrancheRequest,
+        TRANCHE_COLUMNS,
+        [
+            (milestone_id, amount, S.DELEGATED.value, True, derived, run, source, row, actor_id, at, at)
+            for milestone_id, amount, derived, run, source, row, _project in new_tranches
+        ],
+    )
+    provenance = _Provenance()
+    insert_rows(
+        AuditEvent,
+        AUDIT_COLUMNS,
+        [
+            (actor_id, ACTION, S.DELEGATED.value, provenance(source, row), at, project_id, milestone_id, pk)
+            for pk, (milestone_id, _amount, _derived, _run, source, row, project_id) in zip(
+                tranche_ids, new_tranches, strict=True
+            )
+        ],
+        ids=False,
+    )
+    return len(tranche_ids)
 
 
 class _Provenance:

@@ -19,6 +19,8 @@ NAMES = frozenset(
         "two_factor_verify",  # portal: the second factor asked of a signed-in session
         "two_factor_enrol",  # portal: enrolment of a second factor
         "sign_out",  # portal: signing out
+        "agents_two_factor_verify",  # agents: the second factor, in the admin's look
+        "agents_two_factor_enrol",  # agents: enrolment of a second factor, in the admin's look
         "desk_request",  # agents: one tranche request on the desk, `pk=` (`/admin/bureau/demandes/<pk>/`)
         "late_milestones",  # agents: the desk's « Jalons en retard » list
         "admin_home",  # agents: the Wagtail admin's home (`/admin/`)

@@ -22,7 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from formatting import format_euros
-from workflows import rules
+from workflows import selectors
+from workflows.data_version import writes_to_projects
 from workflows.models import (
     AuditEvent,
     Establishment,
@@ -48,7 +49,6 @@ PROJECT_EDITABLE_FIELDS = (
     "award_amount",
     "selected_on",
     "budget_breakdown",
-    "legacy_tranche_number",
     "visibility",
     "results_posted_on",
     "results_url",
@@ -125,13 +125,13 @@ def update_project(
             _("Ces champs ne se modifient pas ici : %(fields)s.") % {"fields": ", ".join(refused)}
         )
     pk = project if isinstance(project, int) else project.pk
-    with transaction.atomic():
+    with writes_to_projects(pk), transaction.atomic():
         project = Project.objects.select_for_update(of=("self",)).get(pk=pk)
         changes = _diff(project, values)
         if not changes:
             return project
         if "award_amount" in changes:
-            committed = rules.committed_amount(project)
+            committed = selectors.project_money(project)["committed"]
             if values["award_amount"] is None or values["award_amount"] < committed:
                 raise ValidationError(
                     {
@@ -161,7 +161,7 @@ def add_trial_registration(
     _require_perm(actor, "workflows.change_project")
     pk = project if isinstance(project, int) else project.pk
     identifier = identifier.strip()
-    with transaction.atomic():
+    with writes_to_projects(pk), transaction.atomic():
         project = Project.objects.select_for_update(of=("self",)).get(pk=pk)
         registration = TrialRegistration.objects.filter(identifier=identifier).first()
         if registration is None:
@@ -227,6 +227,38 @@ def _check_milestones(schedule: FundingSchedule | None, kept: list[MilestoneRow]
         raise ValidationError(errors)
 
 
+def _save_milestone_row(
+    schedule: FundingSchedule, row: MilestoneRow, template: MilestoneTemplate | None
+) -> dict:
+    """Create or change one milestone of the schedule; its audit changes, keyed "jalon <rank>[.field]"."""
+    label = f"jalon {row.values.get('rank')}"
+    if template is None:
+        template = MilestoneTemplate(schedule=schedule, **row.values)
+        template.full_clean(exclude=["schedule", "evidence_types"], validate_unique=False)
+        template.evidence_types.set(row.evidence_types)  # parental M2M: written by save()
+        template.save()
+        return {
+            label: {
+                "old": None,
+                "new": {
+                    **{k: _plain(v) for k, v in row.values.items()},
+                    "evidence_types": _plain(row.evidence_types),
+                },
+            }
+        }
+    diff = _diff(template, row.values)
+    old_types = set(template.evidence_types.all())
+    if old_types != set(row.evidence_types):
+        diff["evidence_types"] = {"old": _plain(old_types), "new": _plain(row.evidence_types)}
+    if not diff:
+        return {}
+    for name in set(diff) - {"evidence_types"}:
+        setattr(template, name, row.values[name])
+    template.evidence_types.set(row.evidence_types)
+    template.save()
+    return {f"{label}.{name}": change for name, change in diff.items()}
+
+
 def save_funding_schedule(
     *,
     actor,
@@ -267,33 +299,7 @@ def save_funding_schedule(
             changes[f"jalon {template.rank}"] = {"old": str(template), "new": None}
         MilestoneTemplate.objects.filter(pk__in=removed).delete()
         for row in kept:
-            template = existing.get(row.pk) if row.pk else None
-            label = f"jalon {row.values.get('rank')}"
-            if template is None:
-                template = MilestoneTemplate(schedule=schedule, **row.values)
-                template.full_clean(exclude=["schedule", "evidence_types"], validate_unique=False)
-                template.evidence_types.set(row.evidence_types)  # parental M2M: written by save()
-                template.save()
-                changes[label] = {
-                    "old": None,
-                    "new": {
-                        **{k: _plain(v) for k, v in row.values.items()},
-                        "evidence_types": _plain(row.evidence_types),
-                    },
-                }
-                continue
-            diff = _diff(template, row.values)
-            old_types = set(template.evidence_types.all())
-            if old_types != set(row.evidence_types):
-                diff["evidence_types"] = {"old": _plain(old_types), "new": _plain(row.evidence_types)}
-            if not diff:
-                continue
-            for name in set(diff) - {"evidence_types"}:
-                setattr(template, name, row.values[name])
-            template.evidence_types.set(row.evidence_types)
-            template.save()
-            for name, change in diff.items():
-                changes[f"{label}.{name}"] = change
+            changes.update(_save_milestone_row(schedule, row, existing.get(row.pk) if row.pk else None))
         if changes:
             _audit_edit(
                 actor=actor,

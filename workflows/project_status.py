@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from dbtools.bulk import insert_rows
+from workflows import money
 from workflows.models import (
     AuditEvent,
     Project,
@@ -27,7 +28,6 @@ from workflows.models import (
     ProjectStatus,
     ProjectStatusChange,
     TrancheRequest,
-    TrancheStatus,
 )
 
 DECIDE_PERM = "workflows.decide_project_status"
@@ -47,7 +47,6 @@ DECISION_LABELS = {
     "complete": _lazy("Déclarer terminé"),
     "resume": _lazy("Reprendre le projet"),
 }
-DELEGATED = (TrancheStatus.DELEGATED, TrancheStatus.PAID)
 
 
 def may_decide(user) -> bool:
@@ -107,8 +106,8 @@ def decide_project_status(
         raise ValidationError({"effective_on": _("La date d'effet ne peut pas être dans le futur.")})
     sources, target = DECISIONS[decision]
     with transaction.atomic():
-        project = Project.objects.select_for_update(of=("self",)).get(pk=project.pk)
-        if effective_on < project.selected_on:
+        project = Project.objects.select_for_update(of=("self",)).select_related("call").get(pk=project.pk)
+        if effective_on < project.planning_start:
             raise ValidationError(
                 {"effective_on": _("La date d'effet ne peut pas précéder la sélection du projet.")}
             )
@@ -154,7 +153,9 @@ def resume_project(*, project, actor, comment: str, effective_on=None, at=None) 
 
 
 def _has_delegated(project_id: int) -> bool:
-    return TrancheRequest.objects.filter(milestone__project_id=project_id, status__in=DELEGATED).exists()
+    return TrancheRequest.objects.filter(
+        milestone__project_id=project_id, status__in=money.DELEGATED_STATES
+    ).exists()
 
 
 def ledger_target(status: str, *, has_delegated: bool, last_delegated: bool) -> str | None:
@@ -249,7 +250,7 @@ def _read_views(ids: list[int]) -> dict[int, LedgerView]:
     """The projects' rows locked (`SELECT … FOR UPDATE`) and their ledger read."""
     delegated_ranks: dict[int, set[int]] = {}
     for project_id, rank in TrancheRequest.objects.filter(
-        milestone__project__in=ids, status__in=DELEGATED
+        milestone__project__in=ids, status__in=money.DELEGATED_STATES
     ).values_list("milestone__project_id", "milestone__rank"):
         delegated_ranks.setdefault(project_id, set()).add(rank)
     last_ranks = dict(

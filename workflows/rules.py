@@ -10,11 +10,11 @@ tranche never records its payment.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib.auth.models import Permission
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from workflows import money
 
 REVIEW_PERM = "workflows.review_trancherequest"
 DELEGATE_PERM = "workflows.delegate_trancherequest"
@@ -122,15 +122,6 @@ def has_comment(request) -> bool:
     return bool((request.transition_comment or "").strip())
 
 
-def committed_amount(project, exclude_pk: int | None = None) -> Decimal:
-    from workflows.models import COMMITTED_STATES, TrancheRequest
-
-    qs = TrancheRequest.objects.filter(milestone__project=project, status__in=COMMITTED_STATES)
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    return qs.aggregate(total=Sum("amount"))["total"] or Decimal("0")
-
-
 def within_award(request) -> bool:
     """Validated, delegated and paid tranches of a project never exceed its award.
 
@@ -140,7 +131,10 @@ def within_award(request) -> bool:
     project = request.milestone.project
     committed = getattr(request, "committed_elsewhere", None)
     if committed is None:
-        committed = committed_amount(project, exclude_pk=request.pk)
+        # The money selector's committed figure (`workflows.money`), the request itself aside;
+        # through the request's own model: the models import this module.
+        others = type(request).objects.filter(milestone__project_id=project.pk).exclude(pk=request.pk)
+        committed = money.committed_total(others)
     return committed + request.amount <= project.award_amount
 
 
@@ -158,7 +152,6 @@ def results_posted_if_required(request) -> bool:
 # Requestability: which milestone may still be declared and its tranche requested.
 
 CLOSED_PROJECT_STATUSES = ("completed", "abandoned", "lapsed")
-COMMITTED_STATUSES = ("validated", "delegated", "paid")
 
 
 def project_accepts_requests(request) -> bool:
@@ -171,7 +164,7 @@ def covering_tranche(milestone):
 
     Reads `milestone.tranche_requests.all()`, so lists that prefetch them run no query.
     """
-    return next((r for r in milestone.tranche_requests.all() if r.status in COMMITTED_STATUSES), None)
+    return next((r for r in milestone.tranche_requests.all() if r.status in money.COMMITTED_STATES), None)
 
 
 def milestone_closed(milestone) -> bool:

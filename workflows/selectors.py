@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.db.models import (
     Case,
     Count,
-    DecimalField,
     Exists,
     F,
     IntegerField,
@@ -26,9 +25,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from workflows import audit_labels
+from workflows import audit_labels, money
 from workflows.models import (
-    COMMITTED_STATES,
     AuditEvent,
     Delegation,
     Establishment,
@@ -39,79 +37,16 @@ from workflows.models import (
     TrancheStatus,
     TrialRegistration,
 )
+from workflows.money import DELEGATED_STATES, MONEY_FIGURES, money_filters
 
-DELEGATED_STATES = (TrancheStatus.DELEGATED, TrancheStatus.PAID)
 ACTIVE_PROJECT_STATES = (ProjectStatus.SELECTED, ProjectStatus.IN_PROGRESS)
-_MONEY = DecimalField(max_digits=14, decimal_places=2)
-_ZERO = Value(0, output_field=_MONEY)
+_MONEY = money.MONEY_FIELD
+_ZERO = money.ZERO
 
-# The money selector: one definition of every euro figure, for every surface.
-#
-# committed = validated + delegated + paid (what counts against the award);
-# validated = committed and not yet delegated; delegated = delegated or paid (money that left
-# DGOS, historical tranches included); paid = paid; remaining = award − committed for an open
-# project, nothing for a closed one (abandoned, lapsed, completed: nothing is left to engage).
-# "As of" a day D: a SIRANo tranche counts from the date it reached the state (validated_at,
-# delegated_at, paid_at; the last state change when a stamp is missing); a historical tranche
-# (its real date predates SIRANo) counts as delegated from its milestone's verification, else
-# its declared date, else the project's selection date (`reports.snapshot` reads the same rule).
-
-MONEY_FIGURES = ("committed", "validated", "delegated", "paid")
-
-
-def _cutoff(as_of: datetime.date) -> datetime.datetime:
-    """Local midnight after `as_of`: everything stamped before it happened on or before that day."""
-    return timezone.make_aware(datetime.datetime.combine(as_of + datetime.timedelta(days=1), datetime.time()))
-
-
-def _reached(stamp: str, cutoff: datetime.datetime) -> Q:
-    return Q(**{f"{stamp}__lt": cutoff}) | Q(**{f"{stamp}__isnull": True, "status_changed_at__lt": cutoff})
-
-
-def money_filters(as_of: datetime.date | None = None, prefix: str = "") -> dict[str, Q]:
-    """`{figure: Q}` selecting the tranches (TrancheRequest rows) each figure sums, on a day."""
-    if as_of is None:
-        q = {
-            "committed": Q(status__in=COMMITTED_STATES),
-            "validated": Q(status=TrancheStatus.VALIDATED),
-            "delegated": Q(status__in=DELEGATED_STATES),
-            "paid": Q(status=TrancheStatus.PAID),
-        }
-    else:
-        cutoff = _cutoff(as_of)
-        historical = Q(is_historical=True) & (
-            Q(milestone__verified_at__lt=cutoff)
-            | Q(milestone__verified_at__isnull=True, milestone__declared_on__lte=as_of)
-            | Q(
-                milestone__verified_at__isnull=True,
-                milestone__declared_on__isnull=True,
-                milestone__project__selected_on__lte=as_of,
-            )
-        )
-        workflow = Q(is_historical=False)
-        delegated = historical | (
-            workflow & Q(status__in=DELEGATED_STATES) & _reached("delegated_at", cutoff)
-        )
-        committed = historical | (
-            workflow & Q(status__in=COMMITTED_STATES) & _reached("validated_at", cutoff)
-        )
-        q = {
-            "committed": committed,
-            "validated": committed & ~delegated,
-            "delegated": delegated,
-            "paid": workflow & Q(status=TrancheStatus.PAID) & _reached("paid_at", cutoff),
-        }
-    if not prefix:
-        return q
-    return {name: _prefixed(condition, prefix) for name, condition in q.items()}
-
-
-def _prefixed(condition: Q, prefix: str) -> Q:
-    children = [
-        _prefixed(child, prefix) if isinstance(child, Q) else (prefix + child[0], child[1])
-        for child in condition.children
-    ]
-    return Q(*children, _connector=condition.connector, _negated=condition.negated)
+# The money selector: one definition of every euro figure, for every surface. The figures'
+# states and filters are spelled in `workflows.money` (read its docstring); remaining = award −
+# committed for an open project, nothing for a closed one (abandoned, lapsed, completed: nothing
+# is left to engage).
 
 
 def _project_sum(condition: Q) -> Coalesce:
@@ -310,8 +245,10 @@ def portfolio_totals(queryset: QuerySet[Project], as_of: datetime.date | None = 
 
 
 def facet_counts(queryset: QuerySet[Project], field: str) -> dict:
-    """Number of projects per value of `field` (one GROUP BY query)."""
-    return dict(queryset.order_by().values_list(field).annotate(n=Count("pk", distinct=True)))
+    """Number of projects per value of `field` (one GROUP BY query). `field` and the filters of
+    `queryset` follow single-valued relations (a project has one call, one establishment…), so
+    each project is one row: a plain count, not a `COUNT(DISTINCT)`."""
+    return dict(queryset.order_by().values_list(field).annotate(n=Count("pk")))
 
 
 # Agents' desk and delegations
@@ -391,7 +328,9 @@ def _is_dormant(today: datetime.date | None = None) -> Q:
     )
     recent_declaration = ProjectMilestone.objects.filter(project=OuterRef("pk"), declared_on__gte=cutoff)
     recent_request = TrancheRequest.objects.filter(
-        milestone__project=OuterRef("pk"), is_historical=False, status_changed_at__gte=_cutoff(cutoff)
+        milestone__project=OuterRef("pk"),
+        is_historical=False,
+        status_changed_at__gte=money.end_of_day(cutoff),
     )
     return (
         Q(status__in=ACTIVE_PROJECT_STATES)

@@ -7,6 +7,7 @@ one transaction; notifications leave after commit.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
@@ -21,6 +22,7 @@ from django_fsm import ConcurrentTransition, can_proceed
 
 from formatting import format_date, format_euros
 from workflows import notifications, project_status, rules
+from workflows.data_version import writes_to_projects
 from workflows.documents import InspectedUpload
 from workflows.models import (
     AuditEvent,
@@ -93,8 +95,9 @@ def _transition_tranche_request(
     """Lock, check state then permission then conditions, apply, save, audit; mail after commit."""
     at = at or timezone.now()
     pk = tranche_request if isinstance(tranche_request, int) else tranche_request.pk
-    with transaction.atomic():
+    with transaction.atomic(), contextlib.ExitStack() as scope:
         request = _lock_request(pk)
+        scope.enter_context(writes_to_projects(request.milestone.project_id))
         if name in PROJECT_LOCKING_TRANSITIONS:
             _lock_project(request.milestone.project_id)
         method = getattr(request, name)
@@ -241,7 +244,7 @@ def create_tranche_request(
 ) -> TrancheRequest:
     """Open a draft for a milestone; the amount is the milestone's share of the award."""
     at = at or timezone.now()
-    with transaction.atomic():
+    with writes_to_projects(milestone.project_id), transaction.atomic():
         milestone = (
             ProjectMilestone.objects.select_for_update(of=("self",))
             .select_related("project__establishment")
@@ -284,8 +287,9 @@ def attach_evidence(
 ) -> EvidenceDocument:
     """Store one checked upload as evidence of a request the actor's establishment may edit."""
     at = at or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), contextlib.ExitStack() as scope:
         request = _lock_request(tranche_request.pk)
+        scope.enter_context(writes_to_projects(request.milestone.project_id))
         if not rules.is_establishment_member(request, actor):
             raise PermissionDenied(_("Vous ne pouvez pas déposer de justificatif sur cette demande."))
         if request.status not in (TrancheStatus.DRAFT, TrancheStatus.CHANGES_REQUESTED):
@@ -329,7 +333,7 @@ def remove_evidence(*, document: int, actor, at=None) -> None:
     itself is erased once the transaction commits (never before: a rollback keeps it).
     """
     at = at or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), contextlib.ExitStack() as scope:
         found = (
             EvidenceDocument.objects.select_related("evidence_type")
             .filter(pk=getattr(document, "pk", document))
@@ -338,6 +342,7 @@ def remove_evidence(*, document: int, actor, at=None) -> None:
         if found is None:
             raise ValidationError(_("Ce justificatif n'existe plus."))
         request = _lock_request(found.tranche_request_id)
+        scope.enter_context(writes_to_projects(request.milestone.project_id))
         if not rules.is_establishment_member(request, actor):
             raise PermissionDenied(_("Vous ne pouvez pas retirer de justificatif de cette demande."))
         if request.status not in (TrancheStatus.DRAFT, TrancheStatus.CHANGES_REQUESTED):
@@ -388,7 +393,7 @@ def declare_milestone(
         raise ValidationError(
             {"reached_on": _("La date d'atteinte du jalon ne peut pas être dans le futur.")}
         )
-    with transaction.atomic():
+    with writes_to_projects(milestone.project_id), transaction.atomic():
         milestone = (
             ProjectMilestone.objects.select_for_update(of=("self",))
             .select_related("project")
@@ -435,7 +440,7 @@ def allow_out_of_order_declaration(
         raise PermissionDenied(_("Seul un agent de la DGOS peut autoriser une déclaration hors ordre."))
     if not (comment or "").strip():
         raise ValidationError({"comment": _("Un motif est obligatoire pour autoriser une exception.")})
-    with transaction.atomic():
+    with writes_to_projects(milestone.project_id), transaction.atomic():
         milestone = (
             ProjectMilestone.objects.select_for_update(of=("self",))
             .select_related("project")
@@ -461,7 +466,7 @@ def allow_out_of_order_declaration(
 def verify_milestone(*, milestone: ProjectMilestone, actor, comment: str = "", at=None) -> ProjectMilestone:
     """An instructing agent confirms a declared milestone."""
     at = at or timezone.now()
-    with transaction.atomic():
+    with writes_to_projects(milestone.project_id), transaction.atomic():
         milestone = (
             ProjectMilestone.objects.select_for_update(of=("self",))
             .select_related("project")
@@ -564,7 +569,7 @@ def select_project(
     establishment,
     investigator,
     award_amount: Decimal,
-    selected_on: datetime.date,
+    selected_on: datetime.date | None,
     **fields,
 ) -> Project:
     """Record a newly selected project and copy its call's funding schedule onto it."""
@@ -631,7 +636,7 @@ def add_to_delegation(
     pks = {r if isinstance(r, int) else r.pk for r in tranche_requests}
     if not pks:
         raise ValidationError(_("Sélectionnez au moins une tranche validée."))
-    with transaction.atomic():
+    with transaction.atomic(), contextlib.ExitStack() as scope:
         delegation = Delegation.objects.select_for_update(of=("self",)).get(pk=delegation.pk)
         if delegation.status != DelegationStatus.DRAFT:
             raise ValidationError(_("Cette délégation est déjà émise."))
@@ -641,6 +646,7 @@ def add_to_delegation(
             .filter(pk__in=pks)
             .order_by("pk")
         )
+        scope.enter_context(writes_to_projects(*{r.milestone.project_id for r in locked}))
         refused = [r for r in locked if r.status != TrancheStatus.VALIDATED or r.delegation_id]
         if refused or len(locked) != len(pks):
             raise ValidationError(
@@ -679,7 +685,7 @@ def remove_from_delegation(
     if not rules.is_budget_agent(None, actor):
         raise PermissionDenied(rules.ROLE_REFUSALS[rules.is_budget_agent])
     pk = tranche_request if isinstance(tranche_request, int) else tranche_request.pk
-    with transaction.atomic():
+    with transaction.atomic(), contextlib.ExitStack() as scope:
         delegation = Delegation.objects.select_for_update(of=("self",)).get(pk=delegation.pk)
         if delegation.status != DelegationStatus.DRAFT:
             raise ValidationError(
@@ -687,6 +693,7 @@ def remove_from_delegation(
                 % {"ref": delegation.reference}
             )
         request = _lock_request(pk)
+        scope.enter_context(writes_to_projects(request.milestone.project_id))
         if request.delegation_id != delegation.pk:
             raise ValidationError(
                 _("Cette tranche ne fait pas partie de la délégation %(ref)s.")

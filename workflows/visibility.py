@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from workflows import money
+
 
 class Tier(IntEnum):
     PUBLIC = 1
@@ -22,6 +24,8 @@ P, E, I = Tier.PUBLIC, Tier.EXPERT, Tier.INTERNAL  # noqa: E741
 FIELDS: dict[str, dict[str, Tier]] = {
     "project": {
         "public_id": P,
+        # the project's address in the API (`/api/v1/projects/<public_id>/`): what a list row links to
+        "url": P,
         "acronym": P,
         "title": P,
         "summary": P,
@@ -98,9 +102,9 @@ FIELDS: dict[str, dict[str, Tier]] = {
     "call": {"code": P, "year": P, "programme": P, "title": P},
 }
 
-#: Tranche states shown outside DGOS: a request in instruction is internal business.
-PUBLIC_TRANCHE_STATES = ("delegated", "paid")
-EXPERT_TRANCHE_STATES = ("validated", "delegated", "paid")
+#: Tranche states shown outside DGOS (a request in instruction is internal business), and to experts.
+PUBLIC_TRANCHE_STATES = money.PUBLIC_TRANCHE_STATES
+EXPERT_TRANCHE_STATES = money.EXPERT_TRANCHE_STATES
 
 
 def tier_for(user) -> Tier:

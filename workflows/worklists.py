@@ -128,9 +128,9 @@ def imports_to_confirm(*, max_age: datetime.timedelta | None = None) -> WorkList
     )
     queryset = ImportRun.objects.filter(status=ImportRun.Status.DRY_RUN).exclude(pk__in=list(confirmed))
     if max_age is not None:
-        queryset = queryset.filter(started_at__gte=timezone.now() - max_age)
-    queryset = queryset.order_by("started_at", "pk")
-    oldest = [WorkItem(label=run.file_name, pk=run.pk, since=run.started_at) for run in queryset[:OLDEST]]
+        queryset = queryset.filter(created_at__gte=timezone.now() - max_age)
+    queryset = queryset.order_by("created_at", "pk")
+    oldest = [WorkItem(label=run.file_name, pk=run.pk, since=run.created_at) for run in queryset[:OLDEST]]
     return WorkList(key="imports_to_confirm", count=queryset.count(), oldest=oldest)
 
 

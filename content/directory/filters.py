@@ -58,39 +58,49 @@ def _award_filter(queryset, name, values):
     return queryset.filter(condition) if values else queryset
 
 
+class SingleValuedChoiceFilter(django_filters.MultipleChoiceFilter):
+    """A facet over a field each project has once (forward foreign keys, own columns): no
+    `DISTINCT`, which django-filter adds by default and which made every count of a filtered
+    directory count a `SELECT DISTINCT` of whole project rows."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
+
+
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Rechercher un projet"))
-    programme = django_filters.MultipleChoiceFilter(
+    programme = SingleValuedChoiceFilter(
         field_name="call__programme__code", label=_("Programme"), widget=forms.CheckboxSelectMultiple
     )
-    annee = django_filters.MultipleChoiceFilter(
+    annee = SingleValuedChoiceFilter(
         field_name="call__year", label=_("Année de sélection"), widget=forms.CheckboxSelectMultiple
     )
-    region = django_filters.MultipleChoiceFilter(
+    region = SingleValuedChoiceFilter(
         field_name="establishment__region",
         choices=Region.choices,
         label=_("Région"),
         widget=forms.CheckboxSelectMultiple,
     )
-    etablissement = django_filters.MultipleChoiceFilter(
+    etablissement = SingleValuedChoiceFilter(
         field_name="establishment__finess", label=_("Établissement coordonnateur")
     )
-    type = django_filters.MultipleChoiceFilter(
+    type = SingleValuedChoiceFilter(
         field_name="establishment__type",
         choices=EstablishmentType.choices,
         label=_("Type d'établissement"),
         widget=forms.CheckboxSelectMultiple,
     )
-    discipline = django_filters.MultipleChoiceFilter(
+    discipline = SingleValuedChoiceFilter(
         field_name="discipline__code", label=_("Discipline"), widget=forms.CheckboxSelectMultiple
     )
-    statut = django_filters.MultipleChoiceFilter(
+    statut = SingleValuedChoiceFilter(
         field_name="status",
         choices=ProjectStatus.choices,
         label=_("Statut du projet"),
         widget=forms.CheckboxSelectMultiple,
     )
-    montant = django_filters.MultipleChoiceFilter(
+    montant = SingleValuedChoiceFilter(
         choices=[(k, v[0]) for k, v in AWARD_RANGES.items()],
         method=_award_filter,
         label=_("Financement attribué"),

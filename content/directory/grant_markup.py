@@ -75,7 +75,12 @@ def grant_json_ld(project: Project, page_url: str) -> dict:
                 for r in registrations
             ),
         ],
-        "foundingDate": values["selected_on"]["value"].isoformat(),
+        # schema.org Date accepts a year alone: what the source gave, never a made-up day
+        "foundingDate": (
+            values["selected_on"]["value"].isoformat()
+            if values["selected_on"]["value"]
+            else str(values["selected_on"]["year"])
+        ),
         "funder": dgos_organization(),
         "parentOrganization": recipient,
     }

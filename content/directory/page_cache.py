@@ -9,6 +9,10 @@ or a reverse proxy that sends `If-None-Match` gets a 304 without a render. Edito
 the keys carry too. A page is rendered and stored under its canonical query (the parameters the
 view reads, sorted): a crawler's junk parameters add no entry.
 
+A project's page is stored under its address and checked against the versions it depends on
+(`workflows.data_version.project_page_keys`, its neighbours', the content version): a write to
+another project leaves it stored.
+
 Signed-in visitors (their tier may show more, the header names them) and requests carrying a
 session or a flash message are never served from, nor stored in, this cache; their responses
 say `private`.
@@ -38,11 +42,13 @@ def _anonymous(request) -> bool:
     )
 
 
-def cached_public_page(view=None, *, parameters: frozenset[str] = frozenset()):
+def cached_public_page(view=None, *, parameters: frozenset[str] = frozenset(), versions=None):
     """Serve `view` to anonymous visitors from the per-version store, with ETag revalidation;
-    `parameters`: the query parameters the view reads (any other is dropped before it runs)."""
+    `parameters`: the query parameters the view reads (any other is dropped before it runs);
+    `versions(**kwargs)`: the domain's version keys the page depends on instead of the whole
+    portfolio's data version (the view may add more with `page_store.depends_on`)."""
     if view is None:
-        return functools.partial(cached_public_page, parameters=parameters)
+        return functools.partial(cached_public_page, parameters=parameters, versions=versions)
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -51,13 +57,21 @@ def cached_public_page(view=None, *, parameters: frozenset[str] = frozenset()):
             patch_cache_control(response, private=True)
             return response
         query = page_store.canonical_query(request, parameters)
-        key = page_store.key_for("public-page", request.path, query, editorial=True)
+        if versions is None:
+            key = page_store.key_for("public-page", request.path, query, editorial=True)
+        else:
+            key = page_store.address_key("public-page", request.path, query)
         answer = page_store.get(key)
         if answer is None:
-            response = view(request, *args, **kwargs)
+            depends = None
+            if versions is None:
+                response = view(request, *args, **kwargs)
+            else:
+                with page_store.render_under(versions(**kwargs)) as depends:
+                    response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming or response.cookies:
                 return response
-            answer = page_store.Answer.of(response.content, response["Content-Type"])
+            answer = page_store.Answer.of(response.content, response["Content-Type"], depends=depends)
             page_store.put(key, answer, timeout=MAX_AGE)
             return page_store.mark_public(response, answer.etag, max_age=CLIENT_MAX_AGE)
         return page_store.public_response(request, answer, max_age=CLIENT_MAX_AGE)

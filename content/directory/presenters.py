@@ -46,12 +46,20 @@ TIMELINE_FIELDS = {"milestones", "planned_dates", "late_milestones", "amount_val
 
 
 def project_values(project: Project, tier: Tier) -> dict[str, dict]:
-    """`{field: {"label", "value"}}` for the fields of `tier` that a page can render."""
-    return {
+    """`{field: {"label", "value"}}` for the fields of `tier` that a page can render.
+
+    A selection date the source did not give stays unknown: « Sélectionné en 2013 » (`year`),
+    never a made-up 1st of January.
+    """
+    values = {
         name: {"label": PROJECT_FIELDS[name][0], "value": PROJECT_FIELDS[name][1](project)}
         for name in visibility.fields_for("project", tier)
         if name in PROJECT_FIELDS
     }
+    selected = values.get("selected_on")
+    if selected is not None and selected["value"] is None:
+        selected.update(label=_("Sélectionné en"), year=project.selection_year)
+    return values
 
 
 def timeline(project: Project, milestones: list[ProjectMilestone], tier: Tier) -> list[dict]:

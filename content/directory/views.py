@@ -17,23 +17,18 @@ from django.views.decorators.http import require_GET
 from content.directory import grant_markup, presenters
 from content.directory.filters import SORTS, ProjectFilter, facet_choices, facets
 from content.directory.page_cache import cached_public_page
+from content.directory.queries import directory_queryset
 from fileformats import csv as safe_csv
 from formatting import format_euros
 from search.query import suggest
-from web import export_files
+from web import export_files, page_store
 from web.absolute_urls import absolute_url, site_root
 from web.structured_data import json_ld_script
-from workflows import selectors, visibility
-from workflows.models import Project, TrancheRequest
+from workflows import data_version, selectors, visibility
+from workflows.models import TrancheRequest
 from workflows.visibility import Tier
 
 PAGE_SIZE = 20
-
-
-def directory_queryset():
-    return Project.objects.public().select_related(
-        "call__programme", "establishment", "investigator", "discipline"
-    )
 
 
 def _active_filters(filterset: ProjectFilter, facet_values: dict) -> list[dict]:
@@ -44,7 +39,7 @@ def _active_filters(filterset: ProjectFilter, facet_values: dict) -> list[dict]:
         rest = data.copy()
         rest.pop("q")
         rest.pop("page", None)
-        tags.append({"label": _("« %(q)s »") % {"q": data["q"]}, "remove": rest.urlencode()})
+        tags.append({"label": _("« %(q)s »") % {"q": data["q"]}, "remove": rest.urlencode(), "search": True})
     for name, options in facet_values.items():
         labels = {o["value"]: o["label"] for o in options}
         for value in data.getlist(name):
@@ -110,6 +105,7 @@ def project_list(request, page=None):
     query = data.copy()
     query.pop("page", None)
     ordering = filterset.ordering()
+    active_filters = _active_filters(filterset, facet_values)
     return render(
         request,
         "content/directory/project_list.html",
@@ -126,7 +122,9 @@ def project_list(request, page=None):
                 for name, options in facet_values.items()
             ],
             "home_links": [{"url": "/", "title": _("Accueil")}],
-            "active_filters": _active_filters(filterset, facet_values),
+            "active_filters": active_filters,
+            # the search text is shown as a tag, but it is not a filter (« 1 filtre actif »)
+            "filter_count": sum(1 for tag in active_filters if not tag.get("search")),
             "page_obj": page_obj,
             "paginator": paginator,
             "pages": page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1),
@@ -148,7 +146,7 @@ def project_queryset():
 
 
 @require_GET
-@cached_public_page
+@cached_public_page(versions=lambda public_id: data_version.project_page_keys(public_id))
 def project_detail(request, public_id: str):
     """A public project's page; unknown or internal (non-public) ids are 404 for everyone."""
     project = project_queryset().filter(public_id=public_id).first()
@@ -174,6 +172,7 @@ def project_detail(request, public_id: str):
     )
     steps = presenters.timeline(project, milestones, tier)
     shown = presenters.project_values(project, tier)
+    page_store.depends_on([data_version.neighbours_key(project.discipline_id, project.call.programme_id)])
     related = list(
         directory_queryset()
         .filter(discipline=project.discipline, call__programme=project.call.programme)
@@ -264,7 +263,8 @@ CSV_COLUMNS = [
     ("numero_tranche", "tranche_number", lambda p: p.tranche_number or ""),
     ("registres_essais", "registrations", lambda p: " ".join(r.identifier for r in p.registrations.all())),
     ("statut", "status", lambda p: p.get_status_display()),
-    ("date_selection", "selected_on", lambda p: p.selected_on.isoformat()),
+    # empty when the source gave only the year (annee_de_selection)
+    ("date_selection", "selected_on", lambda p: p.selected_on.isoformat() if p.selected_on else ""),
 ]
 
 

@@ -65,10 +65,11 @@ def import_documents(
     path = Path(path)
     if run is None:
         run = DocumentImportRun.objects.create(
-            source_name=(source_name or path.name)[:255], dry_run=dry_run, run_by=actor
+            source_name=(source_name or path.name)[:255], dry_run=dry_run, actor=actor
         )
     run.status, run.report, run.error = DocumentImportRun.Status.RUNNING, empty_report(), ""
-    run.save(update_fields=["status", "report", "error"])
+    run.started_at = timezone.now()
+    run.save(update_fields=["status", "report", "error", "started_at"])
     try:
         _kind, files = open_source(path)
         files = list(files)
@@ -76,18 +77,18 @@ def import_documents(
         _finish(run, DocumentImportRun.Status.FAILED, error=str(error))
         raise
     ensure_reference_data()
-    run.total, run.processed = len(files), 0
-    run.save(update_fields=["total", "processed"])
+    run.total, run.done = len(files), 0
+    run.save(update_fields=["total", "done"])
     importer = _Importer(run=run, actor=actor, dry_run=dry_run)
     last_save = time.monotonic()
     try:
         for done, source in enumerate(files, start=1):
             importer.process(source)
-            run.processed = done
+            run.done = done
             if progress is not None:
                 progress(done, len(files))
             if time.monotonic() - last_save >= PROGRESS_EVERY:
-                run.save(update_fields=["processed"])
+                run.save(update_fields=["done"])
                 last_save = time.monotonic()
     except Exception as error:
         logger.exception("document import %s failed", run.pk)

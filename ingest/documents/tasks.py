@@ -33,14 +33,14 @@ def run_document_import(run_id: int, request_id: str = "") -> dict:
 
 
 def _run_document_import(run_id: int) -> dict:
-    run = DocumentImportRun.objects.select_related("run_by").get(pk=run_id)
+    run = DocumentImportRun.objects.select_related("actor").get(pk=run_id)
     name = f"{UPLOADS}/{Path(run.archive).name}"
     try:
         # Opening a ZIP needs a real file: a temporary local copy, removed after the run.
         with local_copy(storages["private"], name, suffix=".zip") as archive:
             import_documents(
                 path=archive,
-                actor=run.run_by,
+                actor=run.actor,
                 dry_run=run.dry_run,
                 run=run,
                 source_name=run.source_name,
@@ -50,4 +50,4 @@ def _run_document_import(run_id: int) -> dict:
     finally:
         delete_quietly(storages["private"], name)
     run.refresh_from_db()
-    return {"status": run.status, "processed": run.processed, "total": run.total}
+    return {"status": run.status, "processed": run.done, "total": run.total}

@@ -41,7 +41,8 @@ class PlannedRow:
     person: PersonName
     establishment: Establishment | NewEstablishment
     amount: Decimal
-    selected_on: datetime.date
+    #: None when the file gives only the year (the call's): no day is invented
+    selected_on: datetime.date | None
     present: set[str]  # fields whose column exists: absent columns never erase data
     discipline_raw: str = ""
     discipline_code: str | None = None
@@ -235,7 +236,7 @@ class RowParser:
                 person=person,
                 establishment=establishment,
                 amount=amount,
-                selected_on=selected_on or datetime.date(year, 1, 1),
+                selected_on=selected_on,
                 present=self.present,
                 discipline_raw=discipline_raw,
                 discipline_code=discipline_code(discipline_raw),

@@ -46,7 +46,7 @@ class ProgressBar:
 
 
 class RunProgress:
-    """Progress of a background import, saved on its `ImportRun` (`processed`, `total`) for the
+    """Progress of a background import, saved on its `ImportRun` (`done`, `total`) for the
     page that polls it from any web host, at most every 1 % of the rows and every half second.
 
     The import runs in one transaction (a dry run is rolled back), so the counts go through a
@@ -76,13 +76,13 @@ class RunProgress:
         from workflows.models import ImportRun
 
         if connection.vendor != "postgresql" or not connection.in_atomic_block:
-            ImportRun.objects.filter(pk=self.run_id).update(processed=done, total=total)
+            ImportRun.objects.filter(pk=self.run_id).update(done=done, total=total)
             return
         if self._side is None:
             self._side = connections.create_connection(DEFAULT_DB_ALIAS)  # autocommit
         with self._side.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {ImportRun._meta.db_table} SET processed = %s, total = %s WHERE id = %s",  # noqa: S608 — table name from the model
+                f"UPDATE {ImportRun._meta.db_table} SET done = %s, total = %s WHERE id = %s",  # noqa: S608 — table name from the model
                 [done, total, self.run_id],
             )
 

@@ -230,9 +230,9 @@ def expire_dry_runs(*, now=None) -> int:
         )
     )
     expired = (
-        ImportRun.objects.filter(status=ImportRun.Status.DRY_RUN, started_at__lt=limit)
+        ImportRun.objects.filter(status=ImportRun.Status.DRY_RUN, created_at__lt=limit)
         .exclude(pk__in=[pk for pk in confirmed if isinstance(pk, int)])
-        .exclude(report__has_key="confirming")
+        .exclude(confirmed_at__isnull=False)
     )
     removed = 0
     for run in expired:
@@ -284,7 +284,7 @@ def import_projects_file(
         raise
     sha = file_sha256(path)
     outcome = Outcome(source=source.describe(), context=dict(context or {}))
-    run_fields = {"file_name": file_name[:255], "file_sha256": sha, "dry_run": dry_run, "run_by": actor}
+    run_fields = {"file_name": file_name[:255], "file_sha256": sha, "dry_run": dry_run, "actor": actor}
 
     def _record(status: str) -> ImportRun:
         """The run that keeps the result: the queued one, or a new row."""
@@ -298,6 +298,7 @@ def import_projects_file(
     # Saved (committed) before the import's transaction: the progress of a background run is
     # written on this row from another connection, which a lock held here would block.
     queued = run = _record(ImportRun.Status.RUNNING)
+    run.started_at = timezone.now()
     run.save()
     try:
         with transaction.atomic():
@@ -337,7 +338,7 @@ def _finish(run: ImportRun, outcome: Outcome, status: str) -> None:
     run.unchanged_count = outcome.unchanged
     run.rejected_count = len(outcome.rejected)
     run.warning_count = len(outcome.warnings)
-    run.processed = outcome.processed
+    run.done = outcome.processed
     run.total = outcome.total
     run.mapping = outcome.mapping
     run.report = outcome.as_report(run)
@@ -560,7 +561,7 @@ class Writer:
         """Tranches 1..k of the file become ledger entries (one batched service call)."""
         if not stock:
             return
-        result = record_historical_tranches(entries=stock, actor=self.run.run_by, known=fresh)
+        result = record_historical_tranches(entries=stock, actor=self.run.actor, known=fresh)
         self.outcome.historical_tranches += result.created
         self.outcome.conflicts.extend(result.conflicts)
 
@@ -689,7 +690,7 @@ class Writer:
                 "pk": project.pk,
                 "public_id": project.public_id,
                 "award_amount": project.award_amount,
-                "selected_on": project.selected_on,
+                "planning_start": project.planning_start,
                 "status": project.status,
             }
             for index, template in enumerate(templates):
@@ -704,7 +705,7 @@ class Writer:
                         template.share_percent,
                         template.is_results_milestone,
                         is_last,
-                        self._planned(project.selected_on, template.planned_delay_months),
+                        self._planned(project.planning_start, template.planned_delay_months),
                         closed,
                     )
                 )
@@ -780,7 +781,7 @@ class Writer:
         wanted = {"title": row.title, "award_amount": row.amount}
         if "discipline" in row.present:
             wanted["discipline_raw"] = row.discipline_raw
-        if "selected_on" in row.present:
+        if "selected_on" in row.present and row.selected_on is not None:  # a blank cell is no news
             wanted["selected_on"] = row.selected_on
         changes = {
             name: (getattr(project, name), value)

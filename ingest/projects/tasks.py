@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from django.db import transaction
 from django_tasks import task
 
 from fileformats.storage import local_copy
@@ -21,20 +20,10 @@ from .progress import RunProgress
 from .readers import UnreadableFile
 from .services import delete_upload, import_projects_file, upload_name, upload_storage
 
-#: report key set on a dry run while its confirmation is queued or running (one confirmation only)
-CLAIM = "confirming"
-
 
 def release_claim(dry_pk: int) -> None:
-    """A confirmation failed: the dry run may be confirmed again."""
-    with transaction.atomic():
-        locked = ImportRun.objects.select_for_update().filter(pk=dry_pk).first()
-        if locked is None:
-            return
-        report = dict(locked.report or {})
-        report.pop(CLAIM, None)
-        locked.report = report
-        locked.save(update_fields=["report"])
+    """A confirmation failed: the dry run may be confirmed again (its `confirmed_at` is cleared)."""
+    ImportRun.release_confirmation(pk=dry_pk)
 
 
 @task()
@@ -46,7 +35,7 @@ def run_project_import(run_id: int, request_id: str = "") -> dict:
 
 
 def _run_project_import(run_id: int) -> dict:
-    run = ImportRun.objects.select_related("run_by").get(pk=run_id, status=ImportRun.Status.QUEUED)
+    run = ImportRun.objects.select_related("actor").get(pk=run_id, status=ImportRun.Status.QUEUED)
     upload = (run.report or {}).get("upload") or {}
     context = dict(run.report or {})
     token, mapping = upload.get("file", ""), upload.get("mapping", "")
@@ -66,7 +55,7 @@ def _run_project_import(run_id: int) -> dict:
             )
             import_projects_file(
                 path=path,
-                actor=run.run_by,
+                actor=run.actor,
                 fmt=upload.get("format", "auto"),
                 mapping_path=mapping_path,
                 dry_run=run.dry_run,
@@ -94,4 +83,4 @@ def _run_project_import(run_id: int) -> dict:
             delete_upload(token)
             delete_upload(mapping)
     run.refresh_from_db()
-    return {"status": run.status, "processed": run.processed, "total": run.total}
+    return {"status": run.status, "processed": run.done, "total": run.total}

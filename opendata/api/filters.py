@@ -23,6 +23,7 @@ from workflows.models import (
     ProjectStatus,
     Region,
     TrancheRequest,
+    TrancheStatus,
 )
 from workflows.visibility import EXPERT_TRANCHE_STATES
 
@@ -137,7 +138,7 @@ class TrancheFilter(filters.FilterSet):
         label=_("Identifiant du projet"),
     )
     status = filters.ChoiceFilter(
-        choices=[(s, s) for s in EXPERT_TRANCHE_STATES], label=_("État de la tranche")
+        choices=[(s, TrancheStatus(s).label) for s in EXPERT_TRANCHE_STATES], label=_("État de la tranche")
     )
     year = YearFilter(field_name="milestone__project__call__year", label=_("Année de sélection du projet"))
     establishment = _pattern_filter(

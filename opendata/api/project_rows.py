@@ -12,16 +12,22 @@ the serializer stays the definition (schema, detail view).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from decimal import Decimal
+from urllib.parse import quote
 
 from django.db.models import QuerySet, Sum
 
-from workflows import selectors
+from opendata.api.serializers import project_url
+from workflows import money
 from workflows.models import Project, ProjectMilestone, Region, TrancheRequest
 from workflows.validators import REGISTRY_URLS
 from workflows.visibility import Tier, fields_for
 
 _CENT = Decimal("0.01")
+#: `{}` as `reverse` quotes it, and what `reverse` leaves unquoted in a path argument
+_PLACEHOLDER = "%7B%7D"
+_URL_SAFE = "!$&'()*+,;=/~:@"
 _REGIONS = dict(Region.choices)
 
 #: columns read for each project, by output field (the tier decides which are kept)
@@ -87,7 +93,7 @@ def _milestones(project_ids: list[int], tier: Tier) -> dict[int, list[dict]]:
         columns += ["declaration_comment", "declared_by__username", "verified_by__username"]
     delegated = dict(
         TrancheRequest.objects.filter(
-            milestone__project_id__in=project_ids, status__in=selectors.DELEGATED_STATES
+            milestone__project_id__in=project_ids, status__in=money.DELEGATED_STATES
         )
         .order_by()
         .values("milestone_id")
@@ -133,12 +139,15 @@ def _registrations(project_ids: list[int]) -> dict[int, list[dict]]:
     return by_project
 
 
-def project_rows(page: list[dict], tier: Tier) -> list[dict]:
-    """The page's rows as `ProjectSerializer` renders them for `tier` (three more queries)."""
+def project_rows(page: list[dict], tier: Tier, fields: Collection[str] | None = None) -> list[dict]:
+    """The page's rows as `ProjectSerializer` renders them for `tier`, limited to `fields` (all
+    the tier's when None); the milestones (two queries) and the registrations (one) are read
+    only when a chosen field shows them."""
     ids = [row["pk"] for row in page]
-    milestones = _milestones(ids, tier) if ids else {}
-    registrations = _registrations(ids) if ids else {}
-    shown = fields_for("project", tier)
+    shown = [name for name in fields_for("project", tier) if fields is None or name in fields]
+    milestones = _milestones(ids, tier) if ids and {"milestones", "planned_dates"} & set(shown) else {}
+    registrations = _registrations(ids) if ids and "registrations" in shown else {}
+    url = project_url("{}")  # one `reverse` per page, not per row
     result = []
     for row in page:
         pk = row["pk"]
@@ -150,6 +159,7 @@ def project_rows(page: list[dict], tier: Tier) -> list[dict]:
         )
         values = {
             "public_id": row["public_id"],
+            "url": url.replace(_PLACEHOLDER, quote(row["public_id"], safe=_URL_SAFE)),
             "acronym": row["acronym"],
             "title": row["title"],
             "summary": row["summary"],

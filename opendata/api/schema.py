@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from drf_spectacular.openapi import AutoSchema
 
+from opendata.api import changes
 from workflows.visibility import FIELDS, Tier
 
 ERROR_SCHEMA = {
@@ -50,12 +51,18 @@ class SiranoAutoSchema(AutoSchema):
         model = getattr(serializer, "visibility_model", "")
         if model and "required" in schema:
             schema["required"] = [n for n in schema["required"] if FIELDS[model].get(n) == Tier.PUBLIC]
+            always = getattr(serializer, "always_required", None)
+            if always is not None:  # a list row: the other fields depend on `fields=`
+                schema["required"] = [n for n in schema["required"] if n in always]
         return schema
 
 
 def add_error_component(result, generator, request, public):
-    """Postprocessing hook: register the shared Error schema."""
+    """Postprocessing hook: register the shared Error schema, and tell clients what changed."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    info = result.setdefault("info", {})
+    info["version"] = changes.CHANGES[0][1]
+    info["description"] = f"{info.get('description', '')}\n\n## Changements\n\n{changes.as_markdown()}"
     return result
 
 

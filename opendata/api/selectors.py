@@ -14,14 +14,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from workflows import selectors
+from workflows import money, selectors
 from workflows.models import Call, Establishment, Project, ProjectMilestone, TrancheRequest
 from workflows.visibility import EXPERT_TRANCHE_STATES, PUBLIC_TRANCHE_STATES, Tier
 
 
 def api_projects(tier: Tier) -> QuerySet[Project]:
     """Public projects with funding figures, milestones and, for experts, progress figures."""
-    delegated = TrancheRequest.objects.filter(status__in=selectors.DELEGATED_STATES)
+    delegated = TrancheRequest.objects.filter(status__in=money.DELEGATED_STATES)
     milestones = ProjectMilestone.objects.order_by("rank").prefetch_related(
         Prefetch("tranche_requests", queryset=delegated, to_attr="delegated_requests")
     )

@@ -7,8 +7,10 @@ registry; `get_fields` keeps only those the tier in the context may see. Without
 
 from __future__ import annotations
 
+from django.urls import reverse
 from rest_framework import serializers
 
+from web.absolute_urls import absolute_url
 from workflows.visibility import FIELDS, Tier
 
 TIER_LABELS = {Tier.PUBLIC: "public", Tier.EXPERT: "expert (jeton)", Tier.INTERNAL: "interne DGOS (jeton)"}
@@ -90,12 +92,15 @@ class ProjectSerializer(TieredSerializer):
     visibility_model = "project"
 
     public_id = serializers.CharField(help_text="Identifiant stable APPEL-ANNÉE-NNNN")
+    url = serializers.SerializerMethodField(help_text="Adresse de la fiche du projet dans l'API")
     acronym = serializers.CharField()
     title = serializers.CharField()
     summary = serializers.CharField()
     programme = serializers.CharField(source="call.programme.code")
     call = serializers.CharField(source="call.code")
-    year = serializers.IntegerField(source="call.year")
+    year = serializers.IntegerField(
+        source="call.year", help_text="Année de sélection (celle de l'appel), connue même sans la date"
+    )
     discipline = CodeLabelSerializer(allow_null=True)
     discipline_raw = serializers.CharField(help_text="Discipline telle qu'écrite dans le fichier source")
     establishment = serializers.CharField(source="establishment.name")
@@ -113,7 +118,10 @@ class ProjectSerializer(TieredSerializer):
     tranche_number = serializers.IntegerField(help_text="Rang de la dernière tranche déléguée, 0 si aucune")
     registrations = RegistrationSerializer(many=True)
     status = serializers.CharField(help_text="selected, in_progress, completed, abandoned ou lapsed")
-    selected_on = serializers.DateField()
+    selected_on = serializers.DateField(
+        allow_null=True,
+        help_text="Date de sélection ; null quand la source ne donne que l'année (voir year)",
+    )
     milestones = MilestoneSerializer(many=True)
     results_url = serializers.CharField()
     results_posted_on = serializers.DateField(allow_null=True)
@@ -132,8 +140,42 @@ class ProjectSerializer(TieredSerializer):
     investigator_email = serializers.CharField(source="investigator.email")
     visibility = serializers.CharField()
 
+    def get_url(self, project) -> str:
+        return project_url(project.public_id)
+
     def get_planned_dates(self, project) -> list[str]:
         return [m.planned_date.isoformat() for m in project.milestones.all()]
+
+
+def project_url(public_id: str) -> str:
+    """The project's absolute address in the API, on `SITE_URL`."""
+    return absolute_url(reverse("api:project-detail", args=[public_id]))
+
+
+#: what a row of the project list carries unless `fields=` chooses: the file's scalar columns;
+#: the long texts and nested lists (summary, milestones, their planned dates, the budget) are
+#: at the row's `url`
+LIST_FIELDS = tuple(
+    name
+    for name in FIELDS["project"]
+    if name not in ("summary", "milestones", "planned_dates", "budget_breakdown")
+)
+#: in every row of the list, whatever `fields=` asks
+ALWAYS_LISTED = ("public_id", "url")
+
+
+class ProjectListSerializer(ProjectSerializer):
+    """A row of the project list: `LIST_FIELDS`, or the fields chosen by `fields=`
+    (`context["fields"]`, checked by the view), `public_id` and `url` always."""
+
+    always_required = ALWAYS_LISTED
+
+    def get_fields(self):
+        fields = super().get_fields()
+        chosen = self.context.get("fields") or LIST_FIELDS
+        if self.context.get("tier") is None and "fields" not in self.context:
+            return fields  # the schema documents every field a row may carry
+        return {name: field for name, field in fields.items() if name in chosen or name in ALWAYS_LISTED}
 
 
 class TrancheSerializer(TieredSerializer):

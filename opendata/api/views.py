@@ -6,6 +6,7 @@ from django.db.models import F, IntegerField, Value
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -14,7 +15,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from opendata.api import filters, project_rows, selectors, serializers
+from opendata.api import changes, filters, project_rows, selectors, serializers
 from opendata.api.errors import api_exception_handler
 from opendata.api.pagination import KeysetPagination
 from opendata.api.renderers import CSVRenderer
@@ -23,7 +24,8 @@ from opendata.api.throttling import AnonymousThrottle, SignedInThrottle
 from search.query import RELEVANCE
 from web import page_store
 from web.absolute_urls import absolute_url
-from workflows.visibility import Tier, tier_for
+from workflows.models import selection_sort_key
+from workflows.visibility import FIELDS, Tier, fields_for, tier_for
 
 FORMAT_PARAMETER = OpenApiParameter(
     "format",
@@ -82,13 +84,68 @@ CLIENT_MAX_AGE = 60
 #: what else a public page's answer depends on: its format, and who asks (a token sees more)
 PUBLIC_PAGE_VARY = ("Accept", "Authorization", "Cookie")
 
-_list_schema = extend_schema_view(list=extend_schema(parameters=[FORMAT_PARAMETER]))
+
+def _documented(*, list_parameters: tuple = (), **operations: tuple[str, str]):
+    """Each operation's French summary and description in the API docs (the class docstrings,
+    which drf-spectacular would show, are the developers' English); `list_parameters` are the
+    list operation's own query parameters beside `format`."""
+    return extend_schema_view(
+        **{
+            action: extend_schema(
+                summary=summary,
+                description=description,
+                parameters=[FORMAT_PARAMETER, *(list_parameters if action == "list" else ())],
+            )
+            for action, (summary, description) in operations.items()
+        }
+    )
 
 
-@_list_schema
-@extend_schema_view(retrieve=extend_schema(parameters=[FORMAT_PARAMETER]))
+#: names a client may give to `fields=` without a token (the schema's enum)
+_PUBLIC_PROJECT_FIELDS = fields_for("project", Tier.PUBLIC)
+FIELDS_PARAMETER = OpenApiParameter(
+    "fields",
+    {
+        "type": "array",
+        "items": {"type": "string", "enum": list(_PUBLIC_PROJECT_FIELDS)},
+        "minItems": 1,
+        "uniqueItems": True,
+    },
+    style="form",
+    explode=False,
+    description=(
+        "Champs de chaque ligne, séparés par des virgules (`public_id` et `url` toujours présents). "
+        "Sans ce paramètre : {default}. Avec un jeton, les champs de son niveau s'ajoutent."
+    ).format(default=", ".join(serializers.LIST_FIELDS)),
+)
+
+
+@_documented(
+    list_parameters=(FIELDS_PARAMETER,),
+    list=(
+        gettext_lazy("Lister les projets financés"),
+        gettext_lazy(
+            "Projets publiés, filtrables par programme, appel, année, région, établissement (FINESS), "
+            "type d'établissement, discipline, statut et montant, avec une recherche plein texte "
+            "(`search`, triée par pertinence). Chaque ligne porte les colonnes du fichier et `url`, "
+            "l'adresse du projet (résumé, jalons, calendrier) ; `fields=` choisit les colonnes ; un jeton "
+            "d'expert ou de la DGOS ajoute les champs de son niveau. `selected_on` vaut `null` quand la source ne donne que l'année (`year`)."
+        ),
+    ),
+    retrieve=(
+        gettext_lazy("Lire un projet"),
+        gettext_lazy(
+            "Un projet publié désigné par son identifiant stable (APPEL-ANNÉE-NNNN), avec tous les "
+            "champs du niveau d'accès du lecteur (résumé, jalons et calendrier compris). Un identifiant inconnu ou non "
+            "publié répond 404."
+        ),
+    ),
+)
 class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OpenDataViewSet):
-    """Funded projects published as open data; experts and DGOS see more fields with a token."""
+    """Funded projects published as open data; experts and DGOS see more fields with a token.
+
+    A row of the list carries `serializers.LIST_FIELDS` (the long texts and nested lists are at
+    its `url`), or the fields `fields=` chooses among those the reader's tier may see."""
 
     serializer_class = serializers.ProjectSerializer
     filterset_class = filters.ProjectFilter
@@ -98,7 +155,8 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OpenDataV
         "public_id": ["public_id"],
         "year": ["call__year"],
         "award_amount": ["award_amount"],
-        "selected_on": ["selected_on"],
+        # unknown dates (NULL) sort as `UNKNOWN_SELECTION_SORT`: last, or first with `-selected_on`
+        "selected_on": ["selection_sort"],
         "acronym": ["acronym"],
         "relevance": ["relevance"],
     }
@@ -113,6 +171,56 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OpenDataV
     def get_queryset(self):
         tier = Tier.INTERNAL if getattr(self, "swagger_fake_view", False) else self.tier
         return selectors.api_projects(tier)
+
+    def get_serializer_class(self):
+        return serializers.ProjectListSerializer if self.action == "list" else serializers.ProjectSerializer
+
+    def known_parameters(self) -> frozenset[str]:
+        return super().known_parameters() | {"fields"}
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.chosen_fields = self._chosen_fields(request) if self.action == "list" else None
+
+    def _chosen_fields(self, request) -> tuple[str, ...]:
+        """`fields=a,b` (or repeated): checked against the reader's tier, in the row's order."""
+        values = request.query_params.getlist("fields")
+        if not values:
+            return (*serializers.ALWAYS_LISTED, *serializers.LIST_FIELDS)
+        names = [name.strip() for value in values for name in value.split(",")]
+        if any(not name for name in names):
+            raise exceptions.ValidationError(
+                {
+                    "fields": [
+                        _("Liste de champs mal formée : des noms séparés par des virgules, sans nom vide.")
+                    ]
+                }
+            )
+        visible = fields_for("project", self.tier)
+        errors = []
+        for name in dict.fromkeys(names):
+            if name in visible:
+                continue
+            level = FIELDS["project"].get(name)
+            if level is None:
+                errors.append(
+                    _("Champ inconnu « %(name)s ». Champs disponibles : %(allowed)s.")
+                    % {"name": name, "allowed": ", ".join(visible)}
+                )
+            else:
+                errors.append(
+                    _("Le champ « %(name)s » n'est servi qu'avec un jeton de niveau %(level)s.")
+                    % {"name": name, "level": serializers.TIER_LABELS[level]}
+                )
+        if errors:
+            raise exceptions.ValidationError({"fields": errors})
+        return tuple(name for name in visible if name in names or name in serializers.ALWAYS_LISTED)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if getattr(self, "chosen_fields", None) is not None and not getattr(self, "swagger_fake_view", False):
+            context["fields"] = self.chosen_fields
+        return context
 
     def list(self, request, *args, **kwargs):
         """Public pages are answered from `web.page_store` (after authentication and throttling,
@@ -142,18 +250,28 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OpenDataV
         queryset = self.filter_queryset(self.get_queryset())
         paths = [path for paths in self.orderings.values() for path in paths] + [self.tiebreak]
         page = self.paginate_queryset(project_rows.project_values(queryset, self.tier, paths))
-        return self.get_paginated_response(project_rows.project_rows(page, self.tier))
+        return self.get_paginated_response(project_rows.project_rows(page, self.tier, self.chosen_fields))
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         if self.action != "list":
             return queryset
+        queryset = queryset.annotate(selection_sort=selection_sort_key())
         if "search" in self.request.query_params and RELEVANCE in queryset.query.annotations:
             return queryset.annotate(relevance=F(RELEVANCE))
         return queryset.annotate(relevance=Value(0, output_field=IntegerField()))
 
 
-@_list_schema
+@_documented(
+    list=(
+        gettext_lazy("Lister les tranches"),
+        gettext_lazy(
+            "Tranches déléguées ou versées des projets publiés (les tranches validées en plus pour un "
+            "jeton d'expert ou de la DGOS), tranches antérieures à SIRANo comprises (`is_historical`). "
+            "Filtrables par projet, état, année de sélection et établissement."
+        ),
+    )
+)
 class TrancheViewSet(mixins.ListModelMixin, OpenDataViewSet):
     """Tranches delegated or paid (validated ones too for experts) of published projects."""
 
@@ -168,7 +286,16 @@ class TrancheViewSet(mixins.ListModelMixin, OpenDataViewSet):
         return selectors.api_tranches(tier)
 
 
-@_list_schema
+@_documented(
+    list=(
+        gettext_lazy("Lister les établissements coordonnateurs"),
+        gettext_lazy(
+            "Établissements qui coordonnent au moins un projet publié, désignés par leur FINESS "
+            "juridique (et leur identifiant ROR quand il est connu), filtrables par région, type et "
+            "recherche sur le nom."
+        ),
+    )
+)
 class EstablishmentViewSet(mixins.ListModelMixin, OpenDataViewSet):
     """Coordinating establishments, identified by their legal-entity FINESS."""
 
@@ -182,7 +309,15 @@ class EstablishmentViewSet(mixins.ListModelMixin, OpenDataViewSet):
         return selectors.api_establishments()
 
 
-@_list_schema
+@_documented(
+    list=(
+        gettext_lazy("Lister les appels à projets"),
+        gettext_lazy(
+            "Appels à projets annuels (PHRC national, PREPS…) et leur programme, filtrables par "
+            "programme et par année ; l'année d'un appel est l'année de sélection de ses projets."
+        ),
+    )
+)
 class CallViewSet(mixins.ListModelMixin, OpenDataViewSet):
     """Yearly calls for projects (appels à projets) and their programme."""
 
@@ -227,6 +362,7 @@ class ApiRootView(APIView):
                     "tranches": absolute("api:tranche-list"),
                 },
                 "documentation": absolute("api:docs"),
+                "changes": changes.as_list(),
                 "schema": absolute("api:schema"),
                 "open_data": absolute("opendata:index"),
             }

@@ -13,7 +13,7 @@ from portal import selectors
 from portal.access import MemberActionMixin
 from portal.forms import MilestoneDeclarationForm
 from portal.views import form_error_from_service
-from workflows import rules, services
+from workflows import money, rules, services
 from workflows.models import TrancheStatus
 
 
@@ -53,7 +53,7 @@ class MilestoneDeclareView(MemberActionMixin, FormView):
 
     def get(self, request, *args, **kwargs):
         self.setup_milestone()
-        if self.open_request is None or self.open_request.status in rules.COMMITTED_STATUSES:
+        if self.open_request is None or self.open_request.status in money.COMMITTED_STATES:
             siblings = list(
                 self.milestone.project.milestones.prefetch_related("tranche_requests").order_by("rank")
             )

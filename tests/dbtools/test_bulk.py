@@ -1,11 +1,16 @@
-"""The bulk writers of imports and of the ledger: what they store is what a save would store."""
+"""The bulk writers of imports and of the ledger: what they store is what a save would store.
+
+Both paths run: COPY on PostgreSQL (the suite's CI database), `bulk_create` on SQLite (the
+`sqlite` mark: `make test` runs these again on SQLite after the PostgreSQL pass)."""
 
 import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
+from dbtools import bulk
 from dbtools.bulk import insert_many, insert_rows
 from tests.factories import ProjectFactory
 from workflows.models import (
@@ -17,7 +22,30 @@ from workflows.models import (
 )
 from workflows.services import copy_schedule_to_project
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
+
+
+def test_postgresql_writes_by_copy_and_sqlite_by_bulk_create(monkeypatch):
+    """The vendor branch itself: one COPY per insert on PostgreSQL, none on SQLite."""
+    copies = []
+    real_copy = bulk._copy
+
+    def counting_copy(cursor, conn, meta, fields, rows):
+        copies.append(meta.db_table)
+        return real_copy(cursor, conn, meta, fields, rows)
+
+    project = ProjectFactory()
+    milestones = copy_schedule_to_project(project=project)
+    at = timezone.now()
+    monkeypatch.setattr(bulk, "_copy", counting_copy)
+    ids = insert_rows(
+        TrancheRequest,
+        ("milestone_id", "amount", "status", "created_at", "status_changed_at"),
+        [(milestones[0].pk, Decimal("10.00"), "delegated", at, at)],
+    )
+    assert TrancheRequest.objects.get(pk=ids[0]).amount == Decimal("10.00")
+    expected = [TrancheRequest._meta.db_table] if connection.vendor == "postgresql" else []
+    assert copies == expected
 
 
 def test_insert_rows_returns_the_ids_in_order_and_fills_the_other_columns():

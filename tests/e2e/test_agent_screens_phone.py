@@ -1,6 +1,7 @@
 """Agents' and establishments' working screens at 375 px (issue 27, item 9): the agents' home tiles
 keep long establishment names inside their box, and the portal dashboard reflows instead of
-scrolling sideways (« À faire » was off-screen)."""
+scrolling sideways (« À faire » was off-screen); the admin indicators' tables keep their last
+column inside their box, fitting it at 1366 px and scrolling inside it at 375 px."""
 
 from __future__ import annotations
 
@@ -31,6 +32,25 @@ MEASURE = """([boxes, screen]) => {
     }
   }
   return {overflow: doc.scrollWidth - doc.clientWidth, outside};
+}"""
+
+
+#: Each indicator table: its box inside its section, and its last column either shown in the box
+#: or reachable by scrolling the box itself (the page never scrolls sideways).
+TABLES = """() => {
+  const doc = document.documentElement;
+  const cut = [];
+  for (const table of document.querySelectorAll('section table.listing')) {
+    const box = table.parentElement, section = table.closest('section');
+    const frame = box.getBoundingClientRect(), limit = section.getBoundingClientRect().right + 1;
+    const scrolls = ['auto', 'scroll'].includes(getComputedStyle(box).overflowX);
+    const last = table.querySelector('thead th:last-child').getBoundingClientRect();
+    if (frame.right > limit) cut.push(`${section.id}: box ends at ${Math.round(frame.right)} > ${Math.round(limit)}`);
+    else if (last.right > frame.right + 1 && !scrolls) cut.push(`${section.id}: last column cut at ${Math.round(frame.right)}`);
+    else if (table.scrollWidth > box.clientWidth + 1 && !scrolls) cut.push(`${section.id}: no scrolling`);
+  }
+  const fits = [...document.querySelectorAll('section table.listing')].every(t => t.scrollWidth <= t.parentElement.clientWidth + 1);
+  return {overflow: doc.scrollWidth - doc.clientWidth, cut, fits, count: document.querySelectorAll('section table.listing').length};
 }"""
 
 
@@ -67,6 +87,18 @@ def test_agent_home_and_portal_dashboard_on_a_phone(browser, live_server, long_n
         home = page.evaluate(MEASURE, [".sirano-tile", False])
         assert home["outside"] == [], home["outside"][:5]
         assert home["overflow"] <= 0, home["overflow"]
+
+        for width, must_fit in ((PHONE["width"], False), (1366, True)):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto("/admin/indicateurs/")
+            page.screenshot(path=str(folder / f"indicateurs-{width}.png"), full_page=True)
+            tables = page.evaluate(TABLES)
+            assert tables["count"] >= 3, tables
+            assert tables["cut"] == [], (width, tables["cut"][:5])
+            assert tables["overflow"] <= 0, (width, tables["overflow"])
+            if must_fit:  # on a laptop every column is shown without scrolling
+                assert tables["fits"], width
+        page.set_viewport_size(PHONE)
         context.clear_cookies()
 
         page.goto("/portail/")

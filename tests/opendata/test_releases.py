@@ -182,3 +182,21 @@ def test_no_path_traversal(client, releases_root, project_a, url):
 
 def test_missing_latest_is_404(client, releases_root):
     assert client.get("/donnees/latest/projects.csv").status_code == 404
+
+
+@pytest.mark.sqlite
+def test_release_order_is_byte_wise_on_both_engines(reference):
+    """Release files merge-join in Python's order: the database sorts byte-wise (collation "C"
+    on PostgreSQL, BINARY on SQLite), never by a locale that folds case, accents or hyphens."""
+    from opendata.releases import _binary_order
+    from workflows.models import Programme
+
+    codes = ["b-2", "B1", "a_b", "ab", "Éc", "Z", "a-c"]
+    for code in codes:
+        Programme.objects.create(code=code, name=f"Programme {code}")
+    ordered = list(
+        Programme.objects.filter(code__in=codes)
+        .order_by(_binary_order("code"))
+        .values_list("code", flat=True)
+    )
+    assert ordered == sorted(codes, key=lambda c: c.encode())

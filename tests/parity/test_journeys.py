@@ -140,13 +140,13 @@ def test_agent_journey(watched, stack):
     page.fill("#id_username", "instructeur")
     page.fill("#id_password", PASSWORD)
     page.locator("form button[type=submit]").first.click()
-    # Production policy: an agent enrols a second factor at first sign-in.
-    page.wait_for_url("**/double-authentification/**")
-    agent.check()
+    # Production policy: an agent enrols a second factor at first sign-in, in the admin's look.
+    page.wait_for_url("**/admin/double-authentification/**")
+    agent.check(dsfr=False)
     secret = page.locator("main code").first.inner_text()
     page.fill("#id_code", totp(secret))
     page.get_by_role("button", name="Valider et activer").click()
-    agent.check()
+    agent.check(dsfr=False)
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         agent.visit("/admin/", dsfr=False)

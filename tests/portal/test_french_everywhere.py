@@ -100,7 +100,7 @@ def demo_like(project_a, member_a, instructing_agent, budget_agent, establishmen
         (BackgroundJob.Kind.RELEASE, BackgroundJob.Status.FAILED, {"error": "La publication a échoué."}),
     ):
         BackgroundJob.objects.create(
-            kind=kind, status=status, requested_by=budget_agent, requested_at=now, updated_at=now, **extra
+            kind=kind, status=status, actor=budget_agent, created_at=now, updated_at=now, **extra
         )
     member_a.first_name, member_a.last_name = "Alice", "Durand"
     member_a.save()

@@ -33,7 +33,7 @@ def actions(job) -> list[str]:
 def test_request_records_a_queued_job_and_its_audit(instructing_agent, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         job = jobs.request_job(kind=Kind.RELEASE, actor=instructing_agent)
-    assert (job.status, job.requested_by, job.done, job.total) == (Status.QUEUED, instructing_agent, 0, None)
+    assert (job.status, job.actor, job.done, job.total) == (Status.QUEUED, instructing_agent, 0, None)
     event = AuditEvent.objects.get(action="request_release")
     assert (event.actor, event.target_label, event.changes) == (
         instructing_agent,
@@ -71,18 +71,18 @@ def test_one_active_job_per_kind_in_the_service(instructing_agent, budget_agent,
 
 def test_one_active_job_per_kind_in_the_database(instructing_agent):
     now = timezone.now()
-    BackgroundJob.objects.create(kind=Kind.REPORT, status=Status.RUNNING, requested_at=now, updated_at=now)
+    BackgroundJob.objects.create(kind=Kind.REPORT, status=Status.RUNNING, created_at=now, updated_at=now)
     with pytest.raises(IntegrityError), transaction.atomic():
-        BackgroundJob.objects.create(kind=Kind.REPORT, status=Status.QUEUED, requested_at=now, updated_at=now)
+        BackgroundJob.objects.create(kind=Kind.REPORT, status=Status.QUEUED, created_at=now, updated_at=now)
     # Finished jobs do not count.
     for status in (Status.DONE, Status.FAILED, Status.DONE):
-        BackgroundJob.objects.create(kind=Kind.REPORT, status=status, requested_at=now, updated_at=now)
+        BackgroundJob.objects.create(kind=Kind.REPORT, status=status, created_at=now, updated_at=now)
 
 
 def test_an_interrupted_job_does_not_block_for_ever(instructing_agent):
     old = timezone.now() - jobs.STALE_AFTER - datetime.timedelta(minutes=1)
     stuck = BackgroundJob.objects.create(
-        kind=Kind.RELEASE, status=Status.RUNNING, requested_at=old, updated_at=old
+        kind=Kind.RELEASE, status=Status.RUNNING, created_at=old, updated_at=old
     )
     job = jobs.request_job(kind=Kind.RELEASE, actor=instructing_agent, enqueue=False)
     stuck.refresh_from_db()
@@ -180,7 +180,7 @@ def test_report_failure_leaves_no_file(reports_root, portfolio, budget_agent, mo
 def test_commands_go_through_the_job_service(releases_root, tmp_path, portfolio):
     call_command("publish_release")
     release_job = BackgroundJob.objects.get(kind=Kind.RELEASE)
-    assert release_job.status == Status.DONE and release_job.requested_by is None
+    assert release_job.status == Status.DONE and release_job.actor is None
     out = tmp_path / "rapport.xlsx"
     call_command("build_report", "--as-of", "2018-03-10", "--out", str(out))
     report_job = BackgroundJob.objects.get(kind=Kind.REPORT)

@@ -204,8 +204,8 @@ def test_list_query_count_is_flat(client, budget_agent, django_assert_max_num_qu
             BackgroundJob.objects.create(
                 kind=Kind.REPORT,
                 status=Status.DONE,
-                requested_by=user,
-                requested_at=now,
+                actor=user,
+                created_at=now,
                 updated_at=now,
                 parameters={"as_of": "2018-03-10", "programme": "PHRCN", "region": "IDF", "year": 2017},
             )
@@ -221,7 +221,7 @@ def test_pages_in_french(client, reports_root, releases_root, portfolio, budget_
     done = _done_report(reports_root, budget_agent)
     now = timezone.now()
     failed = BackgroundJob.objects.create(
-        kind=Kind.RELEASE, status=Status.FAILED, requested_at=now, updated_at=now, error="Échec de test."
+        kind=Kind.RELEASE, status=Status.FAILED, created_at=now, updated_at=now, error="Échec de test."
     )
     queued = jobs.request_job(kind=Kind.REPORT, actor=budget_agent, enqueue=False)
     client.force_login(budget_agent)

@@ -41,7 +41,7 @@ def interrupted_dry_run(
     task = DBTaskResult.objects.get()
     task.claim("killed-worker")
     DBTaskResult.objects.filter(pk=task.pk).update(started_at=timezone.now() - LONG_AGO)
-    ImportRun.objects.update(status=ImportRun.Status.RUNNING, processed=1)
+    ImportRun.objects.update(status=ImportRun.Status.RUNNING, done=1)
     worker.beat("killed-worker", now=timezone.now() - LONG_AGO)
     return ImportRun.objects.get()
 
@@ -59,7 +59,7 @@ def test_an_interrupted_import_is_resumed_and_finishes(
     assert (queued.task_path, queued.args_kwargs["args"]) == (run_project_import.module_path, [run.pk])
     run_project_import.call(run.pk)  # what the next worker does with it
     run.refresh_from_db()
-    assert (run.status, run.processed, run.total) == (ImportRun.Status.DRY_RUN, 2, 2)
+    assert (run.status, run.done, run.total) == (ImportRun.Status.DRY_RUN, 2, 2)
 
 
 def test_an_import_interrupted_twice_fails_in_french(interrupted_dry_run, django_capture_on_commit_callbacks):

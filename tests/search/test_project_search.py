@@ -23,7 +23,8 @@ from workflows.models import (
     TrialRegistration,
 )
 
-pytestmark = pytest.mark.django_db
+# Two engines (PostgreSQL full text, SQLite's own index): the `sqlite` mark runs these on both.
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 
 def found(text: str) -> list[str]:

@@ -131,4 +131,4 @@ def test_a_zip_entry_with_a_lying_header_is_refused_alone(tmp_path, project_a):
     refused = {entry["file"]: entry["reason"] for entry in run.report["refused"]}
     assert set(refused) == {"menteur.txt"}
     assert "endommagé" in refused["menteur.txt"]
-    assert run.processed == 3
+    assert run.done == 3

@@ -163,7 +163,7 @@ def test_agent_still_needs_the_second_factor(client, provider, instructing_agent
     instructing_agent.save()
     sign_in(client, provider, "ana.lyse@sante.gouv.fr", "/admin/")
     assert int(client.session[SESSION_KEY]) == instructing_agent.pk
-    assert client.get("/admin/")["Location"].startswith("/portail/double-authentification/activer/")
+    assert client.get("/admin/")["Location"].startswith("/admin/double-authentification/activer/")
 
 
 def test_unknown_email_creates_nobody(client, provider, member_a, django_user_model):

@@ -14,7 +14,9 @@ from sirano import settings as production_settings
 from tests.factories import UserFactory
 from tests.two_factor_support import PATH as TEST_MIDDLEWARE
 
-ENROL, VERIFY = "/portail/double-authentification/activer/", "/portail/double-authentification/"
+#: agents enrol and verify in the admin's look; establishment members in the portal's
+ENROL, VERIFY = "/admin/double-authentification/activer/", "/admin/double-authentification/"
+MEMBER_VERIFY = "/portail/double-authentification/"
 
 
 @pytest.fixture
@@ -92,7 +94,7 @@ def test_next_session_must_verify_and_recovery_codes_are_single_use(client, stri
     assert ok["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
 
-    recovery = client.post("/portail/double-authentification/codes-de-secours/", {"next": "/admin/"})
+    recovery = client.post("/admin/double-authentification/codes-de-secours/", {"next": "/admin/"})
     code = re.findall(r"<code>(\d{8})</code>", recovery.content.decode())[0]
     for attempt in range(2):
         client.logout()
@@ -112,7 +114,7 @@ def test_members_may_skip_but_once_enrolled_must_verify(client, strict_two_facto
     enrolled(member_a)
     client.force_login(member_a)
     response = client.get("/portail/")
-    assert response["Location"] == f"{VERIFY}?next=%2Fportail%2F"
+    assert response["Location"] == f"{MEMBER_VERIFY}?next=%2Fportail%2F"
 
 
 def test_wagtail_admin_password_sign_in_still_needs_the_second_factor(client, strict_two_factor, editor):
@@ -126,3 +128,21 @@ def test_wagtail_admin_password_sign_in_still_needs_the_second_factor(client, st
     follow = client.get("/admin/")
     assert follow["Location"].startswith(VERIFY)
     assert client.get("/admin/pages/").status_code == 302
+
+
+def test_agents_enrol_in_the_admins_look_members_in_the_portals(
+    client, strict_two_factor, instructing_agent, member_a
+):
+    """Issue 27, item 9: an agent's enrolment was drawn in the establishments' chrome (« Mon espace »)."""
+    client.force_login(instructing_agent)
+    agent_page = client.get(client.get("/admin/")["Location"]).content.decode()
+    assert "Activer la double authentification" in agent_page
+    assert "wagtailadmin" in agent_page and "Mon espace" not in agent_page and "fr-header" not in agent_page
+    # the admin's look loads its translations and icons before the session is verified
+    for asset in ("/admin/jsi18n/", "/admin/sprite/"):
+        assert client.get(asset).status_code == 200, asset
+    client.logout()
+    enrolled(member_a)
+    client.force_login(member_a)
+    member_page = client.get(client.get("/portail/")["Location"]).content.decode()
+    assert "Vérification en deux étapes" in member_page and "fr-header" in member_page

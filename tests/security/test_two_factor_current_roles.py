@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from tests.two_factor_support import PATH as TEST_MIDDLEWARE
 from workflows.roles import Role
 
-ENROL = "/portail/double-authentification/activer/"
+ENROL = "/admin/double-authentification/activer/"  # agents enrol in the admin's look
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from dbtools import bulk
 from tests.factories import UserFactory
 from tests.workflows.builders import request_in_state
 from workflows import ledger, services
-from workflows.data_version import bump_data_version, data_version
+from workflows.data_version import _PendingBump, data_version
 from workflows.models import (
     AuditEvent,
     Discipline,
@@ -49,7 +49,7 @@ def bump_pending_after(write) -> bool:
     """Whether `write` leaves a bump waiting for the commit (the transaction is then rolled back)."""
     with transaction.atomic():
         write()
-        pending = any(func is bump_data_version for _sids, func, _robust in connection.run_on_commit)
+        pending = any(isinstance(func, _PendingBump) for _sids, func, _robust in connection.run_on_commit)
         transaction.set_rollback(True)
     return pending
 

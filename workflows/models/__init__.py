@@ -1,5 +1,7 @@
 """Records of the domain core; import them from `workflows.models`."""
 
+from workflows.selection import selected_by
+
 from .audit import AuditEvent, AuditEventImmutable
 from .catalog import Call, EvidenceType, FundingSchedule, MilestoneTemplate, Programme
 from .establishments import (
@@ -20,12 +22,13 @@ from .projects import (
     ProjectStatusChange,
     TrialRegistration,
     Visibility,
+    selection_sort_key,
 )
 from .provenance import ImportRun
 from .queues import LateMilestone, RequestAwaitingChanges, RequestToDelegate, RequestToReview
+from .runs import Run, RunStatus
 from .search import ProjectSearchDocument, SearchTerm
 from .tranches import (
-    COMMITTED_STATES,
     Delegation,
     DelegationStatus,
     EvidenceDocument,
@@ -35,7 +38,6 @@ from .tranches import (
 
 __all__ = [
     "CLOSED_PROJECT_STATES",
-    "COMMITTED_STATES",
     "AuditEvent",
     "AuditEventImmutable",
     "Call",
@@ -65,9 +67,13 @@ __all__ = [
     "RequestAwaitingChanges",
     "RequestToDelegate",
     "RequestToReview",
+    "Run",
+    "RunStatus",
     "SearchTerm",
     "TrancheRequest",
     "TrancheStatus",
     "TrialRegistration",
     "Visibility",
+    "selected_by",
+    "selection_sort_key",
 ]

@@ -15,25 +15,17 @@ from formatting import format_datetime
 
 from .catalog import EvidenceType
 from .projects import Project
+from .runs import Run
 from .tranches import private_storage
 
 
-class DocumentImportRun(models.Model):
-    """One import of a folder or ZIP of legacy documents, with its progress and report."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("en attente")
-        RUNNING = "running", _("en cours")
-        DONE = "done", _("terminé")
-        DRY_RUN = "dry_run", _("simulation")
-        FAILED = "failed", _("échec")
+class DocumentImportRun(Run):
+    """One import of a folder or ZIP of legacy documents, with its progress (`done` of `total`
+    files) and report."""
 
     source_name = models.CharField(_("source"), max_length=255)
     archive = models.CharField(_("archive déposée"), max_length=255, blank=True, editable=False)
     dry_run = models.BooleanField(_("simulation"), default=False)
-    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.QUEUED)
-    total = models.PositiveIntegerField(_("fichiers"), default=0)
-    processed = models.PositiveIntegerField(_("traités"), default=0)
     matched_count = models.PositiveIntegerField(_("rattachés"), default=0)
     review_count = models.PositiveIntegerField(_("à vérifier"), default=0)
     unmatched_count = models.PositiveIntegerField(_("sans projet"), default=0)
@@ -41,18 +33,8 @@ class DocumentImportRun(models.Model):
     refused_count = models.PositiveIntegerField(_("refusés"), default=0)
     report = models.JSONField(_("rapport"), default=dict, blank=True)
     error = models.TextField(_("erreur"), blank=True)
-    run_by = models.ForeignKey(
-        "auth.User",
-        verbose_name=_("lancé par"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("fin"), null=True, blank=True)
 
-    class Meta:
+    class Meta(Run.Meta):
         verbose_name = _("import de documents")
         verbose_name_plural = _("imports de documents")
         ordering = ["-created_at", "-pk"]
@@ -65,14 +47,6 @@ class DocumentImportRun(models.Model):
         """What this run left in the review queue: uncertain matches and documents without a
         project both wait there, so the report counts them as the queue does."""
         return self.review_count + self.unmatched_count
-
-    @property
-    def percent(self) -> int:
-        return int(100 * self.processed / self.total) if self.total else 0
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
 
 class LegacyDocumentQuerySet(models.QuerySet):

@@ -10,10 +10,12 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from formatting import format_date
+from workflows import money
 from workflows.text import normalise_name
 from workflows.validators import REGISTRY_URLS, Registry, validate_registry_id
 
@@ -119,6 +121,17 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(establishment=establishment)
 
 
+#: the keyset sort value of a project whose selection date is unknown: after every real date
+#: (`?ordering=selected_on` lists them last, `-selected_on` first), so the cursor never meets a NULL
+UNKNOWN_SELECTION_SORT = datetime.date(9999, 12, 31)
+
+
+def selection_sort_key() -> models.Func:
+    """`selected_on` with unknown dates as `UNKNOWN_SELECTION_SORT`: the API's keyset column,
+    indexed as written here (`project_selected_keyset`)."""
+    return Coalesce("selected_on", models.Value(UNKNOWN_SELECTION_SORT), output_field=models.DateField())
+
+
 class Project(Sourced):
     public_id = models.CharField(
         _("identifiant"),
@@ -179,7 +192,14 @@ class Project(Sourced):
     visibility = models.CharField(
         _("visibilité"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
     )
-    selected_on = models.DateField(_("date de sélection"))
+    # Unknown when the source gives only the year (the ministry's file): the year is the call's,
+    # `selection_year`; nothing invents a day. Computations use `planning_start`.
+    selected_on = models.DateField(
+        _("date de sélection"),
+        null=True,
+        blank=True,
+        help_text=_("Vide si la source ne donne que l'année de sélection (celle de l'appel à projets)."),
+    )
     results_posted_on = models.DateField(_("résultats postés au registre le"), null=True, blank=True)
     results_url = models.URLField(_("lien vers les résultats"), blank=True)
 
@@ -196,7 +216,7 @@ class Project(Sourced):
             # The open-data API's keyset pages sorted by these columns (then `public_id`, the
             # tie-breaker) read the index in order from the cursor: the same cost at any depth.
             models.Index(fields=["award_amount", "public_id"], name="project_amount_keyset"),
-            models.Index(fields=["selected_on", "public_id"], name="project_selected_keyset"),
+            models.Index(selection_sort_key(), models.F("public_id"), name="project_selected_keyset"),
             models.Index(fields=["acronym", "public_id"], name="project_acronym_keyset"),
         ]
         permissions = [
@@ -213,6 +233,18 @@ class Project(Sourced):
         if published_last:
             return published_last, published_first
         return last, first
+
+    @property
+    def selection_year(self) -> int:
+        """The year of selection, always known (the call's when the day is not)."""
+        return self.selected_on.year if self.selected_on else self.call.year
+
+    @property
+    def planning_start(self) -> datetime.date:
+        """The date milestones are planned from: the selection date, else the 1st of January of
+        the selection year. For computing only (due dates, checks, counts as of a day); a
+        screen shows `selection_year` instead, never this date."""
+        return self.selected_on or datetime.date(self.call.year, 1, 1)
 
     @property
     def pi_last_name(self) -> str:
@@ -311,7 +343,7 @@ class ProjectMilestone(models.Model):
             share_percent=template.share_percent,
             is_results_milestone=template.is_results_milestone,
             is_last=is_last,
-            planned_date=project.selected_on + relativedelta(months=template.planned_delay_months),
+            planned_date=project.planning_start + relativedelta(months=template.planned_delay_months),
         )
 
     @property
@@ -343,7 +375,7 @@ class ProjectMilestone(models.Model):
     @property
     def tranche_amount(self) -> Decimal:
         """This milestone's share of the award, to the cent."""
-        return (self.project.award_amount * self.share_percent / Decimal("100")).quantize(Decimal("0.01"))
+        return money.tranche_amount(self.project.award_amount, self.share_percent)
 
     def clean(self) -> None:
         if self.declared_on and self.declared_on > timezone.localdate():

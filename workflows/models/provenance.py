@@ -8,50 +8,35 @@ from django.utils.translation import gettext_lazy as _
 
 from formatting import format_datetime
 
+from .runs import Run
 
-class ImportRun(models.Model):
-    """One execution of the ingestion pipeline, dry run or real, with its full report."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("en attente")
-        RUNNING = "running", _("en cours")
-        DONE = "done", _("terminé")
-        DRY_RUN = "dry_run", _("simulation")
-        FAILED = "failed", _("échec")
+class ImportRun(Run):
+    """One execution of the ingestion pipeline, dry run or real, with its full report.
+
+    `done`/`total`: rows read so far and in all (the page polls them while a background run
+    works); `confirmed_at`: the dry run was confirmed (its real import queued), once only.
+    """
 
     file_name = models.CharField(_("fichier"), max_length=255)
     file_sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
     format = models.CharField(_("format"), max_length=20, blank=True)
     dry_run = models.BooleanField(_("simulation"), default=False)
-    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.RUNNING)
     created_count = models.PositiveIntegerField(_("créés"), default=0)
     updated_count = models.PositiveIntegerField(_("mis à jour"), default=0)
     unchanged_count = models.PositiveIntegerField(_("inchangés"), default=0)
     rejected_count = models.PositiveIntegerField(_("rejetés"), default=0)
     warning_count = models.PositiveIntegerField(_("avertissements"), default=0)
-    #: rows read so far and in all (the page polls them while a background run works)
-    processed = models.PositiveIntegerField(_("lignes lues"), default=0)
-    total = models.PositiveIntegerField(_("lignes au total"), null=True, blank=True)
     mapping = models.JSONField(_("correspondance des colonnes"), default=dict, blank=True)
     report = models.JSONField(_("rapport"), default=dict, blank=True)
-    run_by = models.ForeignKey(
-        "auth.User",
-        verbose_name=_("lancé par"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    started_at = models.DateTimeField(_("début"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("fin"), null=True, blank=True)
 
-    class Meta:
+    class Meta(Run.Meta):
         verbose_name = _("import")
         verbose_name_plural = _("imports")
-        ordering = ["-started_at"]
+        ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.file_name} ({format_datetime(timezone.localtime(self.started_at))})"
+        return f"{self.file_name} ({format_datetime(timezone.localtime(self.created_at))})"
 
 
 class Sourced(models.Model):

@@ -13,28 +13,15 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from workflows import rules
+from workflows.money import COMMITTED_STATES, DROPPED_STATES
+from workflows.tranche_states import TrancheStatus
 
 from .catalog import EvidenceType
 from .projects import ProjectMilestone
 from .provenance import ImportRun
 
-
-class TrancheStatus(models.TextChoices):
-    DRAFT = "draft", _("brouillon")
-    SUBMITTED = "submitted", _("soumise")
-    UNDER_REVIEW = "under_review", _("en instruction")
-    CHANGES_REQUESTED = "changes_requested", _("compléments demandés")
-    VALIDATED = "validated", _("validée")
-    REJECTED = "rejected", _("rejetée")
-    DELEGATED = "delegated", _("déléguée")
-    PAID = "paid", _("versée")
-    WITHDRAWN = "withdrawn", _("retirée")
-
-
 S = TrancheStatus
 TERMINAL_STATES = frozenset({S.REJECTED, S.PAID, S.WITHDRAWN})
-#: States whose amount counts against the project's award.
-COMMITTED_STATES = (S.VALIDATED, S.DELEGATED, S.PAID)
 #: States in which the establishment is expected to act.
 ESTABLISHMENT_ACTION_STATES = (S.DRAFT, S.CHANGES_REQUESTED)
 
@@ -139,7 +126,7 @@ class TrancheRequest(ConcurrentTransitionMixin, models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["milestone"],
-                condition=~models.Q(status__in=["rejected", "withdrawn"]),
+                condition=~models.Q(status__in=list(DROPPED_STATES)),
                 name="one_open_request_per_milestone",
             )
         ]

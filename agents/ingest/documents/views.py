@@ -75,7 +75,7 @@ def upload(request):
             source_name=Path(archive.name).name[:255],
             archive=token,
             dry_run=form.cleaned_data["dry_run"],
-            run_by=request.user,
+            actor=request.user,
         )
         request_id = current_request_id()  # logged by the worker with the task's lines
         transaction.on_commit(lambda: run_document_import.enqueue(run.pk, request_id=request_id))
@@ -85,7 +85,7 @@ def upload(request):
 
 def runs(request):
     _require(can_import_documents(request.user))
-    page = Paginator(DocumentImportRun.objects.select_related("run_by"), PER_PAGE).get_page(
+    page = Paginator(DocumentImportRun.objects.select_related("actor"), PER_PAGE).get_page(
         request.GET.get("page")
     )
     return TemplateResponse(
@@ -96,7 +96,7 @@ def runs(request):
 def run_detail(request, pk: int):
     """Progress while the run is queued or running (the page refreshes itself), then its report."""
     _require(can_import_documents(request.user))
-    run = get_object_or_404(DocumentImportRun.objects.select_related("run_by"), pk=pk)
+    run = get_object_or_404(DocumentImportRun.objects.select_related("actor"), pk=pk)
     report = run.report or {}
     sections = [
         ("matched", _("Rattachés automatiquement")),

@@ -29,7 +29,7 @@ from ingest.projects.services import (
     upload_exists,
     upload_sha256,
 )
-from ingest.projects.tasks import CLAIM, release_claim, run_project_import
+from ingest.projects.tasks import release_claim, run_project_import
 from workflows.log_context import current_request_id
 from workflows.models import ImportRun
 
@@ -96,7 +96,7 @@ def import_upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     submission = request.POST.get("submission", "")
     if request.method == "POST" and submission:
-        already = ImportRun.objects.filter(run_by=request.user, report__submission=submission).first()
+        already = ImportRun.objects.filter(actor=request.user, report__submission=submission).first()
         if already is not None:
             return redirect("ingest_import_detail", pk=already.pk)
     if request.method == "POST" and form.is_valid():
@@ -110,7 +110,7 @@ def import_upload(request):
                 status=ImportRun.Status.QUEUED,
                 dry_run=True,
                 file_name=form.cleaned_data["file"].name[:255],
-                run_by=request.user,
+                actor=request.user,
                 report={"upload": upload, "submission": submission[:64]},
             )
             transaction.on_commit(lambda: run_project_import.enqueue(run.pk, request_id=current_request_id()))
@@ -122,20 +122,17 @@ def import_upload(request):
     )
 
 
-def _claim(pk: int) -> ImportRun | None:
-    """Mark the dry run as being confirmed, under its row lock; None when another request has it.
+def _claim(pk: int, actor) -> ImportRun | None:
+    """Mark the dry run as confirmed (`confirmed_at`, one conditional update); None when another
+    request has it.
 
-    Three agents clicking « Confirmer » together: the first claims the dry run, the others read
-    the mark (or the finished run) and get a message; exactly one import runs.
+    Three agents clicking « Confirmer » together: the database lets the first update through, the
+    others find `confirmed_at` set (or the finished run) and get a message; exactly one import runs.
     """
-    with transaction.atomic():
-        dry = get_object_or_404(ImportRun.objects.select_for_update(), pk=pk, status=ImportRun.Status.DRY_RUN)
-        report = dict(dry.report or {})
-        if report.get(CLAIM) or _confirmed_by(dry) is not None:
-            return None
-        report[CLAIM] = True
-        dry.report = report
-        dry.save(update_fields=["report"])
+    dry = get_object_or_404(ImportRun, pk=pk, status=ImportRun.Status.DRY_RUN)
+    if _confirmed_by(dry) is not None or not ImportRun.claim_confirmation(pk=dry.pk, actor=actor):
+        return None
+    dry.refresh_from_db(fields=["confirmed_at", "confirmed_by"])
     return dry
 
 
@@ -146,14 +143,14 @@ def _confirmed_by(run: ImportRun) -> ImportRun | None:
 def import_detail(request, pk: int):
     """Step 2 (dry run) or the record of a finished run: counts, mapping, rejects, old → new."""
     _require(request.user)
-    run = get_object_or_404(ImportRun.objects.select_related("run_by"), pk=pk)
+    run = get_object_or_404(ImportRun.objects.select_related("actor"), pk=pk)
     report = run.report or {}
     confirmed = _confirmed_by(run) if run.status == ImportRun.Status.DRY_RUN else None
     upload = report.get("upload") or {}
     can_confirm = (
         run.status == ImportRun.Status.DRY_RUN
         and confirmed is None
-        and not report.get(CLAIM)
+        and run.confirmed_at is None
         and upload_exists(upload.get("file", ""))
     )
     context = {
@@ -177,7 +174,7 @@ def import_detail(request, pk: int):
         "confirmed": confirmed,
         "can_confirm": can_confirm,
         "progress": _progress(run),
-        "confirming": bool(report.get(CLAIM)) and confirmed is not None,
+        "confirming": run.confirmed_at is not None and confirmed is not None,
     }
     return TemplateResponse(request, "agents/ingest/projects/importrun_detail.html", context)
 
@@ -186,7 +183,7 @@ def import_detail(request, pk: int):
 def import_confirm(request, pk: int):
     """Step 3: queue the real import of the file the dry run showed (same bytes, same options)."""
     _require(request.user)
-    dry = _claim(pk)
+    dry = _claim(pk, request.user)
     if dry is None:
         messages.error(
             request,
@@ -206,7 +203,7 @@ def import_confirm(request, pk: int):
             status=ImportRun.Status.QUEUED,
             dry_run=False,
             file_name=dry.file_name,
-            run_by=request.user,
+            actor=request.user,
             report={"upload": upload, "confirmed_from": dry.pk},
         )
         transaction.on_commit(lambda: run_project_import.enqueue(run.pk, request_id=current_request_id()))
@@ -224,7 +221,7 @@ def import_progress(request, pk: int):
 def _progress(run: ImportRun) -> dict:
     working = run.status in (ImportRun.Status.QUEUED, ImportRun.Status.RUNNING)
     # The worker saves its counts on the run as it reads the rows (ingest/projects/progress.py).
-    done, total = run.processed or 0, run.total
+    done, total = run.done or 0, run.total
     percent = min(100, done * 100 // total) if total else (0 if working else 100)
     return {
         "status": run.status,
@@ -239,7 +236,7 @@ def _progress(run: ImportRun) -> dict:
 def import_history(request):
     """Every run, dry runs and failures included, newest first."""
     _require(request.user)
-    runs = ImportRun.objects.select_related("run_by").order_by("-started_at", "-pk")
+    runs = ImportRun.objects.select_related("actor").order_by("-created_at", "-pk")
     page = Paginator(runs, 50).get_page(request.GET.get("page"))
     return TemplateResponse(
         request, "agents/ingest/projects/importrun_list.html", {"page": page, "runs": page.object_list}

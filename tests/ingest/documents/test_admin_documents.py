@@ -43,9 +43,9 @@ def test_upload_runs_in_the_background_and_shows_progress(
     assert len(callbacks) == 1  # the task is enqueued once the run is committed
     run = DocumentImportRun.objects.get()
     assert response.status_code == 302 and response.url == reverse("documents_import_run", args=[run.pk])
-    assert run.status == DocumentImportRun.Status.DONE and (run.processed, run.total) == (38, 38)
+    assert run.status == DocumentImportRun.Status.DONE and (run.done, run.total) == (38, 38)
     assert (run.matched_count, run.review_count, run.unmatched_count) == (18, 6, 6)
-    assert run.run_by == instructing_agent
+    assert run.actor == instructing_agent
     assert not any(
         walk(storages["private"], "imports/documents")
     )  # the uploaded archive is deleted once imported
@@ -56,7 +56,7 @@ def test_upload_runs_in_the_background_and_shows_progress(
 
 
 def test_progress_page_refreshes_while_queued(client, instructing_agent):
-    run = DocumentImportRun.objects.create(source_name="gros.zip", total=200, processed=50, status="running")
+    run = DocumentImportRun.objects.create(source_name="gros.zip", total=200, done=50, status="running")
     client.force_login(instructing_agent)
     page = client.get(reverse("documents_import_run", args=[run.pk])).content.decode()
     assert 'http-equiv="refresh"' in page and 'value="25"' in page and "50 fichiers traités sur 200" in page

@@ -59,7 +59,7 @@ def test_zip_of_legacy_documents_is_split_and_typed(zip_path, archive, instructi
     assert "chiffré" in refused["CPP/avis_chiffre.pdf"]["reason"]
     assert "hors de l'archive" in refused["../hors_archive.txt"]["reason"]
     assert "non pris en charge" in refused["Photos/scan.png"]["reason"]
-    assert (run.total, run.processed) == (38, 38)  # the __MACOSX entry is skipped
+    assert (run.total, run.done) == (38, 38)  # the __MACOSX entry is skipped
     assert (run.matched_count, run.review_count, run.unmatched_count, run.duplicate_count, run.refused_count) == (
         18, 6, 6, 3, 5,
     )  # fmt: skip

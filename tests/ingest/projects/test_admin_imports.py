@@ -47,7 +47,7 @@ def test_agent_uploads_previews_and_confirms(
         response = client.post(reverse("ingest_import_confirm", args=[dry.pk]))
     real = ImportRun.objects.get(status=ImportRun.Status.DONE)
     assert response.url == reverse("ingest_import_detail", args=[real.pk])
-    assert (real.created_count, real.rejected_count, real.run_by) == (2, 1, instructing_agent)
+    assert (real.created_count, real.rejected_count, real.actor) == (2, 1, instructing_agent)
     assert Project.objects.count() == 2
     # Confirming twice does nothing more.
     client.post(reverse("ingest_import_confirm", args=[dry.pk]))
@@ -115,9 +115,7 @@ def test_history_query_count_is_flat(client, instructing_agent):
     counts = []
     for total in (3, 40):
         while ImportRun.objects.count() < total:
-            ImportRun.objects.create(
-                file_name="f.csv", run_by=instructing_agent, status=ImportRun.Status.DONE
-            )
+            ImportRun.objects.create(file_name="f.csv", actor=instructing_agent, status=ImportRun.Status.DONE)
         with CaptureQueriesContext(connection) as queries:
             assert client.get(reverse("ingest_import_history")).status_code == 200
         counts.append(len(queries))
@@ -141,7 +139,7 @@ def test_import_runs_in_the_background_with_progress(
 
     run_project_import.call(run.pk)  # what the db_worker does
     run.refresh_from_db()
-    assert run.status == ImportRun.Status.DRY_RUN and (run.processed, run.total) == (3, 3)
+    assert run.status == ImportRun.Status.DRY_RUN and (run.done, run.total) == (3, 3)
     progress = client.get(reverse("ingest_import_progress", args=[run.pk])).json()
     assert progress == {**progress, "finished": True, "percent": 100, "done": 3, "total": 3}
     page = client.get(response.url).content.decode()
@@ -191,7 +189,7 @@ def test_expired_dry_runs_are_removed_with_their_file(
     call_command("expire_import_dry_runs")
     assert ImportRun.objects.filter(pk=dry.pk).exists()  # still fresh
     ImportRun.objects.filter(pk=dry.pk).update(
-        started_at=timezone.now() - datetime.timedelta(hours=settings.IMPORT_DRY_RUN_TTL_HOURS + 1)
+        created_at=timezone.now() - datetime.timedelta(hours=settings.IMPORT_DRY_RUN_TTL_HOURS + 1)
     )
     call_command("expire_import_dry_runs")
     assert not ImportRun.objects.filter(pk=dry.pk).exists() and not upload_exists(stored)

@@ -87,7 +87,7 @@ def test_messy_workbook_imports_every_sheet(workbook, establishment_a, instructi
     assert {e["finess"] for e in outcome.new_establishments} == {"860014208", "010780054"}
     assert (poitou.source_row, poitou.source_file, poitou.import_run) == (5, "stock.xlsx", run)
     assert poitou.milestones.count() == 5
-    assert run.run_by == instructing_agent and run.created_count == 3
+    assert run.actor == instructing_agent and run.created_count == 3
 
     _run, again = import_projects_file(path=workbook, actor=instructing_agent)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)

@@ -63,7 +63,7 @@ def test_dry_run_shows_updates_and_writes_nothing(tmp_path, establishment_a, ins
     alpha.refresh_from_db()
     assert (str(alpha.award_amount), historical_rank([alpha.pk])[alpha.pk]) == ("300000.00", 3)
     assert (alpha.import_run, alpha.source_file) == (real, "v2.csv")
-    assert real.report["updates"] == preview.updates and real.run_by == instructing_agent
+    assert real.report["updates"] == preview.updates and real.actor == instructing_agent
 
 
 def link_template_evidence(call):
@@ -225,7 +225,7 @@ def test_progress_is_saved_on_the_run_while_the_rows_are_read(monkeypatch, instr
     from ingest.projects.progress import RunProgress
 
     run = ImportRun.objects.create(
-        status=ImportRun.Status.RUNNING, file_name="x.csv", run_by=instructing_agent
+        status=ImportRun.Status.RUNNING, file_name="x.csv", actor=instructing_agent
     )
     clock = iter(range(10_000))
     monkeypatch.setattr(progress_module.time, "monotonic", lambda: next(clock) * 0.1)
@@ -233,9 +233,9 @@ def test_progress_is_saved_on_the_run_while_the_rows_are_read(monkeypatch, instr
     written = []
     for done in range(1, 1001):
         tracker(done, 1000)
-        run.refresh_from_db(fields=["processed", "total"])
-        if run.processed and (not written or written[-1] != run.processed):
-            written.append(run.processed)
+        run.refresh_from_db(fields=["done", "total"])
+        if run.done and (not written or written[-1] != run.done):
+            written.append(run.done)
     tracker.close()
     assert written[-1] == 1000 and run.total == 1000
     assert len(written) > 10 and all(0 < done < 1000 for done in written[:-1])
@@ -250,8 +250,8 @@ def test_the_progress_page_of_any_host_reads_the_counts_the_worker_saved(client,
     run = ImportRun.objects.create(
         status=ImportRun.Status.RUNNING,
         file_name="x.csv",
-        run_by=instructing_agent,
-        processed=500,
+        actor=instructing_agent,
+        done=500,
         total=1000,
     )
     client.force_login(instructing_agent)
@@ -276,13 +276,11 @@ def test_progress_is_visible_to_other_connections_during_the_import_transaction(
     def save_then_look(self, done, total):
         saved(self, done, total)
         with observer.cursor() as cursor:
-            cursor.execute("SELECT processed FROM workflows_importrun WHERE id = %s", [self.run_id])
+            cursor.execute("SELECT done FROM workflows_importrun WHERE id = %s", [self.run_id])
             seen.append(cursor.fetchone()[0])
 
     rows = [OPENDATA_HEADER] + [opendata_row(acronyme=f"P{i:04d}") for i in range(300)]
-    run = ImportRun.objects.create(
-        status=ImportRun.Status.QUEUED, file_name="p.csv", run_by=instructing_agent
-    )
+    run = ImportRun.objects.create(status=ImportRun.Status.QUEUED, file_name="p.csv", actor=instructing_agent)
     tracker = progress_module.RunProgress(run.pk)
     try:
         progress_module.RunProgress._save = save_then_look

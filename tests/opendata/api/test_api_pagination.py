@@ -14,7 +14,8 @@ from demo.portfolio import seed_portfolio
 from workflows.data_version import bump_data_version
 from workflows.models import Project
 
-pytestmark = pytest.mark.django_db
+# Keyset pages compare and sort in the database: the `sqlite` mark runs these on both engines.
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 
 def count_queries(client, url: str) -> int:
@@ -58,3 +59,22 @@ def test_constant_queries_and_exhaustive_walk(client, reference):
     # The last page costs what the first one costs: no OFFSET, no cap on depth.
     assert len(urls) >= 4
     assert count_queries(client, urls[-1]) == count_queries(client, urls[0])
+
+
+@pytest.mark.parametrize("ordering", ["selected_on", "-selected_on"])
+def test_walk_by_selection_date_with_unknown_dates(client, reference, ordering):
+    """Projects whose source gave only the year have no date (NULL): a walk sorted by date still
+    returns every project once, the unknown ones together at one end (issue 27, item 4)."""
+    seed_portfolio(projects=120, rng=random.Random(3), today=datetime.date(2026, 6, 1))
+    ids = list(Project.objects.public().order_by("pk").values_list("pk", flat=True))
+    Project.objects.filter(pk__in=ids[::3]).update(selected_on=None)
+    published = set(Project.objects.public().values_list("public_id", flat=True))
+    unknown = set(Project.objects.public().filter(selected_on=None).values_list("public_id", flat=True))
+    assert len(unknown) >= 20
+
+    seen, urls = walk(client, f"/api/v1/projects/?page_size=7&ordering={ordering}")
+    assert len(urls) > len(published) // 7
+    assert len(seen) == len(set(seen)), "a project came back twice"
+    assert set(seen) == published, "a project was skipped"
+    ends = seen[-len(unknown) :] if ordering == "selected_on" else seen[: len(unknown)]
+    assert set(ends) == unknown, "projects without a date are not together at one end"

@@ -97,8 +97,13 @@ def test_anonymous_never_sees_an_internal_or_expert_field(client, rich_data):
 
 
 def test_expert_fields_need_an_expert_token(client, rich_data, expert_headers):
-    anonymous = client.get("/api/v1/projects/").json()["results"][0]
-    expert = client.get("/api/v1/projects/", **expert_headers).json()["results"][0]
+    every = {"fields": "discipline_raw,late_milestones,amount_validated,planned_dates,milestones"}
+    anonymous = client.get("/api/v1/projects/", {"fields": "discipline_raw,milestones"}).json()["results"][0]
+    expert = client.get("/api/v1/projects/", every, **expert_headers).json()["results"][0]
+    listed = client.get("/api/v1/projects/", **expert_headers).json()["results"][0]
+    assert {"late_milestones", "amount_validated"} <= set(listed)  # the list's expert columns
+    internal = client.get("/api/v1/projects/", {"fields": "budget_breakdown"}, **expert_headers)
+    assert internal.status_code == 400  # an internal field asked with an expert token
     assert "late_milestones" not in anonymous and anonymous["discipline_raw"] == "cardiologie"
     assert {"late_milestones", "amount_validated", "planned_dates"} <= set(expert)
     assert "budget_breakdown" not in expert and "investigator_email" not in expert

@@ -21,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from dsfr.forms import DsfrBaseForm
 
 from web.two_factor import new_recovery_codes
+from workflows import links
 
 TOTP_DEVICE_NAME = "Application d'authentification"
 
@@ -43,7 +44,9 @@ def _next_url(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
-    return "/admin/" if request.user.has_perm("wagtailadmin.access_admin") else "/portail/"
+    return links.path(
+        "admin_home" if request.user.has_perm("wagtailadmin.access_admin") else "establishment_home"
+    )
 
 
 def _qr_svg(url: str) -> str:
@@ -53,10 +56,18 @@ def _qr_svg(url: str) -> str:
     return mark_safe(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))
 
 
-class EnrolView(LoginRequiredMixin, View):
+class TwoFactorPage(LoginRequiredMixin, View):
+    """One look per face: each face passes its templates and the name of its verification page
+    (`portal/urls.py`, `agents/two_factor_urls.py`); web names no face's page."""
+
+    template_name = ""
+    verify_url_name = ""
+
+
+class EnrolView(TwoFactorPage):
     """Pair an authenticator app: the secret stays server-side in an unconfirmed device until a code proves it."""
 
-    template_name = "portal/two_factor_enrol.html"
+    recovery_template_name = ""
 
     def device(self, request) -> TOTPDevice:
         device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
@@ -78,7 +89,7 @@ class EnrolView(LoginRequiredMixin, View):
             TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
             and not request.user.is_verified()
         ):
-            return redirect("portal:two_factor_verify")
+            return redirect(self.verify_url_name)
         return self.render_form(request, CodeForm(), self.device(request))
 
     def post(self, request):
@@ -86,7 +97,7 @@ class EnrolView(LoginRequiredMixin, View):
             TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
             and not request.user.is_verified()
         ):
-            return redirect("portal:two_factor_verify")
+            return redirect(self.verify_url_name)
         device = self.device(request)
         form = CodeForm(request.POST)
         if form.is_valid() and device.verify_token(form.cleaned_data["code"]):
@@ -97,7 +108,7 @@ class EnrolView(LoginRequiredMixin, View):
             codes = new_recovery_codes(user=request.user)
             return render(
                 request,
-                "portal/two_factor_recovery_codes.html",
+                self.recovery_template_name,
                 {"codes": codes, "next": _next_url(request), "just_enrolled": True},
             )
         if form.is_valid():
@@ -107,9 +118,7 @@ class EnrolView(LoginRequiredMixin, View):
         return self.render_form(request, form, device)
 
 
-class VerifyView(LoginRequiredMixin, View):
-    template_name = "portal/two_factor_verify.html"
-
+class VerifyView(TwoFactorPage):
     def get(self, request):
         return render(request, self.template_name, {"form": CodeForm(), "next": _next_url(request)})
 
@@ -124,18 +133,16 @@ class VerifyView(LoginRequiredMixin, View):
         return render(request, self.template_name, {"form": form, "next": _next_url(request)})
 
 
-class RecoveryCodesView(LoginRequiredMixin, View):
+class RecoveryCodesView(TwoFactorPage):
     """New recovery codes replace the old ones; only a verified session may ask for them."""
-
-    template_name = "portal/two_factor_recovery_codes.html"
 
     def get(self, request):
         if not request.user.is_verified():
-            return redirect("portal:two_factor_verify")
+            return redirect(self.verify_url_name)
         return render(request, self.template_name, {"codes": None, "next": _next_url(request)})
 
     def post(self, request):
         if not request.user.is_verified():
-            return redirect("portal:two_factor_verify")
+            return redirect(self.verify_url_name)
         codes = new_recovery_codes(user=request.user)
         return render(request, self.template_name, {"codes": codes, "next": _next_url(request)})

@@ -1,0 +1,167 @@
+"""A write invalidates only what it changes: a project's page moves with its own rows, its
+neighbours and the catalogue, never with another project's write (`workflows.data_version`'s
+project versions, `web.page_store.address_key`). Lists and facets still move with every write.
+
+Transactional tests: the versions move once the write commits, as in production.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import ProjectFactory, UserFactory
+from web import page_store
+from workflows import catalogue_services, data_version, portfolio_services, services
+from workflows.models import Discipline, Investigator, Project
+from workflows.roles import Role
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def administrator(reference):
+    return UserFactory(username="administratrice", roles=[Role.ADMINISTRATOR], is_staff=True)
+
+
+@pytest.fixture
+def elsewhere(reference):
+    """A project of another discipline: not a neighbour of project A."""
+    return ProjectFactory(acronym="GAMMA", discipline=Discipline.objects.order_by("pk").first())
+
+
+def url(project) -> str:
+    return f"/projets/{project.public_id}/"
+
+
+def served_from_store(client, project) -> tuple[bool, bytes]:
+    """Whether the page comes from the store (no database query at all with the tests' local
+    cache: rendering one reads the project), and its body."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url(project))
+    assert response.status_code == 200
+    return len(queries) == 0, response.content
+
+
+def test_a_write_to_one_project_leaves_the_other_projects_pages_stored(
+    client, project_a, project_b, elsewhere, administrator
+):
+    for project in (project_a, project_b, elsewhere):
+        client.get(url(project))
+        assert served_from_store(client, project)[0]
+    directory_before = client.get("/projets/")["ETag"]
+    portfolio_services.update_project(
+        actor=administrator, project=project_a, values={"title": "Titre corrigé"}
+    )
+
+    stored, body = served_from_store(client, elsewhere)
+    assert stored, "another discipline's project page was rendered again after a write to project A"
+    assert b"Titre corrig" not in body
+    fresh, body = served_from_store(client, project_a)
+    assert not fresh and "Titre corrigé" in body.decode()  # its own write: never stale
+    fresh, body = served_from_store(client, project_b)
+    assert not fresh and "Titre corrigé" in body.decode()  # A is among B's "projets proches"
+    assert client.get("/projets/")["ETag"] != directory_before  # lists move with the portfolio
+
+
+def test_a_tranche_transition_moves_only_its_project(
+    client, project_a, elsewhere, member_a, instructing_agent, budget_agent
+):
+    from tests.tranche_support import advance_tranche
+
+    for project in (project_a, elsewhere):
+        client.get(url(project))
+    before = client.get(url(project_a)).content
+    advance_tranche(
+        project_a.milestones.get(rank=1),
+        until="delegated",
+        member=member_a,
+        agent=instructing_agent,
+        budget=budget_agent,
+    )
+    assert served_from_store(client, elsewhere)[0]
+    fresh, body = served_from_store(client, project_a)
+    assert not fresh and body != before  # the timeline and the delegated amount moved
+
+
+def test_a_discipline_change_moves_the_old_and_the_new_neighbours(
+    client, project_a, project_b, elsewhere, administrator
+):
+    for project in (project_a, project_b, elsewhere):
+        client.get(url(project))
+    portfolio_services.update_project(
+        actor=administrator, project=project_a, values={"discipline": elsewhere.discipline}
+    )
+    fresh, body = served_from_store(client, project_b)
+    assert not fresh and "ALPHA" not in body.decode()  # left B's neighbours
+    fresh, body = served_from_store(client, elsewhere)
+    assert not fresh and "ALPHA" in body.decode()  # joined GAMMA's
+
+
+def test_a_catalogue_write_moves_every_project_page(client, project_a, elsewhere, administrator):
+    for project in (project_a, elsewhere):
+        client.get(url(project))
+    catalogue_services.save_record(
+        actor=administrator,
+        model=Investigator,
+        instance=elsewhere.investigator,
+        values={"last_name": "NOMCORRIGÉ"},
+    )
+    assert not served_from_store(client, project_a)[0]
+    fresh, body = served_from_store(client, elsewhere)
+    assert not fresh and "NOMCORRIGÉ" in body.decode()
+
+
+def test_a_project_row_written_without_a_declared_scope_moves_every_project_page(
+    client, project_a, elsewhere
+):
+    """The safe default: a write the domain cannot attribute (here a bare `.update()`)."""
+    for project in (project_a, elsewhere):
+        client.get(url(project))
+    Project.objects.filter(pk=project_a.pk).update(acronym="ALPHABIS")
+    assert not served_from_store(client, elsewhere)[0]
+    fresh, body = served_from_store(client, project_a)
+    assert not fresh and "ALPHABIS" in body.decode()
+
+
+def test_a_write_outside_the_declared_projects_moves_every_project_page(client, project_a, elsewhere):
+    """A declared scope covers its projects' own rows only: a catalogue row written inside it
+    still moves every page."""
+    for project in (project_a, elsewhere):
+        client.get(url(project))
+    with data_version.writes_to_projects(project_a.pk):
+        Investigator.objects.filter(pk=elsewhere.investigator_id).update(last_name="AUTRENOM")
+    fresh, body = served_from_store(client, elsewhere)
+    assert not fresh and "AUTRENOM" in body.decode()
+
+
+def test_a_write_rolled_back_moves_nothing(client, project_a, elsewhere, member_a):
+    client.get(url(elsewhere))
+    client.get(url(project_a))
+    milestone = project_a.milestones.get(rank=1)
+    with pytest.raises(PermissionDenied):  # refused inside the transaction: rolled back
+        services.declare_milestone(
+            milestone=milestone, actor=UserFactory(username="inconnu"), reached_on=milestone.planned_date
+        )
+    assert served_from_store(client, project_a)[0]
+    assert served_from_store(client, elsewhere)[0]
+
+
+def test_the_tables_said_unshown_are_not_read_by_a_project_page(client, project_a, project_b):
+    """`UNSHOWN_ON_PROJECT_PAGES` lets their writes leave project pages stored: the page must not
+    read them."""
+    page_store.clear_local_copies()
+    data_version.bump_data_version()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url(project_a)).status_code == 200
+    read = {
+        table.lower()
+        for query in queries.captured_queries
+        for table in re.findall(r'\b(?:FROM|JOIN)\s+"?(\w+)"?', query["sql"], re.IGNORECASE)
+    }
+    assert read & data_version.unshown_tables() == set()
+    assert data_version.project_tables() & read  # the parsing sees the tables it does read
