@@ -10,7 +10,9 @@ class AgentsConfig(AppConfig):
     verbose_name = _("Espace des agents")
 
     def ready(self) -> None:
+        from agents import links
         from fileformats.spreadsheet_export import make_wagtail_exports_formula_safe
 
         # Wagtail's own admin exports (site history, aging pages, redirects) through our writer.
         make_wagtail_exports_formula_safe()
+        links.register()

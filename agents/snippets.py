@@ -43,6 +43,7 @@ from wagtail.snippets.views.snippets import (
 
 from fileformats.spreadsheet_export import FormulaSafeExportMixin
 from formatting import format_date, format_euros, format_number
+from search.query import RELEVANCE, search_projects
 from workflows import catalogue_services, portfolio_services, selectors, services
 from workflows.establishment_services import complete_establishment
 from workflows.models import (
@@ -63,7 +64,6 @@ from workflows.models import (
     TrialRegistration,
     Visibility,
 )
-from workflows.search.query import RELEVANCE, search_projects
 from workflows.validators import normalise_finess, normalise_ror_id, validate_ror_id
 
 

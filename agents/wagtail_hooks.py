@@ -5,5 +5,5 @@ from agents import (
     snippets,  # noqa: F401  (registers the portfolio and catalogue snippets)
 )
 from agents.desk import hooks as desk_hooks  # noqa: F401  (agents desk)
-from agents.imports import hooks as import_hooks  # noqa: F401  (project imports)
-from agents.legacy_documents import hooks as document_hooks  # noqa: F401  (legacy documents)
+from agents.ingest.documents import hooks as document_hooks  # noqa: F401  (legacy documents)
+from agents.ingest.projects import hooks as import_hooks  # noqa: F401  (project imports)

@@ -37,7 +37,7 @@ from django.db import transaction  # noqa: E402
 from odf import text as odf_text  # noqa: E402
 from odf.opendocument import OpenDocumentText  # noqa: E402
 
-from workflows.documents_import.services import import_documents  # noqa: E402
+from ingest.documents.services import import_documents  # noqa: E402
 from workflows.models import Establishment, Investigator, Project, TrialRegistration  # noqa: E402
 from workflows.reference import ensure_reference_data, get_or_create_call  # noqa: E402
 

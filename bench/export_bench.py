@@ -3,8 +3,8 @@
     .venv/bin/python bench/export_bench.py [--projects 40000] [--workdir /tmp/sirano-bench]
 
 Seeds (once) a SQLite database with `seed_portfolio`, then measures:
-  * `sirano.csv` through `workflows.compat_csv.iter_csv_bytes()` (values_list rows);
-  * a full release (`reports.releases.publish_release`: CSV + XLSX + datapackage + CHANGELOG
+  * `sirano.csv` through `opendata.compat_csv.iter_csv_bytes()` (values_list rows);
+  * a full release (`opendata.releases.publish_release`: CSV + XLSX + datapackage + CHANGELOG
     + SHA256SUMS), first and second (the second merges a CHANGELOG against the first);
   * the floor: one hand-written SQL query per file through `sqlite3` + `csv`, same rows.
 Each is run once for wall time, then once under tracemalloc for the peak of Python
@@ -76,7 +76,7 @@ def measure(label: str, fn) -> None:
 
 
 def sirano_csv(out: Path):
-    from workflows.compat_csv import iter_csv_bytes
+    from opendata.compat_csv import iter_csv_bytes
 
     rows = -1
     with open(out, "wb") as handle:
@@ -89,7 +89,7 @@ def sirano_csv(out: Path):
 def release(root: Path):
     from django.conf import settings
 
-    from reports.releases import publish_release
+    from opendata.releases import publish_release
 
     settings.RELEASES_ROOT = root
     published = publish_release()

@@ -5,7 +5,7 @@
 
 Generates the file (`opendata`: the ministry's 14 columns, cp1252, ~300 establishments unknown
 to the database, every tranche number; `csv`/`xlsx`: an agents' legacy spreadsheet), stores it
-where the admin stores uploads, then runs `workflows.ingest.tasks.run_project_import` on a queued
+where the admin stores uploads, then runs `ingest.projects.tasks.run_project_import` on a queued
 `ImportRun` exactly as the worker does: the dry run, then the confirmation of that dry run (which
 commits, deferred foreign-key checks included); `--again` imports the same file once more, every
 row then already held (the re-import of a stock file). Prints seconds, rows/s, the statements each
@@ -46,9 +46,9 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from tests.workflows.ingest.builders import OPENDATA_HEADER, opendata_row, write_csv  # noqa: E402
-from workflows.ingest.services import upload_name, upload_storage  # noqa: E402
-from workflows.ingest.tasks import run_project_import  # noqa: E402
+from ingest.projects.services import upload_name, upload_storage  # noqa: E402
+from ingest.projects.tasks import run_project_import  # noqa: E402
+from tests.ingest.projects.builders import OPENDATA_HEADER, opendata_row, write_csv  # noqa: E402
 from workflows.models import ImportRun, Region  # noqa: E402
 from workflows.validators import luhn_ok  # noqa: E402
 

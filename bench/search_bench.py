@@ -34,10 +34,10 @@ from django.db import connection, transaction  # noqa: E402
 from django.db.models import Q  # noqa: E402
 
 from demo.portfolio import seed_portfolio  # noqa: E402
+from search.index import refresh_projects  # noqa: E402
+from search.query import RELEVANCE, search_projects  # noqa: E402
 from workflows.models import Project  # noqa: E402
 from workflows.reference import ensure_reference_data  # noqa: E402
-from workflows.search.index import refresh_projects  # noqa: E402
-from workflows.search.query import RELEVANCE, search_projects  # noqa: E402
 
 #: the fields the directory searched with `icontains` before issue 14
 ICONTAINS_FIELDS = (

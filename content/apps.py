@@ -10,6 +10,8 @@ class ContentConfig(AppConfig):
 
     def ready(self) -> None:
         from content import moderation
+        from content.directory import links
 
+        links.register()
         # `workflows` comes first in INSTALLED_APPS: its handler has created every permission by then.
         post_migrate.connect(moderation.ensure_moderation, sender=self)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from wagtail.models import Page, Site
 
 from content.models import IndicatorNote, IndicatorsPage
+from opendata.releases import latest_name, publish_release
 from reports.cache import bump_on_commit
-from reports.releases import latest_name, publish_release
 
 NOTES = {
     "awards_by_programme": (

@@ -13,6 +13,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from dbtools.planner_statistics import analyze_portfolio_tables
+from search import index as search_index
 from workflows.data_version import bump_on_commit
 from workflows.ledger import HistoricalStock, record_historical_tranches
 from workflows.models import (
@@ -27,9 +29,7 @@ from workflows.models import (
     Visibility,
 )
 from workflows.models.establishments import region_from_label
-from workflows.planner_statistics import analyze_portfolio_tables
 from workflows.reference import DISCIPLINES, get_or_create_call
-from workflows.search import index as search_index
 from workflows.validators import Registry
 
 from . import grammar

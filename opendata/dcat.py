@@ -3,7 +3,7 @@
 One `dcat:Catalog` (DGOS, Licence Ouverte 2.0) lists one `dcat:Dataset` per file family: the
 projects and the tranches (each published release is a `dcat:Distribution` of its CSV, with size,
 SHA-256, dates) and the ministry-compatible file (one live distribution). Release facts come from
-`reports.releases`; every address is absolute, built from `settings.SITE_URL`.
+`opendata.releases`; every address is absolute, built from `settings.SITE_URL`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from opendata import releases
 from opendata.linked_data import IRI, Literal, Node, fr, to_jsonld, to_turtle, typed
-from reports import releases
 from web.absolute_urls import absolute_url
 from web.structured_data import DGOS_NAME, DGOS_URL, dgos_identifiers
 from workflows import selectors

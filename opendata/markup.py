@@ -10,8 +10,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
-from opendata import dcat
-from reports import releases
+from opendata import dcat, releases
 from web.absolute_urls import absolute_url
 from web.structured_data import dgos_organization
 from workflows import selectors

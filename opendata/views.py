@@ -14,13 +14,11 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
-from opendata import dcat, markup
-from reports import releases
-from reports.release_schema import PROJECT_COLUMNS, TRANCHE_COLUMNS
+from opendata import compat_csv, dcat, markup, releases
+from opendata.release_schema import PROJECT_COLUMNS, TRANCHE_COLUMNS
 from web import export_files
 from web.absolute_urls import absolute_url
 from web.structured_data import json_ld_script
-from workflows import compat_csv
 
 FILE_DESCRIPTIONS = {
     releases.PROJECTS_CSV: _(

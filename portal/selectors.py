@@ -20,6 +20,7 @@ from django.db.models import (
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from search.query import RELEVANCE, search_projects
 from workflows import selectors
 from workflows.models import (
     AuditEvent,
@@ -30,7 +31,6 @@ from workflows.models import (
 )
 from workflows.models.tranches import ESTABLISHMENT_ACTION_STATES
 from workflows.roles import DGOS_ROLES
-from workflows.search.query import RELEVANCE, search_projects
 
 
 def visible_projects(scope) -> QuerySet[Project]:

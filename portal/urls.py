@@ -7,6 +7,9 @@ from web import two_factor_views as two_factor
 
 app_name = "portal"
 
+#: the second-factor pages in the portal's look (the views are shared with the agents' admin)
+LOOK = {"verify_url_name": "portal:two_factor_verify"}
+
 urlpatterns = [
     # Sign-in and account (public routes: listed in tests/portal/test_authorisation.py).
     path("connexion/", accounts.LoginView.as_view(), name="login"),
@@ -25,11 +28,23 @@ urlpatterns = [
     ),
     path("mot-de-passe/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path("mot-de-passe/modifie/", accounts.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("double-authentification/", two_factor.VerifyView.as_view(), name="two_factor_verify"),
-    path("double-authentification/activer/", two_factor.EnrolView.as_view(), name="two_factor_enrol"),
+    path(
+        "double-authentification/",
+        two_factor.VerifyView.as_view(template_name="portal/two_factor_verify.html", **LOOK),
+        name="two_factor_verify",
+    ),
+    path(
+        "double-authentification/activer/",
+        two_factor.EnrolView.as_view(
+            template_name="portal/two_factor_enrol.html",
+            recovery_template_name="portal/two_factor_recovery_codes.html",
+            **LOOK,
+        ),
+        name="two_factor_enrol",
+    ),
     path(
         "double-authentification/codes-de-secours/",
-        two_factor.RecoveryCodesView.as_view(),
+        two_factor.RecoveryCodesView.as_view(template_name="portal/two_factor_recovery_codes.html", **LOOK),
         name="two_factor_recovery_codes",
     ),
     path("etablissement/", accounts.EstablishmentSwitchView.as_view(), name="establishment_switch"),

@@ -25,7 +25,7 @@ import formatting as fmt
 from workflows.audit_labels import person_label
 from workflows.models import Region
 
-from . import jobs, releases
+from . import jobs
 from .forms import ReportJobForm
 from .models import BackgroundJob
 from .views import _require_agent
@@ -171,14 +171,16 @@ def release_form(request):
     _require_agent(request)
     if request.method == "POST":
         return _submit(request, kind=Kind.RELEASE, parameters={})
-    latest = releases.latest_name()
+    publisher = jobs.releases()
+    latest = publisher.latest_name()
     return TemplateResponse(
         request,
         "reports/jobs/release_form.html",
         {
             "header_title": _("Publier les données ouvertes"),
             "latest": latest,
-            "next_name": releases.next_release_name(timezone.localdate()),
+            "latest_url": publisher.page_url(latest) if latest else "",
+            "next_name": publisher.next_name(timezone.localdate()),
             "active": BackgroundJob.objects.active().of_kind(Kind.RELEASE).first(),
         },
     )
@@ -227,9 +229,7 @@ def job_detail(request, pk: int):
         "started_at": _when(job.started_at),
         "finished_at": _when(job.finished_at),
         "release": release,
-        "release_url": reverse("opendata:release", kwargs={"release": release})
-        if release and releases.release_name(release)
-        else "",
+        "release_url": jobs.releases().page_url(release) if release else "",
         "files": _files(job),
         "outside_files": _outside_files(job),
         "dashboard_url": reverse("reports_dashboard")

@@ -2,6 +2,9 @@
 (asked, started, done, failed) goes through the services below, in one transaction with its
 audit record; `run_job` is what the worker task and the commands execute.
 
+The report is built here; a release is built by `opendata`, which hands its `ReleasePublisher`
+over from its AppConfig.ready (`register_releases`): the jobs never import the open-data face.
+
 At most one job of a kind is queued or running (`reports_one_active_job_per_kind`); a second
 request raises `JobAlreadyActive`, which names the job to follow instead.
 """
@@ -11,6 +14,8 @@ from __future__ import annotations
 import datetime
 import logging
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
@@ -29,7 +34,7 @@ from workflows.log_context import current_request_id, task_context
 from workflows.models import AuditEvent
 from workflows.roles import is_dgos_agent
 
-from . import indicators, releases
+from . import indicators
 from .exports import frames_to_xlsx, write_pdf
 from .models import BackgroundJob
 
@@ -275,18 +280,47 @@ class _Steps:
         return lambda done, _total: record_progress(job_id=self.job_id, done=offset + done, total=self.total)
 
 
+@dataclass(frozen=True)
+class ReleasePublisher:
+    """What the open-data package tells the jobs of its releases (`opendata/release_jobs.py`)."""
+
+    #: how many files a release writes (the job's progress counts them)
+    file_count: int
+    #: writes the release of `today` (None: the local date), reporting progress(done, total);
+    #: returns its (name, number of files)
+    publish: Callable[..., tuple[str, int]]
+    #: the name `latest` points to, or None
+    latest_name: Callable[[], str | None]
+    #: the name a release written on that day would take
+    next_name: Callable[[datetime.date], str]
+    #: the public page of a release by name, or "" when the name is not a release's
+    page_url: Callable[[str], str]
+
+
+_publisher: ReleasePublisher | None = None
+
+
+def register_releases(publisher: ReleasePublisher) -> None:
+    global _publisher
+    _publisher = publisher
+
+
+def releases() -> ReleasePublisher:
+    if _publisher is None:
+        raise LookupError("No release publisher: the opendata app registers it in its AppConfig.ready.")
+    return _publisher
+
+
 def _run_release(job: BackgroundJob) -> tuple[dict, str]:
     day = job.parameters.get("date")
-    steps = _Steps(job.pk, len(releases.RELEASE_FILES))
-    release = releases.publish_release(
+    publisher = releases()
+    steps = _Steps(job.pk, publisher.file_count)
+    name, count = publisher.publish(
         today=datetime.date.fromisoformat(day) if day else None,
-        progress=steps.phase(len(releases.RELEASE_FILES)),
+        progress=steps.phase(publisher.file_count),
     )
-    summary = _("Publication %(name)s écrite (%(count)s fichiers).") % {
-        "name": release.name,
-        "count": len(release.files),
-    }
-    return {"release": release.name}, summary
+    summary = _("Publication %(name)s écrite (%(count)s fichiers).") % {"name": name, "count": count}
+    return {"release": name}, summary
 
 
 def report_file_name(day: datetime.date) -> str:

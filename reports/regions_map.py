@@ -17,6 +17,7 @@ import pandas as pd
 from django.utils.html import escape
 
 import formatting as fmt
+from workflows import links
 from workflows.models import Region
 
 from . import geo
@@ -95,8 +96,11 @@ def _classes(values: list[float]) -> list[float]:
     return sorted(set(bounds))
 
 
-def build(frame: pd.DataFrame, as_of: datetime.date, directory_url: str = "/projets/") -> FundingMap:
-    """The map of `frame`, the `awards_by_region` indicator on `as_of`."""
+def build(frame: pd.DataFrame, as_of: datetime.date, directory_url: str | None = None) -> FundingMap:
+    """The map of `frame`, the `awards_by_region` indicator on `as_of`; each region links to the
+    directory (by default the public one, handed down by content: `workflows.links`)."""
+    if directory_url is None:
+        directory_url = links.path("directory")
     rows = {NAME_TO_CODE.get(str(r["label"]), str(r["label"])): r for r in frame.to_dict("records")}
     bounds = _classes([float(r["awarded"]) for r in rows.values()])
     palette = COLOURS[len(COLOURS) - len(bounds) :] if bounds else ()

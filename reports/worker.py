@@ -26,10 +26,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
 
+from ingest.documents.tasks import run_document_import
+from ingest.projects.tasks import release_claim, run_project_import
 from reports import jobs
 from reports.models import WorkerHeartbeat
-from workflows.documents_import.tasks import run_document_import
-from workflows.ingest.tasks import release_claim, run_project_import
 from workflows.models import DocumentImportRun, ImportRun
 
 logger = logging.getLogger(__name__)

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "portal",
     "agents",
     "opendata",
+    "ingest",  # imports of projects and legacy documents (commands)
+    "search",  # the project search (its index follows the domain's saves)
     "workflows",  # before content: its post_migrate creates the permissions content's moderation uses
     "content",
     "reports",

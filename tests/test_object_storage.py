@@ -95,7 +95,7 @@ def test_evidence_uploaded_on_one_host_is_downloaded_on_another(bucket_env, tmp_
 
 
 PUBLISH = """
-from reports.releases import publish_release
+from opendata.releases import publish_release
 release = publish_release()
 print(json.dumps({"name": release.name}))
 """
@@ -127,7 +127,7 @@ def test_a_release_published_on_one_host_is_served_as_latest_by_every_host(
 
 
 RUN_IMPORT_TASK = """
-from workflows.ingest.tasks import run_project_import
+from ingest.projects.tasks import run_project_import
 from workflows.models import ImportRun
 result = run_project_import.call(int(sys.argv[1]))
 run = ImportRun.objects.get(pk=int(sys.argv[1]))
@@ -157,7 +157,7 @@ def test_an_import_uploaded_on_a_web_host_is_read_by_the_worker_of_another(
 ):
     from django.urls import reverse
 
-    from tests.workflows.ingest.builders import OPENDATA_HEADER, opendata_row, write_csv
+    from tests.ingest.projects.builders import OPENDATA_HEADER, opendata_row, write_csv
     from workflows.models import ImportRun
 
     bucket_settings(settings, bucket_env)

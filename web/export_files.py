@@ -36,6 +36,7 @@ from django.utils.http import http_date, quote_etag
 
 from web import rate_limits
 from web.client_address import client_address
+from workflows import links
 from workflows.data_version import data_version
 
 #: Beyond this many distinct exports in one data version, new ones stream live (no disk growth).
@@ -130,7 +131,12 @@ def rate_limited(view):
         if settings.EXPORT_RATE_PER_MINUTE and not rate_limits.allow(
             f"export:{client_address(request)}", limit=settings.EXPORT_RATE_PER_MINUTE, period=WINDOW
         ):
-            response = render(request, "web/export_throttled.html", {"retry_after": WINDOW}, status=429)
+            response = render(
+                request,
+                "web/export_throttled.html",
+                {"retry_after": WINDOW, "opendata_url": links.path("opendata_index")},
+                status=429,
+            )
             response["Retry-After"] = str(WINDOW)
             return response
         return view(request, *args, **kwargs)

@@ -8,10 +8,12 @@ keep the caching their views chose.
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
-PRIVATE_URL_NAMES = ("portal:dashboard", "wagtailadmin_home")
+from workflows import links
+
+#: the private areas' roots, handed down by their faces (workflows.links)
+PRIVATE_LINKS = ("establishment_home", "admin_home")
 
 
 class PrivateAnswersNotStoredMiddleware:
@@ -23,7 +25,7 @@ class PrivateAnswersNotStoredMiddleware:
 
     def private_paths(self) -> tuple[str, ...]:
         if self._private_paths is None:
-            self._private_paths = tuple(reverse(name) for name in PRIVATE_URL_NAMES)
+            self._private_paths = tuple(links.path(name) for name in PRIVATE_LINKS)
         return self._private_paths
 
     def is_private(self, request) -> bool:

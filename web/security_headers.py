@@ -8,11 +8,25 @@ No third-party origin anywhere.
 
 from __future__ import annotations
 
+import functools
+
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
 
-RELAXED_STYLE_PREFIXES = ("/admin/", "/api/v1/docs/")
-ADMIN_PREFIX = "/admin/"
+from workflows import links
+
+
+@functools.cache
+def admin_prefix() -> str:
+    """Where the Wagtail admin starts (`/admin/`), handed down by the agents' face."""
+    return links.path("admin_home")
+
+
+@functools.cache
+def relaxed_style_prefixes() -> tuple[str, ...]:
+    """The admin and the API's documentation (`/api/v1/docs/`, handed down by opendata)."""
+    return (admin_prefix(), links.path("api_docs"))
+
 
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
@@ -40,10 +54,10 @@ class SiranoCSPMiddleware(CSPMiddleware):
     def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
         path = request.path_info
-        if not report_only and path.startswith(RELAXED_STYLE_PREFIXES):
+        if not report_only and path.startswith(relaxed_style_prefixes()):
             replace = dict(parts.replace or {})
             replace["style-src"] = [SELF, UNSAFE_INLINE]
-            if path.startswith(ADMIN_PREFIX):
+            if path.startswith(admin_prefix()):
                 # Wagtail's own widgets (date pickers, inline panels) print <script> without a nonce;
                 # a nonce in the directive would make browsers ignore 'unsafe-inline', so none here.
                 replace.update(

@@ -20,6 +20,7 @@ from django.utils.http import urlencode
 from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
+from workflows import links
 from workflows.roles import Role
 
 #: Roles whose holders must use a second factor (everyone else may).
@@ -34,10 +35,11 @@ def two_factor_mandatory(user: AbstractBaseUser) -> bool:
     return user.groups.filter(name__in=MANDATORY_ROLES).exists() or user.has_perm("wagtailadmin.access_admin")
 
 
-#: (verification, enrolment) pages of each face: the agents' admin look for whoever must use a
-#: second factor because of the admin, the establishments' portal for the others
+#: (verification, enrolment) pages of each face, as their faces hand them down (workflows.links):
+#: the agents' admin look for whoever must use a second factor because of the admin, the
+#: establishments' portal for the others
 AGENTS_PAGES = ("agents_two_factor_verify", "agents_two_factor_enrol")
-PORTAL_PAGES = ("portal:two_factor_verify", "portal:two_factor_enrol")
+PORTAL_PAGES = ("two_factor_verify", "two_factor_enrol")
 
 
 def two_factor_pages(user: AbstractBaseUser) -> tuple[str, str]:
@@ -65,15 +67,10 @@ class RequireTwoFactorMiddleware:
     """After django-otp's OTPMiddleware: an unverified session that needs a second factor is sent to
     verification (or to enrolment when it has no device yet) before any other page, admin included."""
 
-    EXEMPT_URL_NAMES = (
-        *PORTAL_PAGES,
-        *AGENTS_PAGES,
-        # what the admin's look of the agents' pages loads: its translations and icons, no data
-        "wagtailadmin_javascript_catalog",
-        "wagtailadmin_sprite",
-        "portal:logout",
-        "wagtailadmin_logout",
-    )
+    #: the pages a session reaches before its second factor, handed down by their faces
+    #: (workflows.links), and what the admin's look of the agents' pages loads (translations, icons)
+    EXEMPT_LINKS = (*PORTAL_PAGES, *AGENTS_PAGES, "sign_out")
+    EXEMPT_URL_NAMES = ("wagtailadmin_javascript_catalog", "wagtailadmin_sprite", "wagtailadmin_logout")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -82,6 +79,7 @@ class RequireTwoFactorMiddleware:
     def exempt_paths(self) -> tuple[str, ...]:
         if self._exempt is None:
             self._exempt = (
+                *(links.path(name) for name in self.EXEMPT_LINKS),
                 *(reverse(name) for name in self.EXEMPT_URL_NAMES),
                 settings.STATIC_URL,
                 settings.MEDIA_URL,
@@ -97,6 +95,6 @@ class RequireTwoFactorMiddleware:
             and second_factor_needed(user)
         ):
             verify, enrol = two_factor_pages(user)
-            target = verify if user_has_device(user) else enrol
-            return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+            target = links.path(verify if user_has_device(user) else enrol)
+            return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

@@ -21,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from dsfr.forms import DsfrBaseForm
 
 from web.two_factor import new_recovery_codes
+from workflows import links
 
 TOTP_DEVICE_NAME = "Application d'authentification"
 
@@ -43,7 +44,9 @@ def _next_url(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
-    return "/admin/" if request.user.has_perm("wagtailadmin.access_admin") else "/portail/"
+    return links.path(
+        "admin_home" if request.user.has_perm("wagtailadmin.access_admin") else "establishment_home"
+    )
 
 
 def _qr_svg(url: str) -> str:
@@ -54,18 +57,17 @@ def _qr_svg(url: str) -> str:
 
 
 class TwoFactorPage(LoginRequiredMixin, View):
-    """One look per face: the portal's pages (DSFR) by default; the agents' admin passes its
-    templates and the name of its verification page (`agents/two_factor_urls.py`)."""
+    """One look per face: each face passes its templates and the name of its verification page
+    (`portal/urls.py`, `agents/two_factor_urls.py`); web names no face's page."""
 
     template_name = ""
-    verify_url_name = "portal:two_factor_verify"
+    verify_url_name = ""
 
 
 class EnrolView(TwoFactorPage):
     """Pair an authenticator app: the secret stays server-side in an unconfirmed device until a code proves it."""
 
-    template_name = "web/two_factor_enrol.html"
-    recovery_template_name = "web/two_factor_recovery_codes.html"
+    recovery_template_name = ""
 
     def device(self, request) -> TOTPDevice:
         device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
@@ -117,8 +119,6 @@ class EnrolView(TwoFactorPage):
 
 
 class VerifyView(TwoFactorPage):
-    template_name = "web/two_factor_verify.html"
-
     def get(self, request):
         return render(request, self.template_name, {"form": CodeForm(), "next": _next_url(request)})
 
@@ -135,8 +135,6 @@ class VerifyView(TwoFactorPage):
 
 class RecoveryCodesView(TwoFactorPage):
     """New recovery codes replace the old ones; only a verified session may ask for them."""
-
-    template_name = "web/two_factor_recovery_codes.html"
 
     def get(self, request):
         if not request.user.is_verified():

@@ -7,7 +7,7 @@ keyed by this version, so a write shows in every worker process on its next view
   every database connection (`watch_connection`) sees each `INSERT`/`UPDATE`/`DELETE`/`TRUNCATE`
   sent to a table of the domain core (model saves and deletes, many-to-many links,
   `bulk_create`, `bulk_update`, `.update()`, raw SQL) and bumps once it commits; `COPY`, which
-  psycopg sends outside any cursor wrapper, bumps in `workflows.bulk`. No list of watched models
+  psycopg sends outside any cursor wrapper, bumps on `dbtools.bulk.rows_copied`. No list of watched models
   to keep up to date: a new model is watched from its first write.
 - Bump after commit: a bump inside the transaction would let another process read the new
   version before the data is visible, compute the old figures and cache them under the new
@@ -320,6 +320,12 @@ def record_writes(tables: frozenset[str], *, using: str | None = None) -> None:
     scope = _scope.get()
     attributed = scope is not None and shown <= project_tables()
     bump_on_commit(using=using, scope=scope if attributed else None, project_pages=bool(shown))
+
+
+def bump_after_copy(sender=None, using: str | None = None, **_kwargs) -> None:
+    """`dbtools.bulk.rows_copied` receiver: rows written with `COPY` (unseen by the statement
+    wrapper) move what they change on commit, as other writes do."""
+    record_writes(frozenset({sender._meta.db_table.lower()}), using=using)
 
 
 def watch_connection(sender=None, connection=None, **_kwargs) -> None:

@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.utils.translation import gettext as _
 
-from workflows.pdf_safety import Verdict, inspect_pdf
+from fileformats.pdf_safety import Verdict, inspect_pdf
 
 ALLOWED = {
     "pdf": "application/pdf",

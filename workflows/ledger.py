@@ -21,8 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dbtools.bulk import insert_rows
 from workflows import money, project_status
-from workflows.bulk import insert_rows
 from workflows.models import (
     AuditEvent,
     Project,

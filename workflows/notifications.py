@@ -1,4 +1,7 @@
-"""The one adapter through which the domain sends mail; templates live in templates/workflows/email/."""
+"""The one adapter through which the domain sends mail; templates live in templates/workflows/email/.
+
+Links in mails are `SITE_URL` followed by a path the face that shows the page hands down
+(`workflows.links`): the domain never spells a face's path."""
 
 from __future__ import annotations
 
@@ -8,6 +11,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from workflows import links
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +52,8 @@ def tranche_request_changed(*, event_id: int) -> None:
         "project": project,
         "from_label": TrancheStatus(event.from_state).label if event.from_state else "",
         "to_label": TrancheStatus(event.to_state).label,
+        "request_path": links.path("establishment_request", pk=request.pk),
+        "desk_path": links.path("desk_request", pk=request.pk),
     }
     _send(
         template="tranche_status_changed",
@@ -87,7 +94,12 @@ def late_milestone_digests(*, today) -> dict[str, int]:
         sent += _send(
             template="late_milestones_establishment",
             recipients=establishment_recipients(establishment),
-            context={"establishment": establishment, "milestones": items, "today": today},
+            context={
+                "establishment": establishment,
+                "milestones": items,
+                "today": today,
+                "portal_path": links.path("establishment_home"),
+            },
         )
     agents = 0
     if milestones:
@@ -95,6 +107,11 @@ def late_milestone_digests(*, today) -> dict[str, int]:
         agents = _send(
             template="late_milestones_agents",
             recipients=[settings.DGOS_AGENTS_EMAIL],
-            context={"summary": summary, "total": len(milestones), "today": today},
+            context={
+                "summary": summary,
+                "total": len(milestones),
+                "today": today,
+                "late_milestones_path": links.path("late_milestones"),
+            },
         )
     return {"establishments": sent, "agents": agents, "late": len(milestones)}

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from dbtools.bulk import insert_rows
 from workflows import money
-from workflows.bulk import insert_rows
 from workflows.models import (
     AuditEvent,
     Project,

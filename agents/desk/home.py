@@ -16,7 +16,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.views.home import LockedPagesPanel, RecentEditsPanel
 from wagtail.models import TaskState, WorkflowState
 
-from agents.imports.views import can_import
+from ingest.projects.services import can_import_projects
 from workflows import rules, worklists
 from workflows.roles import Role, user_has_role
 
@@ -182,7 +182,7 @@ def sections_for(user) -> list[tuple[str, list[HomeTile]]]:
     sections = []
     if rules.is_instructing_agent(None, user) or user.is_superuser:
         sections.append((str(_("Instruction")), review_tiles()))
-    if can_import(user):
+    if can_import_projects(user):
         sections.append((str(_("Imports")), import_tiles()))
     if rules.is_budget_agent(None, user) or user.is_superuser:
         sections.append((str(_("Délégations de crédits")), budget_tiles()))

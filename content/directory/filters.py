@@ -1,4 +1,4 @@
-"""The directory's facets (django-filter) over the project search (`workflows.search`); every
+"""The directory's facets (django-filter) over the project search (`search`); every
 facet counts its values with one GROUP BY query over the other active filters (disjunctive
 faceting), the search itself applied once to the base queryset."""
 
@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from formatting import sorted_french
+from search.query import RELEVANCE, search_projects
 from workflows import selectors
 from workflows.models import (
     Call,
@@ -22,7 +23,6 @@ from workflows.models import (
     ProjectStatus,
     Region,
 )
-from workflows.search.query import RELEVANCE, search_projects
 
 #: bucket code -> (label, min inclusive, max exclusive) in euros
 AWARD_RANGES: dict[str, tuple[str, Decimal | None, Decimal | None]] = {

@@ -20,12 +20,12 @@ from content.directory.page_cache import cached_public_page
 from content.directory.queries import directory_queryset
 from fileformats import csv as safe_csv
 from formatting import format_euros
+from search.query import suggest
 from web import export_files, page_store
 from web.absolute_urls import absolute_url, site_root
 from web.structured_data import json_ld_script
 from workflows import data_version, selectors, visibility
 from workflows.models import TrancheRequest
-from workflows.search.query import suggest
 from workflows.visibility import Tier
 
 PAGE_SIZE = 20

@@ -14,6 +14,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
+from search.query import search_projects
 from workflows.models import (
     Call,
     Establishment,
@@ -24,7 +25,6 @@ from workflows.models import (
     TrancheRequest,
     TrancheStatus,
 )
-from workflows.search.query import search_projects
 from workflows.visibility import EXPERT_TRANCHE_STATES
 
 FINESS_PATTERN = r"^[0-9][0-9AB][0-9]{7}$"

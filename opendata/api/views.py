@@ -21,10 +21,10 @@ from opendata.api.pagination import KeysetPagination
 from opendata.api.renderers import CSVRenderer
 from opendata.api.schema import SiranoAutoSchema
 from opendata.api.throttling import AnonymousThrottle, SignedInThrottle
+from search.query import RELEVANCE
 from web import page_store
 from web.absolute_urls import absolute_url
 from workflows.models import selection_sort_key
-from workflows.search.query import RELEVANCE
 from workflows.visibility import FIELDS, Tier, fields_for, tier_for
 
 FORMAT_PARAMETER = OpenApiParameter(

@@ -10,8 +10,8 @@ import re
 import pytest
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
+from tests.content.test_project_page import planted  # noqa: F401 — the planted-value fixture
 from tests.factories import UserFactory
-from tests.portal.test_project_page import planted  # noqa: F401 — the planted-value fixture
 from workflows.models import TrialRegistration
 from workflows.roles import Role
 

@@ -19,11 +19,11 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from ingest.projects import tasks
+from ingest.projects.progress import RunProgress
 from tests.e2e.conftest import watch_progress
 from tests.factories import UserFactory
-from tests.workflows.ingest.builders import OPENDATA_HEADER, opendata_row, write_csv
-from workflows.ingest import tasks
-from workflows.ingest.progress import RunProgress
+from tests.ingest.projects.builders import OPENDATA_HEADER, opendata_row, write_csv
 from workflows.models import ImportRun, Project
 from workflows.roles import Role
 

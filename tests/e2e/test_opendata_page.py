@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from reports.releases import publish_release
+from opendata.releases import publish_release
 from tests.factories import ProjectFactory
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from demo.indicators import create_indicators_page
-from reports.releases import publish_release
+from opendata.releases import publish_release
 from tests.e2e.conftest import ARTIFACTS, AXE_JS
 from tests.e2e.test_public_site import public_site  # noqa: F401 — the shared portfolio fixture
 

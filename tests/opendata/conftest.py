@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import EstablishmentFactory, ProjectFactory, finess_with_key
+from tests.tranche_support import tranches  # noqa: F401 — the releases' tests use it
 from workflows.models import TrialRegistration, Visibility
 
 PARIS_CITE = "05f82e368"

@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 
-from reports import releases
+from opendata import releases
 from tests.opendata.conftest import PARIS_CITE
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from html import unescape
 
 import pytest
 
-from reports.release_schema import PROJECT_COLUMNS, TRANCHE_COLUMNS
+from opendata.release_schema import PROJECT_COLUMNS, TRANCHE_COLUMNS
 from workflows.models import EstablishmentType, ProjectStatus, TrancheStatus
 
 pytestmark = pytest.mark.django_db

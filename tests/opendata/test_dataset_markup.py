@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from rdflib import RDF, Graph, Namespace, URIRef
 
-from reports import releases
+from opendata import releases
 from tests.opendata.conftest import (
     PLANTED,
 )

@@ -11,7 +11,7 @@ import pytest
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
-from reports import releases
+from opendata import releases
 from tests.opendata.conftest import (
     PLANTED,
 )

@@ -8,7 +8,7 @@ import csv
 import pytest
 from frictionless import validate
 
-from reports import releases
+from opendata import releases
 from tests.opendata.conftest import HIDDEN_ROR, PARIS_CITE
 
 pytestmark = pytest.mark.django_db

@@ -12,10 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from search import index as search_index
 from tests.factories import InvestigatorFactory, ProjectFactory
 from workflows.models import Project, ProjectMilestone, ProjectStatus, TrancheRequest
 from workflows.reference import get_or_create_call
-from workflows.search import index as search_index
 
 
 def bulk_projects(establishment, count: int, *, code="PHRCN", year=2018) -> list[Project]:

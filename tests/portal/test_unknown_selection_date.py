@@ -12,10 +12,10 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 
-from reports import releases
-from tests.workflows.ingest.builders import OPENDATA_HEADER, opendata_row, write_csv
+from ingest.projects.services import import_projects_file
+from opendata import releases
+from tests.ingest.projects.builders import OPENDATA_HEADER, opendata_row, write_csv
 from workflows import selectors
-from workflows.ingest.services import import_projects_file
 from workflows.models import MilestoneTemplate, Project, selected_by
 
 pytestmark = pytest.mark.django_db

@@ -19,12 +19,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from demo.site import ensure_home
+from ingest.projects.services import import_projects_file
 from tests.factories import UserFactory
-from tests.workflows.ingest.builders import write_csv
+from tests.ingest.projects.builders import write_csv
 from web import page_store
 from workflows import portfolio_services, services
 from workflows.data_version import data_version
-from workflows.ingest.services import import_projects_file
 from workflows.models import AuditEvent, Project, ProjectStatus
 from workflows.roles import Role
 

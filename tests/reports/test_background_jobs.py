@@ -12,7 +12,8 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from reports import jobs, releases
+from opendata import releases
+from reports import jobs
 from reports.models import BackgroundJob
 from reports.registry import INDICATORS
 from workflows.audit_labels import action_label

@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from reports import jobs, releases
+from opendata import releases
+from reports import jobs
 from reports.models import BackgroundJob
 from tests.factories import UserFactory
 from tests.portal.test_french_everywhere import WORDS, visible_text

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from ingest.projects.tasks import run_project_import
 from reports import jobs, worker
 from reports.models import BackgroundJob
-from tests.workflows.ingest.builders import OPENDATA_HEADER, opendata_row, write_csv
-from workflows.ingest.tasks import run_project_import
+from tests.ingest.projects.builders import OPENDATA_HEADER, opendata_row, write_csv
 from workflows.models import ImportRun
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,7 @@ def test_an_interrupted_import_is_resumed_and_finishes(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         outcomes = worker.recover_interrupted()
-    assert outcomes == [("workflows.ingest.tasks.run_project_import", interrupted_dry_run.pk, "resumed")]
+    assert outcomes == [("ingest.projects.tasks.run_project_import", interrupted_dry_run.pk, "resumed")]
     run = ImportRun.objects.get()
     assert (run.status, run.report["attempts"]) == (ImportRun.Status.QUEUED, 2)
     assert DBTaskResult.objects.filter(status="FAILED").count() == 1

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from reports import releases
+from opendata import releases
 from tests.object_storage_support import local_files, run_host, s3_client, share_database
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -94,7 +94,7 @@ def test_restore_keeps_latest_release_and_report_outputs(settings, tmp_path, pro
 PUBLISH_AND_STORE = """
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from reports.releases import publish_release
+from opendata.releases import publish_release
 release = publish_release()
 storages["reports"].save("3/rapport.xlsx", ContentFile(b"PK report"))
 storages["private"].save("evidence/2026/12/preuve.pdf", ContentFile(b"%PDF-1.4 evidence"))

@@ -17,8 +17,8 @@ from django.db import connection
 
 from fileformats import csv as safe_csv
 from fileformats.cells import ESCAPE, is_dangerous
-from reports import releases
-from reports.release_schema import PROJECT_COLUMNS
+from opendata import releases
+from opendata.release_schema import PROJECT_COLUMNS
 from tests.factories import ProjectFactory
 
 NASTY = [

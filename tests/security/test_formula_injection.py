@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from agents.desk import delegation_exports
 from fileformats.cells import is_dangerous, neutralise
-from reports import releases
+from opendata import releases
 from reports.exports import frame_to_csv, frames_to_xlsx
 from reports.registry import INDICATORS
 from tests.factories import ProjectFactory

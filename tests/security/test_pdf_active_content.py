@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader, PdfWriter
 
+from fileformats.pdf_safety import Verdict, inspect_pdf
 from workflows.documents import inspect_upload
-from workflows.pdf_safety import Verdict, inspect_pdf
 
 ACTIVE = "contenu actif"
 JS_ACTION = b"<< /S /JavaScript /JS (app.launchURL\\('http://evil.example/'\\)) >>"

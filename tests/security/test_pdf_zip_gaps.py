@@ -9,12 +9,12 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 
+from fileformats.pdf_safety import Verdict, inspect_pdf
+from ingest.documents.extract import DocumentRefused, extract
+from ingest.documents.services import import_documents
 from tests.security.test_pdf_active_content import _document, _pdf, upload
 from workflows.documents import inspect_upload
-from workflows.documents_import.extract import DocumentRefused, extract
-from workflows.documents_import.services import import_documents
 from workflows.models import DocumentImportRun
-from workflows.pdf_safety import Verdict, inspect_pdf
 
 UNC = b"(\\\\\\\\attacker\\\\share\\\\x.pdf)"  # the PDF string \\attacker\share\x.pdf
 PAGE_WITH_ANNOT = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots [4 0 R] >>"

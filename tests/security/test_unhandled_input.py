@@ -16,8 +16,8 @@ from django.test import Client
 from django.urls import reverse
 
 from fileformats.storage import walk
-from tests.workflows.ingest.builders import OPENDATA_HEADER, opendata_row, write_csv
-from workflows.ingest import tasks as import_tasks
+from ingest.projects import tasks as import_tasks
+from tests.ingest.projects.builders import OPENDATA_HEADER, opendata_row, write_csv
 from workflows.models import ImportRun, Project
 
 NUL_URLS = [

@@ -16,9 +16,10 @@ from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
 
+from dbtools import bulk
 from tests.factories import UserFactory
 from tests.workflows.builders import request_in_state
-from workflows import bulk, ledger, services
+from workflows import ledger, services
 from workflows.data_version import _PendingBump, data_version
 from workflows.models import (
     AuditEvent,

@@ -11,7 +11,8 @@ import pytest
 from django.urls import reverse
 
 from content.figures import totals_for
-from reports import indicators, releases
+from opendata import releases
+from reports import indicators
 from tests.factories import ProjectFactory
 from tests.tranche_support import advance_tranche
 from workflows import selectors

@@ -50,7 +50,7 @@ def _run(statements_by_vendor):
 
 def index_existing_projects(apps, schema_editor):
     """Projects imported before this migration get their documents now (no manual rebuild)."""
-    from workflows.search import index
+    from search import index
 
     if apps.get_model("workflows", "Project").objects.exists():
         index.rebuild()

@@ -1,6 +1,6 @@
 """The stored search document of each project and the vocabulary typos are corrected against.
 
-Both are derived data, rewritten by `workflows.search.index` whenever a project, its
+Both are derived data, rewritten by `search.index` whenever a project, its
 establishment, investigator, discipline or registrations change; never edited by hand.
 """
 

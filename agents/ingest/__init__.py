@@ -1,0 +1,1 @@
+"""The agents' screens over `ingest`: project imports (`projects/`) and legacy documents (`documents/`)."""
