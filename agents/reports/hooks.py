@@ -1,4 +1,4 @@
-"""Admin wiring of the reports area (agents only): the DGOS dashboard, and « Publications et
+"""Admin wiring of the indicators area (agents only): the DGOS dashboard, and « Publications et
 rapports » (open-data releases and indicator reports run in the background), with their menu items."""
 
 from __future__ import annotations
@@ -8,9 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from agents.reports import job_views, views
 from workflows.roles import is_dgos_agent
-
-from . import job_views, views
 
 
 @hooks.register("register_admin_urls")

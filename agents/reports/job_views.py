@@ -22,13 +22,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 import formatting as fmt
+from agents.reports.forms import ReportJobForm
+from agents.reports.views import _require_agent
+from reports import jobs
+from reports.models import BackgroundJob
 from workflows.audit_labels import person_label
 from workflows.models import Region
-
-from . import jobs
-from .forms import ReportJobForm
-from .models import BackgroundJob
-from .views import _require_agent
 
 Kind = BackgroundJob.Kind
 Status = BackgroundJob.Status
@@ -142,7 +141,7 @@ def job_list(request):
     active = {job.kind: job for job in BackgroundJob.objects.active()}
     return TemplateResponse(
         request,
-        "reports/jobs/job_list.html",
+        "agents/reports/jobs/job_list.html",
         {
             "header_title": _("Publications et rapports"),
             "page": page,
@@ -175,7 +174,7 @@ def release_form(request):
     latest = publisher.latest_name()
     return TemplateResponse(
         request,
-        "reports/jobs/release_form.html",
+        "agents/reports/jobs/release_form.html",
         {
             "header_title": _("Publier les données ouvertes"),
             "latest": latest,
@@ -203,7 +202,7 @@ def report_form(request):
         form = ReportJobForm(initial={k: v for k, v in request.GET.items() if k in jobs.REPORT_PARAMETERS})
     return TemplateResponse(
         request,
-        "reports/jobs/report_form.html",
+        "agents/reports/jobs/report_form.html",
         {
             "header_title": _("Produire le rapport des indicateurs"),
             "form": form,
@@ -236,7 +235,7 @@ def job_detail(request, pk: int):
         + "?"
         + urlencode({k: v or "" for k, v in (job.parameters or {}).items() if k in jobs.REPORT_PARAMETERS}),
     }
-    return TemplateResponse(request, "reports/jobs/job_detail.html", context)
+    return TemplateResponse(request, "agents/reports/jobs/job_detail.html", context)
 
 
 @require_GET

@@ -7,10 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from reports import indicators
+from reports.snapshot import Filters
 from workflows.models import Call, Programme, Region
-
-from . import indicators
-from .snapshot import Filters
 
 
 class DashboardFilterForm(forms.Form):

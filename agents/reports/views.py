@@ -11,10 +11,9 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from agents.reports.forms import DashboardFilterForm
+from reports import indicators
 from workflows.roles import is_dgos_agent
-
-from . import indicators
-from .forms import DashboardFilterForm
 
 CONTENT_TYPES = {
     "svg": "image/svg+xml",
@@ -59,7 +58,7 @@ def dashboard(request):
         ]
     return render(
         request,
-        "reports/dashboard.html",
+        "agents/reports/dashboard.html",
         {
             "form": form,
             "sections": sections,
