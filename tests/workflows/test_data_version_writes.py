@@ -194,3 +194,16 @@ def test_a_cache_outage_after_commit_never_fails_the_saved_write(reference, monk
 
     assert Programme.objects.get(code="PHRCN").name == "Programme renommé pendant la panne"
     assert "bump_on_commit" in caplog.text
+
+
+def test_the_code_version_reads_every_package_that_makes_what_is_cached():
+    """A package added by a restructuring must be in the release digest, or its changes would be
+    served from caches filled by the previous release (`demo` only fills the database)."""
+    import tomllib
+    from pathlib import Path
+
+    from workflows.data_version import SOURCE_PACKAGES
+
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text())
+    packages = set(pyproject["tool"]["importlinter"]["root_packages"]) - {"demo"}
+    assert packages == set(SOURCE_PACKAGES)
