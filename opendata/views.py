@@ -83,10 +83,10 @@ COMPAT_TYPE = "text/csv; charset=windows-1252"
 @export_files.rate_limited
 def compat_file(request):
     """The historical file, built once per data version from the published projects, streamed."""
-    path = export_files.cached_file("sirano.csv", (), compat_csv.iter_csv_bytes)
-    if path is not None:
+    opened = export_files.cached_file("sirano.csv", (), compat_csv.iter_csv_bytes)
+    if opened is not None:
         return export_files.file_response(
-            path, content_type=COMPAT_TYPE, filename="sirano.csv", request=request
+            opened, content_type=COMPAT_TYPE, filename="sirano.csv", request=request
         )
     response = StreamingHttpResponse(compat_csv.iter_csv_bytes(), content_type=COMPAT_TYPE)
     response["Content-Disposition"] = 'attachment; filename="sirano.csv"'

@@ -304,10 +304,10 @@ def project_csv(request):
         )
         return (line.encode("utf-8") for line in _csv_rows(queryset, base_url))
 
-    path = export_files.cached_file("resultats.csv", (base_url, tuple(query)), build)
-    if path is not None:
+    opened = export_files.cached_file("resultats.csv", (base_url, tuple(query)), build)
+    if opened is not None:
         return export_files.file_response(
-            path, content_type=CSV_TYPE, filename="sirano-projets.csv", request=request
+            opened, content_type=CSV_TYPE, filename="sirano-projets.csv", request=request
         )
     response = StreamingHttpResponse(build(), content_type=CSV_TYPE)
     response["Content-Disposition"] = 'attachment; filename="sirano-projets.csv"'

@@ -91,3 +91,43 @@ def test_sirano_csv_revalidates_with_etag_and_last_modified(client, project_a):
     by_date = client.get("/donnees/sirano.csv", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
     assert by_date.status_code == 304
     assert client.get("/donnees/sirano.csv", HTTP_IF_NONE_MATCH='"ancienne"').status_code == 200
+
+
+# Several workers share one host's export directory. A worker that has seen a newer data version
+# removes older versions' directories; a worker still on the older version must not fail (CI run
+# of stop 30: FileNotFoundError on os.replace, a 500 on /projets/resultats.csv).
+def _prune_as_a_newer_version():
+    export_files._prune(export_files.exports_root(), keep="v-newer")
+
+
+@pytest.mark.parametrize("url", EXPORTS[:2])
+def test_an_export_pruned_while_it_is_built_still_downloads(client, project_a, monkeypatch, url):
+    original = export_files.cached_file
+
+    def pruned_mid_build(name, parts, build):
+        def building():
+            yield from build()
+            _prune_as_a_newer_version()
+
+        return original(name, parts, building)
+
+    monkeypatch.setattr(export_files, "cached_file", pruned_mid_build)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert project_a.acronym.encode() in body(response)
+
+
+@pytest.mark.parametrize("url", EXPORTS[:2])
+def test_an_export_pruned_after_it_was_found_still_downloads(client, project_a, monkeypatch, url):
+    expected = body(client.get(url))
+    original = export_files.cached_file
+
+    def pruned_after(name, parts, build):
+        found = original(name, parts, build)
+        _prune_as_a_newer_version()
+        return found
+
+    monkeypatch.setattr(export_files, "cached_file", pruned_after)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert body(response) == expected
