@@ -165,3 +165,24 @@ def test_the_tables_said_unshown_are_not_read_by_a_project_page(client, project_
     }
     assert read & data_version.unshown_tables() == set()
     assert data_version.project_tables() & read  # the parsing sees the tables it does read
+
+
+def test_a_site_identity_change_reaches_every_stored_page(client, project_a, elsewhere):
+    """The footer and the title carry the site identity (a Wagtail setting, not a page): saving
+    it moves the content version, so no stored page keeps the old words."""
+    from wagtail.models import Locale, Page, Site
+
+    from content.models import SiteIdentity
+
+    Locale.objects.get_or_create(language_code="fr")
+    root = Page.get_first_root_node() or Page.add_root(title="Racine", slug="root")
+    site = Site.objects.create(hostname="testserver", root_page=root, is_default_site=True)
+    for address in (url(project_a), url(elsewhere), "/projets/"):
+        client.get(address)
+    identity = SiteIdentity.for_site(site)  # created on the first page: not a change
+    for address in (url(project_a), url(elsewhere)):
+        assert served_from_store(client, Project.objects.get(public_id=address.split("/")[2]))[0]
+    identity.footer_description = "Pied de page revu par la communication"
+    identity.save()
+    for address in (url(project_a), url(elsewhere), "/projets/"):
+        assert "Pied de page revu par la communication" in client.get(address).content.decode(), address
