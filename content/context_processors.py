@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.utils.functional import SimpleLazyObject
+from content.editorial_reads import remembered
 
 
-def site_identity(request) -> dict:
+def _identity_of(request) -> tuple:
     from wagtail.models import Site
 
     from content.models import SiteIdentity
@@ -13,10 +13,15 @@ def site_identity(request) -> dict:
     site = Site.find_for_request(request)
     # Without a Wagtail site (a flushed test database) the defaults still render a valid page.
     identity = SiteIdentity.for_site(site) if site else SiteIdentity()
+    return identity, identity.legal_links(request)
+
+
+def site_identity(request) -> dict:
+    # Read once per content version and host (`content.editorial_reads`), not on every page.
+    identity, legal_links = remembered("site-identity", (request.get_host(),), lambda: _identity_of(request))
     return {
         "SITE_CONFIG": identity,
-        # Lazy: one query, only when a template renders the footer.
-        "legal_links": SimpleLazyObject(lambda: identity.legal_links(request)),
+        "legal_links": legal_links,
         "skiplinks": [
             {"link": "#content", "label": "Contenu"},
             {"link": "#header-navigation", "label": "Menu"},

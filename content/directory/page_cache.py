@@ -27,8 +27,11 @@ from django.utils.cache import patch_cache_control
 
 from web import page_store
 
-#: seconds an entry (and a shared cache's copy) may live without the data version moving
+#: seconds a page keyed by the whole portfolio's data version (directory pages) may stay stored
 MAX_AGE = 300
+#: seconds a page that names its own versions (a project's page, checked against them on every
+#: hit, so never stale) may stay stored: as long as nothing it shows changes, within a day
+DEPENDENT_MAX_AGE = 24 * 3600
 #: seconds a browser or proxy may reuse a page without asking again
 CLIENT_MAX_AGE = 60
 
@@ -72,7 +75,7 @@ def cached_public_page(view=None, *, parameters: frozenset[str] = frozenset(), v
             if response.status_code != 200 or response.streaming or response.cookies:
                 return response
             answer = page_store.Answer.of(response.content, response["Content-Type"], depends=depends)
-            page_store.put(key, answer, timeout=MAX_AGE)
+            page_store.put(key, answer, timeout=MAX_AGE if versions is None else DEPENDENT_MAX_AGE)
             return page_store.mark_public(response, answer.etag, max_age=CLIENT_MAX_AGE)
         return page_store.public_response(request, answer, max_age=CLIENT_MAX_AGE)
 

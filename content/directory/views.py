@@ -18,6 +18,7 @@ from content.directory import grant_markup, presenters
 from content.directory.filters import SORTS, ProjectFilter, facet_choices, facets
 from content.directory.page_cache import cached_public_page
 from content.directory.queries import directory_queryset
+from content.editorial_reads import remembered
 from fileformats import csv as safe_csv
 from formatting import format_euros
 from search.query import suggest
@@ -179,9 +180,11 @@ def project_detail(request, public_id: str):
         .exclude(pk=project.pk)
         .order_by("-call__year", "public_id")[:4]
     )
-    from content.models import ProgrammePage
-
-    programme_page = ProgrammePage.objects.live().filter(programme=project.call.programme).first()
+    programme_page_url = remembered(
+        "programme-page-url",
+        (project.call.programme_id,),
+        lambda: _programme_page_url(project.call.programme_id),
+    )
     description = Truncator(
         _(
             "%(acronym)s — %(title)s. Projet %(call)s %(year)s coordonné par %(establishment)s, financement de %(award)s."
@@ -208,7 +211,7 @@ def project_detail(request, public_id: str):
                 {"url": "/", "title": _("Accueil")},
                 {"url": reverse("projects:list"), "title": _("Projets financés")},
             ],
-            "programme_page": programme_page,
+            "programme_page_url": programme_page_url,
             "tier_is_expert": tier >= Tier.EXPERT,
             "title": f"{project.acronym} — {project.public_id}",
             "meta_description": description,
@@ -218,6 +221,13 @@ def project_detail(request, public_id: str):
             ),
         },
     )
+
+
+def _programme_page_url(programme_id: int) -> str | None:
+    from content.models import ProgrammePage
+
+    page = ProgrammePage.objects.live().filter(programme_id=programme_id).first()
+    return page.url if page else None
 
 
 #: fields shown in the facts table (title, summary… have their own place on the page)

@@ -92,6 +92,11 @@ class TestDemoSite:
         assert 'href="/projets/?programme=PHRIP"' in body
         assert "<caption>" in body
 
+    def test_a_project_page_links_to_its_programme_page(self, client, site_tree):
+        project = Project.objects.public().select_related("call__programme").get(call__programme__code="PHRIP")
+        body = client.get(f"/projets/{project.public_id}/").content.decode()
+        assert '<a href="/programmes/phrip/">' in body
+
     def test_about_page_blocks(self, client, site_tree):
         body = client.get("/a-propos/").content.decode()
         assert "fr-quote" in body and "fr-callout" in body and "sirano-live-figure" in body

@@ -327,3 +327,25 @@ def test_project_page_query_count_is_bounded(client, project_a, django_assert_ma
     ProjectFactory.create_batch(6, discipline=project_a.discipline)
     assert render_queries() == alone
     assert 5 <= alone <= 14
+
+
+@pytest.mark.django_db
+def test_the_site_identity_is_read_once_per_content_version(client, project_a, project_b):
+    """Header and footer (site, identity, legal pages) are read once per content version, not on
+    every page rendered; a publish moves the content version and they are read again."""
+    from demo.site import ensure_home
+    from web import page_store
+
+    ensure_home()
+    client.get(_url(project_a))
+
+    def identity_tables_read(address) -> set[str]:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(address).status_code == 200
+        sql = " ".join(q["sql"] for q in queries.captured_queries)
+        return {t for t in ("wagtailcore_site", "content_siteidentity", "wagtailcore_page") if t in sql}
+
+    assert identity_tables_read(_url(project_b)) == set()
+    page_store.bump_content_version()
+    page_store.clear_local_copies()
+    assert "content_siteidentity" in identity_tables_read(_url(project_b))
