@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from content.editorial_reads import remembered
+from content.process_memo import under_content_version
 
 
 def _identity_of(request) -> tuple:
@@ -17,8 +17,10 @@ def _identity_of(request) -> tuple:
 
 
 def site_identity(request) -> dict:
-    # Read once per content version and host (`content.editorial_reads`), not on every page.
-    identity, legal_links = remembered("site-identity", (request.get_host(),), lambda: _identity_of(request))
+    # Read once per content version and host (`content.process_memo`), not on every page.
+    identity, legal_links = under_content_version(
+        "site-identity", (request.get_host(),), lambda: _identity_of(request)
+    )
     return {
         "SITE_CONFIG": identity,
         "legal_links": legal_links,

@@ -93,6 +93,9 @@ PRELUDE = """
 import json, sys
 import django
 django.setup()
+from django.core.management import call_command
+# What the release phase does on every host (Procfile): the shared cache's tables exist.
+call_command("createcachetable", verbosity=0)
 """
 
 

@@ -4,13 +4,15 @@ faceting), the search itself applied once to the base queryset."""
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from content.process_memo import under_data_version
 from formatting import sorted_french
 from search.query import RELEVANCE, search_projects
 from workflows import selectors
@@ -45,7 +47,7 @@ DEFAULT_SORT = "-annee"
 SEARCH_SORT = "pertinence"
 
 
-def _award_filter(queryset, name, values):
+def _award_q(values) -> Q:
     condition = Q()
     for value in values:
         _label, low, high = AWARD_RANGES[value]
@@ -55,7 +57,11 @@ def _award_filter(queryset, name, values):
         if high is not None:
             part &= Q(award_amount__lt=high)
         condition |= part
-    return queryset.filter(condition) if values else queryset
+    return condition
+
+
+def _award_filter(queryset, name, values):
+    return queryset.filter(_award_q(values)) if values else queryset
 
 
 class SingleValuedChoiceFilter(django_filters.MultipleChoiceFilter):
@@ -147,9 +153,13 @@ class ProjectFilter(django_filters.FilterSet):
 
 
 def facet_choices() -> dict[str, list[tuple[str, str]]]:
-    """Choices that come from data (4 small queries), the names in French alphabetical order
-    (accents ignored); programmes show their names, not their codes."""
+    """Choices that come from data (4 small queries, once per data version: `content.process_memo`),
+    the names in French alphabetical order (accents ignored); programmes show their names, not
+    their codes."""
+    return under_data_version("directory-facet-choices", (), _read_facet_choices)
 
+
+def _read_facet_choices() -> dict[str, list[tuple[str, str]]]:
     return {
         "programme": sorted_french(
             [
@@ -172,52 +182,112 @@ def facet_choices() -> dict[str, list[tuple[str, str]]]:
     }
 
 
-def facets(data, base_queryset: QuerySet, choices: dict) -> dict[str, list[dict]]:
-    """For each facet: its values with the count of projects matching every OTHER active filter.
+FACET_NAMES = (*ProjectFilter.FACETS, "montant")
 
-    The search is applied once to the base queryset (the matching set), not once per facet.
-    """
-    data = data.copy()
-    text = (data.pop("q", None) or [""])[-1].strip()
-    if text:
-        base_queryset = search_projects(base_queryset, text)
+
+def _award_bucket(amount) -> str | None:
+    for key, (_label, low, high) in AWARD_RANGES.items():
+        if amount is not None and (low is None or amount >= low) and (high is None or amount < high):
+            return key
+    return None
+
+
+def _condition(name: str, values: list[str]) -> Q:
+    if name == "montant":
+        return _award_q(values)
+    return Q(**{f"{ProjectFilter.FACETS[name]}__in": values})
+
+
+def _counts_by_group(queryset: QuerySet, names) -> dict[str, dict[str, int]]:
+    """Each facet's counts over `queryset`, one GROUP BY each."""
     result = {}
-    for name in [*ProjectFilter.FACETS, "montant"]:
-        others = data.copy()
-        others.pop(name, None)
-        others.pop("page", None)
-        queryset = ProjectFilter(others, base_queryset, choices=choices).qs
+    for name in names:
+        if name == "montant":
+            result[name] = _award_counts(queryset)
+        else:
+            counts = selectors.facet_counts(queryset, ProjectFilter.FACETS[name])
+            result[name] = {str(k): v for k, v in counts.items()}
+    return result
+
+
+def _counts_in_one_pass(queryset: QuerySet, names) -> tuple[dict[str, dict[str, int]], int]:
+    """Facets `names`' counts over `queryset`, from one read of its rows counted in Python, and
+    the number of rows."""
+    fields = list(ProjectFilter.FACETS.values())
+    counters: dict[str, Counter] = {name: Counter() for name in names}
+    rows = 0
+    for row in queryset.order_by().values_list(*fields, "award_amount"):
+        rows += 1
+        values = dict(zip(ProjectFilter.FACETS, (str(v) for v in row[:-1]), strict=True))
+        values["montant"] = _award_bucket(row[-1])
+        for name in names:
+            counters[name][values[name]] += 1
+    return {name: dict(counter) for name, counter in counters.items()}, rows
+
+
+def facet_counts(data, base_queryset: QuerySet) -> tuple[dict[str, dict[str, int]], int | None]:
+    """For each facet: the count of projects per value, over every OTHER active filter; and the
+    number of projects matching every filter when it was counted on the way (None otherwise).
+
+    The facets no filter is set on count the projects matching every active filter (and the
+    search): one read of those rows, counted in Python, instead of one GROUP BY per facet over the
+    same joins (eight at 40,000 projects: most of a cold directory page). A facet with a filter
+    set counts over the other filters: one GROUP BY. Without a search, the counts of the whole
+    directory are read once per data version (`content.process_memo`): the unfiltered page, and
+    the facet's counts when its filter is the only one.
+    """
+    text = (data.getlist("q") or [""])[-1].strip()
+    active = [name for name in FACET_NAMES if data.getlist(name)]
+    idle = [name for name in FACET_NAMES if name not in active]
+    base = search_projects(base_queryset, text) if text else base_queryset
+
+    def matching(names) -> QuerySet:
+        return base.filter(*(_condition(name, data.getlist(name)) for name in names))
+
+    def unfiltered() -> dict[str, dict[str, int]]:
+        return under_data_version(
+            "directory-facet-counts", (), lambda: _counts_by_group(base_queryset, FACET_NAMES)
+        )
+
+    if not text and not active:
+        return unfiltered(), None
+    counts, total = _counts_in_one_pass(matching(active), idle)
+    for name in active:
+        if not text and len(active) == 1:
+            counts[name] = unfiltered()[name]
+        else:
+            counts.update(_counts_by_group(matching([a for a in active if a != name]), [name]))
+    return counts, total
+
+
+def facets(data, base_queryset: QuerySet, choices: dict) -> tuple[dict[str, list[dict]], int | None]:
+    """For each facet: its values with the count of projects matching every OTHER active filter
+    (`facet_counts`), in the facet's order; values with no project are left out unless chosen.
+    And the number of projects matching every filter, when counted on the way (else None)."""
+    data = data.copy()
+    data.pop("page", None)
+    counts, total = facet_counts(data, base_queryset)
+    result = {}
+    for name in FACET_NAMES:
         selected = set(data.getlist(name))
         if name == "montant":
-            counts = _award_counts(queryset)
             options = [(k, v[0]) for k, v in AWARD_RANGES.items()]
         else:
-            counts = {
-                str(k): v for k, v in selectors.facet_counts(queryset, ProjectFilter.FACETS[name]).items()
-            }
             options = choices.get(name) or ProjectFilter.base_filters[name].extra["choices"]
+        found = counts[name]
         result[name] = [
             {
                 "value": str(value),
                 "label": label,
-                "count": counts.get(str(value), 0),
+                "count": found.get(str(value), 0),
                 "selected": str(value) in selected,
             }
             for value, label in options
-            if counts.get(str(value)) or str(value) in selected
+            if found.get(str(value)) or str(value) in selected
         ]
-    return result
+    return result, total
 
 
 def _award_counts(queryset: QuerySet) -> dict[str, int]:
-    from django.db.models import Count
-
-    aggregates = {}
-    for key, (_label, low, high) in AWARD_RANGES.items():
-        condition = Q()
-        if low is not None:
-            condition &= Q(award_amount__gte=low)
-        if high is not None:
-            condition &= Q(award_amount__lt=high)
-        aggregates[key] = Count("pk", filter=condition)
+    aggregates = {key: Count("pk", filter=_award_q([key])) for key in AWARD_RANGES}
     return queryset.aggregate(**aggregates)

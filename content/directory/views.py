@@ -18,7 +18,7 @@ from content.directory import grant_markup, presenters
 from content.directory.filters import SORTS, ProjectFilter, facet_choices, facets
 from content.directory.page_cache import cached_public_page
 from content.directory.queries import directory_queryset
-from content.editorial_reads import remembered
+from content.process_memo import under_content_version
 from fileformats import csv as safe_csv
 from formatting import format_euros
 from search.query import suggest
@@ -100,9 +100,11 @@ def project_list(request, page=None):
     data = _without_empty_values(request.GET)
     filterset = ProjectFilter(data, directory_queryset(), choices=choices)
     queryset = filterset.qs.order_by(*filterset.ordering())
+    facet_values, total = facets(data, directory_queryset(), choices) if filterset.is_valid() else ({}, None)
     paginator = Paginator(queryset, PAGE_SIZE)
+    if total is not None:
+        paginator.count = total  # counted with the facets: no second COUNT over the same rows
     page_obj = paginator.get_page(request.GET.get("page"))
-    facet_values = facets(data, directory_queryset(), choices) if filterset.is_valid() else {}
     query = data.copy()
     query.pop("page", None)
     ordering = filterset.ordering()
@@ -180,7 +182,7 @@ def project_detail(request, public_id: str):
         .exclude(pk=project.pk)
         .order_by("-call__year", "public_id")[:4]
     )
-    programme_page_url = remembered(
+    programme_page_url = under_content_version(
         "programme-page-url",
         (project.call.programme_id,),
         lambda: _programme_page_url(project.call.programme_id),

@@ -16,6 +16,7 @@ from content.directory.views import CSV_COLUMNS
 from demo.portfolio import seed_portfolio
 from tests.factories import EstablishmentFactory, InvestigatorFactory, ProjectFactory
 from workflows import visibility
+from workflows.data_version import bump_data_version
 from workflows.models import Discipline, EstablishmentType, Region, Visibility
 from workflows.reference import get_or_create_call
 
@@ -205,6 +206,7 @@ def test_directory_query_count_is_flat_from_50_to_850_projects(
     seed_portfolio(projects=50, rng=random.Random(1), today=today)
     small = _queries_for(client, django_assert_max_num_queries, 40)
     seed_portfolio(projects=800, rng=random.Random(2), today=today)
+    bump_data_version()  # as the seeding's commit would: the test's transaction never commits
     large = _queries_for(client, django_assert_max_num_queries, 40)
     print(f"directory, every facet on, 2 requests: {small} queries at 50 projects, {large} at 850")
     assert small == large
@@ -219,7 +221,6 @@ def test_filtered_pages_and_counts_need_no_distinct(client, catalogue, params):
     from django.test.utils import CaptureQueriesContext
 
     from web import page_store
-    from workflows.data_version import bump_data_version
 
     page_store.clear_local_copies()
     bump_data_version()
@@ -228,6 +229,6 @@ def test_filtered_pages_and_counts_need_no_distinct(client, catalogue, params):
         response = client.get(URL, params)
     assert response.status_code == 200
     project_queries = [q["sql"] for q in queries.captured_queries if 'FROM "workflows_project"' in q["sql"]]
-    assert len(project_queries) >= 9  # the page, its count, eight facets
+    assert len(project_queries) >= 3  # the page, its count, the facets
     deduplicated = re.compile(r'SELECT DISTINCT "workflows_project"|COUNT\(DISTINCT "workflows_project"')
     assert [sql for sql in project_queries if deduplicated.search(sql)] == []

@@ -93,7 +93,9 @@ class TestDemoSite:
         assert "<caption>" in body
 
     def test_a_project_page_links_to_its_programme_page(self, client, site_tree):
-        project = Project.objects.public().select_related("call__programme").get(call__programme__code="PHRIP")
+        project = (
+            Project.objects.public().select_related("call__programme").get(call__programme__code="PHRIP")
+        )
         body = client.get(f"/projets/{project.public_id}/").content.decode()
         assert '<a href="/programmes/phrip/">' in body
 

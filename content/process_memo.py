@@ -1,0 +1,51 @@
+"""Reads that many public pages repeat, kept in the process for one version of what they read.
+
+- `under_content_version`: editorial content (the site identity and its footer links, a
+  programme's page). The content version moves when an editor publishes, unpublishes or moves a
+  page, or saves the site identity or a site (`web.page_store.editorial_change`).
+- `under_data_version`: what the whole portfolio decides (the directory's facet choices, its
+  unfiltered facet counts). The data version moves after every committed write
+  (`workflows.data_version`).
+
+The next read after a version moves goes to the database again, so nothing kept here is stale;
+until then a page rendered cold asks the database only for what is its own.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+from web import page_store
+from workflows.data_version import data_version
+
+T = TypeVar("T")
+
+#: entries kept before the table starts again (old versions' keys are left behind)
+_MAX_KEPT = 512
+_kept: dict[tuple, object] = {}
+_lock = threading.Lock()
+
+
+def _remembered(key: tuple, read: Callable[[], T]) -> T:
+    try:
+        return _kept[key]  # type: ignore[return-value]
+    except KeyError:
+        pass
+    value = read()
+    with _lock:
+        if len(_kept) >= _MAX_KEPT:
+            _kept.clear()
+        _kept[key] = value
+    return value
+
+
+def under_content_version(what: str, parts: tuple[Hashable, ...], read: Callable[[], T]) -> T:
+    """`read()`'s value for `what` and `parts` under the current content version."""
+    return _remembered(("content", page_store.current_content_version(), what, parts), read)
+
+
+def under_data_version(what: str, parts: tuple[Hashable, ...], read: Callable[[], T]) -> T:
+    """`read()`'s value for `what` and `parts` under the current data version."""
+    return _remembered(("data", data_version(), what, parts), read)
