@@ -354,7 +354,7 @@ class ProgrammePage(Page):
         )
         projects = directory_queryset().filter(call__programme=self.programme)
         context["by_year"] = sorted(selectors.facet_counts(projects, "call__year").items(), reverse=True)[:10]
-        context["latest_projects"] = list(projects.order_by("-call__year", "public_id")[:6])
+        context["latest_projects"] = list(projects.order_by("-call_year", "public_id")[:6])
         context["directory_url"] = f"/projets/?programme={code}"
         return context
 

@@ -24,6 +24,7 @@ from workflows.models import (
     EvidenceType,
     Investigator,
     Programme,
+    Project,
     TrialRegistration,
 )
 from workflows.portfolio_services import _audit_edit, _diff, _plain, _require_perm
@@ -85,6 +86,9 @@ def save_record(
                 setattr(record, name, values[name])
         record.full_clean()
         record.save()
+        if model is Call and not creating and "year" in changes:
+            # The year its projects sort by (`Project.call_year`); their pages show it too.
+            Project.objects.filter(call=record).update(call_year=record.year)
         _audit_edit(
             actor=actor,
             action=action_for(model, "create" if creating else "update"),

@@ -35,9 +35,9 @@ AWARD_RANGES: dict[str, tuple[str, Decimal | None, Decimal | None]] = {
 }
 
 SORTS = {
-    "pertinence": (_("Pertinence"), [f"-{RELEVANCE}", "-call__year", "public_id"]),
-    "-annee": (_("Année de sélection, la plus récente d'abord"), ["-call__year", "public_id"]),
-    "annee": (_("Année de sélection, la plus ancienne d'abord"), ["call__year", "public_id"]),
+    "pertinence": (_("Pertinence"), [f"-{RELEVANCE}", "-call_year", "public_id"]),
+    "-annee": (_("Année de sélection, la plus récente d'abord"), ["-call_year", "public_id"]),
+    "annee": (_("Année de sélection, la plus ancienne d'abord"), ["call_year", "public_id"]),
     "-montant": (_("Financement, le plus élevé d'abord"), ["-award_amount", "public_id"]),
     "montant": (_("Financement, le plus faible d'abord"), ["award_amount", "public_id"]),
     "acronyme": (_("Acronyme (A → Z)"), ["acronym", "public_id"]),
@@ -80,7 +80,7 @@ class ProjectFilter(django_filters.FilterSet):
         field_name="call__programme__code", label=_("Programme"), widget=forms.CheckboxSelectMultiple
     )
     annee = SingleValuedChoiceFilter(
-        field_name="call__year", label=_("Année de sélection"), widget=forms.CheckboxSelectMultiple
+        field_name="call_year", label=_("Année de sélection"), widget=forms.CheckboxSelectMultiple
     )
     region = SingleValuedChoiceFilter(
         field_name="establishment__region",
@@ -122,7 +122,7 @@ class ProjectFilter(django_filters.FilterSet):
     #: facet name -> the field its counts group by
     FACETS = {
         "programme": "call__programme__code",
-        "annee": "call__year",
+        "annee": "call_year",
         "region": "establishment__region",
         "etablissement": "establishment__finess",
         "type": "establishment__type",

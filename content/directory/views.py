@@ -180,7 +180,7 @@ def project_detail(request, public_id: str):
         directory_queryset()
         .filter(discipline=project.discipline, call__programme=project.call.programme)
         .exclude(pk=project.pk)
-        .order_by("-call__year", "public_id")[:4]
+        .order_by("-call_year", "public_id")[:4]
     )
     programme_page_url = under_content_version(
         "programme-page-url",

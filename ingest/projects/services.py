@@ -615,6 +615,7 @@ class Writer:
             call=call,
             sequence=sequence,
             public_id=Project.build_public_id(call, sequence),
+            call_year=call.year,
             acronym=row.acronym,
             title=row.title,
             discipline_raw=row.discipline_raw,

@@ -84,7 +84,7 @@ class ProjectFilter(filters.FilterSet):
         lookup_expr="iexact",
         label=_("Code de l'appel à projets (PHRCN, PREPS-IQ…)"),
     )
-    year = YearFilter(field_name="call__year", label=_("Année de sélection"))
+    year = YearFilter(field_name="call_year", label=_("Année de sélection"))
     region = filters.ChoiceFilter(
         field_name="establishment__region", choices=Region.choices, label=_("Région (code)")
     )

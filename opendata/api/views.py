@@ -153,7 +153,7 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OpenDataV
     lookup_value_regex = "[^/]+"
     orderings = {
         "public_id": ["public_id"],
-        "year": ["call__year"],
+        "year": ["call_year"],
         "award_amount": ["award_amount"],
         # unknown dates (NULL) sort as `UNKNOWN_SELECTION_SORT`: last, or first with `-selected_on`
         "selected_on": ["selection_sort"],

@@ -144,6 +144,10 @@ class Project(Sourced):
     call = models.ForeignKey(
         Call, verbose_name=_("appel à projets"), on_delete=models.PROTECT, related_name="projects"
     )
+    #: the call's year, copied so that sorting by year reads an index (`project_year_keyset`):
+    #: set by `save`, by the bulk inserts (`build_public_id`'s callers) and by a change of the
+    #: call's year (`catalogue_services.save_record`)
+    call_year = models.PositiveIntegerField(_("année de l'appel"), editable=False)
     acronym = models.CharField(_("acronyme"), max_length=100)
     title = models.TextField(_("titre"))
     summary = models.TextField(_("résumé"), blank=True)
@@ -208,7 +212,7 @@ class Project(Sourced):
     class Meta:
         verbose_name = _("projet")
         verbose_name_plural = _("projets")
-        ordering = ["-call__year", "public_id"]
+        ordering = ["-call_year", "public_id"]
         constraints = [models.UniqueConstraint(fields=["call", "sequence"], name="unique_project_sequence")]
         indexes = [
             models.Index(fields=["status"]),
@@ -216,6 +220,7 @@ class Project(Sourced):
             # The open-data API's keyset pages sorted by these columns (then `public_id`, the
             # tie-breaker) read the index in order from the cursor: the same cost at any depth.
             models.Index(fields=["award_amount", "public_id"], name="project_amount_keyset"),
+            models.Index(fields=["call_year", "public_id"], name="project_year_keyset"),
             models.Index(selection_sort_key(), models.F("public_id"), name="project_selected_keyset"),
             models.Index(fields=["acronym", "public_id"], name="project_acronym_keyset"),
         ]
@@ -276,6 +281,7 @@ class Project(Sourced):
                 )
                 self.sequence = (last or 0) + 1
             self.public_id = self.build_public_id(self.call, self.sequence)
+        self.call_year = self.call.year
         super().save(*args, **kwargs)
 
 
