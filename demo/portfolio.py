@@ -331,7 +331,6 @@ def seed_portfolio(*, projects: int, rng: random.Random, today: datetime.date) -
             call=call,
             sequence=sequences[call.pk],
             public_id=Project.build_public_id(call, sequences[call.pk]),
-            call_year=call.year,
             acronym=acronym,
             title=grammar.fill(
                 rng.choice(TITLE_PATTERNS), x=rng.choice(INTERVENTIONS), y=rng.choice(conditions)

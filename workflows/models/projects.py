@@ -120,6 +120,17 @@ class ProjectQuerySet(models.QuerySet):
     def for_establishment(self, establishment) -> ProjectQuerySet:
         return self.filter(establishment=establishment)
 
+    def bulk_create(self, objs, *args, **kwargs):
+        """As `save` does, every project gets its call's year (`call_year`): one query for the
+        calls of the projects that lack it."""
+        objs = list(objs)
+        missing = [project for project in objs if project.call_year is None]
+        if missing:
+            years = dict(Call.objects.filter(pk__in={p.call_id for p in missing}).values_list("pk", "year"))
+            for project in missing:
+                project.call_year = years[project.call_id]
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 #: the keyset sort value of a project whose selection date is unknown: after every real date
 #: (`?ordering=selected_on` lists them last, `-selected_on` first), so the cursor never meets a NULL
@@ -145,8 +156,8 @@ class Project(Sourced):
         Call, verbose_name=_("appel à projets"), on_delete=models.PROTECT, related_name="projects"
     )
     #: the call's year, copied so that sorting by year reads an index (`project_year_keyset`):
-    #: set by `save`, by the bulk inserts (`build_public_id`'s callers) and by a change of the
-    #: call's year (`catalogue_services.save_record`)
+    #: set by `save`, by `bulk_create` (`ProjectQuerySet`), by the import's COPY and by a change
+    #: of the call's year (`catalogue_services.save_record`)
     call_year = models.PositiveIntegerField(_("année de l'appel"), editable=False)
     acronym = models.CharField(_("acronyme"), max_length=100)
     title = models.TextField(_("titre"))
