@@ -404,6 +404,9 @@ TASKS = {
 CACHE_PURPOSES = {
     # The data and content versions and export generations (small: never crowded out).
     "default": (env_int("CACHE_MAX_ENTRIES", 5000), None),
+    # The project pages' versions (workflows.data_version): one per project and per group of
+    # neighbours, so as many as the portfolio; apart, so that they never crowd out the above.
+    "versions": (env_int("CACHE_VERSIONS_MAX_ENTRIES", 200000), None),
     # Rendered public pages (web.page_store): anonymous traffic, canonical addresses only.
     "pages": (env_int("CACHE_PAGES_MAX_ENTRIES", 20000), 600),
     # Indicator figures (reports.cache), keyed by data and code version: old keys age out.

@@ -19,8 +19,8 @@ and rendered from it, so junk parameters add no entry.
 
 A project's page is keyed otherwise (`address_key`): by its address and the code version only,
 and the answer carries the versions it was rendered under (`Answer.depends`: the project's own,
-the catalogue's, its neighbours', the content version, all named by `workflows.data_version`),
-checked in one read on every hit. A write to one project moves that project's versions, not the
+the catalogue's, its neighbours', all named by `workflows.data_version` and kept in their own
+cache alias), checked in one read on every hit; an editorial change moves the catalogue's. A write to one project moves that project's versions, not the
 data version of the other pages' answers: the other projects' pages stay stored.
 
 The ETag is the body's hash: a client or a reverse proxy sending `If-None-Match` gets a 304
@@ -44,7 +44,13 @@ from django.http import HttpResponse, HttpResponseNotModified, QueryDict
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags, quote_etag
 
-from workflows.data_version import VERSION_KEY, code_version, data_version, read_versions
+from workflows.data_version import (
+    VERSION_KEY,
+    code_version,
+    data_version,
+    move_every_project_page,
+    read_versions,
+)
 
 #: bytes of answers each worker process keeps in memory (least recently served dropped first)
 LOCAL_BYTES = 32 * 1024 * 1024
@@ -139,8 +145,8 @@ def content_version() -> str:
 
 
 def current_content_version() -> str:
-    """The content version the page being rendered is stored under (read once, before it
-    renders), else the shared cache's."""
+    """The content version the page being rendered is stored under, if it names it, else the
+    shared cache's."""
     versions = _depends.get()
     if versions is not None and versions.get(CONTENT_VERSION_KEY):
         return str(versions[CONTENT_VERSION_KEY])
@@ -150,6 +156,8 @@ def current_content_version() -> str:
 def bump_content_version() -> None:
     """Every stored page that embeds editorial text becomes stale now."""
     cache.set(CONTENT_VERSION_KEY, secrets.token_hex(8), timeout=None)
+    # Project pages name the catalogue's version instead (one read of their own alias per hit).
+    move_every_project_page()
 
 
 def editorial_change(**_kwargs) -> None:
@@ -185,9 +193,11 @@ _depends: ContextVar[dict[str, str] | None] = ContextVar("page_store_depends", d
 
 @contextlib.contextmanager
 def render_under(keys: list[str]):
-    """Read `keys`' versions (and the content version) before anything they cover is read from
-    the database; yield them, with the versions the page adds by `depends_on` while it renders."""
-    versions = read_versions([*keys, CONTENT_VERSION_KEY])
+    """Read `keys`' versions before anything they cover is read from the database; yield them,
+    with the versions the page adds by `depends_on` while it renders. An editorial change moves
+    the catalogue's version too (`bump_content_version`): a project page that names it (as
+    `project_page_keys` does) needs no read of the content version on a hit."""
+    versions = read_versions(keys)
     token = _depends.set(versions)
     try:
         yield versions

@@ -45,12 +45,16 @@ from contextvars import ContextVar
 from importlib import metadata
 from pathlib import Path
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 
 VERSION_KEY = "reports:data-version"
 #: every project page: the catalogue they show, or project rows written without a declared scope
 PROJECT_PAGES_KEY = "projects:all"
+#: the keys of the project pages' versions (this one, one per project, one per group of
+#: neighbours), kept in the cache alias `PROJECT_VERSIONS_ALIAS` (`CACHES` in settings)
+PROJECT_KEYS_PREFIX = "projects:"
+PROJECT_VERSIONS_ALIAS = "versions"
 #: models whose rows belong to one project: a write declared by `writes_to_projects` moves only
 #: those projects' versions (and their neighbour groups')
 PROJECT_MODELS = (
@@ -133,16 +137,42 @@ def code_version() -> str:
     return digest.hexdigest()[:12]
 
 
+def _store_of(key: str):
+    """Project pages' versions (one per project and group: as many as the portfolio) live in
+    their own alias (`PROJECT_VERSIONS_ALIAS`): however many there are, a cull of theirs never
+    removes the data or content version from the default alias."""
+    return caches[PROJECT_VERSIONS_ALIAS] if key.startswith(PROJECT_KEYS_PREFIX) else cache
+
+
 def read_versions(keys: list[str]) -> dict[str, str]:
-    """The current token of each version key, in one read of the shared cache; a key never
-    written (or evicted) gets a fresh token, added, never overwritten: a page computed before a
-    concurrent bump can never be stored under the bumped token."""
-    found = cache.get_many(keys)
-    for key in keys:
-        if found.get(key) is None:
-            token = _new_token()
-            found[key] = token if cache.add(key, token, timeout=None) else cache.get(key, token)
+    """The current token of each version key, in one read per alias of the shared cache; a key
+    never written (or evicted) gets a fresh token, added, never overwritten: a page computed
+    before a concurrent bump can never be stored under the bumped token."""
+    found: dict[str, str] = {}
+    for store, wanted in _by_store(keys):
+        got = store.get_many(wanted)
+        for key in wanted:
+            if got.get(key) is None:
+                token = _new_token()
+                got[key] = token if store.add(key, token, timeout=None) else store.get(key, token)
+        found.update(got)
     return {key: str(found[key]) for key in keys}
+
+
+def _by_store(keys) -> list[tuple[object, list[str]]]:
+    projects = [key for key in keys if key.startswith(PROJECT_KEYS_PREFIX)]
+    others = [key for key in keys if not key.startswith(PROJECT_KEYS_PREFIX)]
+    return [
+        (store, wanted)
+        for store, wanted in ((cache, others), (caches[PROJECT_VERSIONS_ALIAS], projects))
+        if wanted
+    ]
+
+
+def _move(keys) -> None:
+    """New tokens for `keys`, each in its alias."""
+    for store, wanted in _by_store(list(keys)):
+        store.set_many({key: _new_token() for key in wanted}, timeout=None)
 
 
 def project_page_keys(public_id: str) -> list[str]:
@@ -155,10 +185,16 @@ def neighbours_key(discipline_id: int | None, programme_id: int) -> str:
     return f"projects:neighbours:{discipline_id or 0}:{programme_id}"
 
 
+def move_every_project_page() -> None:
+    """Every project page becomes stale now (an editorial change: the header, the footer and the
+    programme pages they show)."""
+    _move([PROJECT_PAGES_KEY])
+
+
 def bump_data_version() -> None:
     """Everything cached from the portfolio becomes stale now, project pages included (prefer
     `bump_on_commit` in a write)."""
-    cache.set_many({VERSION_KEY: _new_token(), PROJECT_PAGES_KEY: _new_token()}, timeout=None)
+    _move([VERSION_KEY, PROJECT_PAGES_KEY])
 
 
 def _project_keys(pks) -> set[str]:
@@ -199,7 +235,7 @@ class _PendingBump:
             return
         keys = {key for scope in self.scopes for key in scope.keys_before}
         keys |= _project_keys({pk for scope in self.scopes for pk in scope.pks})
-        cache.set_many({VERSION_KEY: _new_token(), **{key: _new_token() for key in keys}}, timeout=None)
+        _move([VERSION_KEY, *keys])
 
 
 def _pending(connection) -> _PendingBump | None:
