@@ -137,13 +137,6 @@ def code_version() -> str:
     return digest.hexdigest()[:12]
 
 
-def _store_of(key: str):
-    """Project pages' versions (one per project and group: as many as the portfolio) live in
-    their own alias (`PROJECT_VERSIONS_ALIAS`): however many there are, a cull of theirs never
-    removes the data or content version from the default alias."""
-    return caches[PROJECT_VERSIONS_ALIAS] if key.startswith(PROJECT_KEYS_PREFIX) else cache
-
-
 def read_versions(keys: list[str]) -> dict[str, str]:
     """The current token of each version key, in one read per alias of the shared cache; a key
     never written (or evicted) gets a fresh token, added, never overwritten: a page computed
@@ -160,6 +153,10 @@ def read_versions(keys: list[str]) -> dict[str, str]:
 
 
 def _by_store(keys) -> list[tuple[object, list[str]]]:
+    """`keys` split by the alias that keeps them. Project pages' versions (one per project and
+    group: as many as the portfolio) live in their own alias (`PROJECT_VERSIONS_ALIAS`): however
+    many there are, a cull of theirs never removes the data or content version from the default
+    alias."""
     projects = [key for key in keys if key.startswith(PROJECT_KEYS_PREFIX)]
     others = [key for key in keys if not key.startswith(PROJECT_KEYS_PREFIX)]
     return [
