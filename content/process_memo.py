@@ -43,7 +43,7 @@ def _remembered(key: tuple, read: Callable[[], T]) -> T:
 
 def under_content_version(what: str, parts: tuple[Hashable, ...], read: Callable[[], T]) -> T:
     """`read()`'s value for `what` and `parts` under the current content version."""
-    return _remembered(("content", page_store.current_content_version(), what, parts), read)
+    return _remembered(("content", page_store.content_version(), what, parts), read)
 
 
 def under_data_version(what: str, parts: tuple[Hashable, ...], read: Callable[[], T]) -> T:

@@ -144,15 +144,6 @@ def content_version() -> str:
     return str(version)
 
 
-def current_content_version() -> str:
-    """The content version the page being rendered is stored under, if it names it, else the
-    shared cache's."""
-    versions = _depends.get()
-    if versions is not None and versions.get(CONTENT_VERSION_KEY):
-        return str(versions[CONTENT_VERSION_KEY])
-    return content_version()
-
-
 def bump_content_version() -> None:
     """Every stored page that embeds editorial text becomes stale now."""
     cache.set(CONTENT_VERSION_KEY, secrets.token_hex(8), timeout=None)

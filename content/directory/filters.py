@@ -1,6 +1,6 @@
-"""The directory's facets (django-filter) over the project search (`search`); every
-facet counts its values with one GROUP BY query over the other active filters (disjunctive
-faceting), the search itself applied once to the base queryset."""
+"""The directory's facets (django-filter) over the project search (`search`); each facet counts
+its values over the other active filters (disjunctive faceting, `facet_counts`), the search
+itself applied once to the base queryset."""
 
 from __future__ import annotations
 
