@@ -141,7 +141,7 @@ def database_cache():
 
     from web.page_store import clear_local_copies
 
-    database = {"BACKEND": "django.core.cache.backends.db.DatabaseCache"}
+    database = {"BACKEND": "dbtools.cache.DatabaseCache"}
     aliases = {
         alias: {**database, "LOCATION": f"sirano_cache_tests_{alias}", "TIMEOUT": cache.get("TIMEOUT", 300)}
         for alias, cache in settings.CACHES.items()

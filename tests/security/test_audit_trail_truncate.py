@@ -34,7 +34,11 @@ def app_role(transactional_db):
     """A login role that owns nothing, granted by `grant_app_role` as the deployment does."""
     name, password = f"sirano_app_{secrets.token_hex(4)}", secrets.token_urlsafe(16)
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE ROLE {name} LOGIN PASSWORD %s", [password])
+        # DDL takes no bound parameter (parameters are bound on the server): a quoted literal
+        statement = psycopg.sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
+            psycopg.sql.Identifier(name), psycopg.sql.Literal(password)
+        )
+        cursor.execute(statement.as_string(cursor.connection))
     call_command("grant_app_role", name, stdout=open("/dev/null", "w"))  # noqa: SIM115
     settings = connection.settings_dict
     conninfo = psycopg.conninfo.make_conninfo(

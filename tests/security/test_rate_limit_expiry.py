@@ -30,7 +30,7 @@ def counters_on_database():
     """The production shape: both caches on the database, `counters` with its own table."""
     from django.conf import settings
 
-    database = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "TIMEOUT": None}
+    database = {"BACKEND": "dbtools.cache.DatabaseCache", "TIMEOUT": None}
     shared = {**database, "LOCATION": "sirano_cache_tests"}
     counters = {**database, "LOCATION": COUNTERS_TABLE}
     with override_settings(CACHES={**settings.CACHES, "default": shared, "counters": counters}):

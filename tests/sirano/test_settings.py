@@ -142,8 +142,8 @@ def test_env_example_lists_every_variable_settings_read():
 @pytest.mark.parametrize(
     ("url", "backend", "location"),
     [
-        ("", "django.core.cache.backends.db.DatabaseCache", "sirano_cache"),
-        ("db://", "django.core.cache.backends.db.DatabaseCache", "sirano_cache"),
+        ("", "dbtools.cache.DatabaseCache", "sirano_cache"),
+        ("db://", "dbtools.cache.DatabaseCache", "sirano_cache"),
         ("redis://cache:6379/1", "django.core.cache.backends.redis.RedisCache", "redis://cache:6379/1"),
         (
             "file:///var/cache/sirano",

@@ -23,7 +23,7 @@ SMALL = 20
 def small_database_caches():
     aliases = {
         alias: {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "dbtools.cache.DatabaseCache",
             "LOCATION": f"sirano_cache_crowd_{alias}",
             "TIMEOUT": cache.get("TIMEOUT", 300),
             "OPTIONS": {"MAX_ENTRIES": SMALL},
