@@ -9,7 +9,8 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
-from django.db.models import Count, Q, QuerySet
+from django.db import connections
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from content.process_memo import under_data_version
@@ -225,6 +226,51 @@ def _counts_in_one_pass(queryset: QuerySet, names) -> tuple[dict[str, dict[str, 
     return {name: dict(counter) for name, counter in counters.items()}, rows
 
 
+#: the award bucket's column name in `_counts_in_one_statement`
+_AWARD_BUCKET = "facet_award_bucket"
+
+
+def _award_bucket_expression() -> Case:
+    """`_award_bucket` in SQL: the first range the amount falls in, else NULL."""
+    return Case(
+        *(When(_award_q([key]), then=Value(key)) for key in AWARD_RANGES),
+        default=Value(None),
+        output_field=CharField(),
+    )
+
+
+def _counts_in_one_statement(queryset: QuerySet, names) -> tuple[dict[str, dict[str, int]], int]:
+    """`_counts_in_one_pass` computed by PostgreSQL: one `GROUP BY GROUPING SETS` (a set per
+    facet, and the empty set for the total) over the matching rows, so that only the counts
+    travel (a filter on one programme matches thousands of rows at 40,000 projects)."""
+    columns = [_AWARD_BUCKET if name == "montant" else ProjectFilter.FACETS[name] for name in names]
+    rows = queryset.order_by()
+    if "montant" in names:
+        rows = rows.annotate(**{_AWARD_BUCKET: _award_bucket_expression()})
+    inner, params = rows.values_list(*columns, "pk").query.sql_with_params()
+    aliases = [f"facet_{index}" for index in range(len(columns))]
+    select = ", ".join([*aliases, *(f"GROUPING({alias})" for alias in aliases), "COUNT(*)"])
+    sets = ", ".join([*(f"({alias})" for alias in aliases), "()"])
+    statement = (
+        f"SELECT {select} FROM ({inner}) AS facet_rows ({', '.join([*aliases, 'project_pk'])}) "  # noqa: S608
+        f"GROUP BY GROUPING SETS ({sets})"
+    )
+    counts: dict[str, dict[str, int]] = {name: {} for name in names}
+    total = 0
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(statement, params)
+        for row in cursor.fetchall():
+            values, flags, count = row[: len(names)], row[len(names) : -1], row[-1]
+            grouped = [index for index, flag in enumerate(flags) if not flag]
+            if not grouped:
+                total = count
+                continue
+            name = names[grouped[0]]
+            value = values[grouped[0]]
+            counts[name][value if name == "montant" else str(value)] = count
+    return counts, total
+
+
 def facet_counts(data, base_queryset: QuerySet) -> tuple[dict[str, dict[str, int]], int | None]:
     """For each facet: the count of projects per value, over every OTHER active filter; and the
     number of projects matching every filter when it was counted on the way (None otherwise).
@@ -251,7 +297,10 @@ def facet_counts(data, base_queryset: QuerySet) -> tuple[dict[str, dict[str, int
 
     if not text and not active:
         return unfiltered(), None
-    counts, total = _counts_in_one_pass(matching(active), idle)
+    one_read = (
+        _counts_in_one_statement if connections[base.db].vendor == "postgresql" else _counts_in_one_pass
+    )
+    counts, total = one_read(matching(active), idle)
     for name in active:
         if not text and len(active) == 1:
             counts[name] = unfiltered()[name]
