@@ -3,6 +3,7 @@ fields through `workflows.visibility` (via `presenters`)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from django.core.paginator import Paginator
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_GET
 from content.directory import grant_markup, presenters
 from content.directory.filters import SORTS, ProjectFilter, facet_choices, facets
 from content.directory.page_cache import cached_public_page
-from content.directory.queries import directory_queryset
+from content.directory.queries import card_queryset, directory_queryset
 from content.process_memo import under_content_version
 from fileformats import csv as safe_csv
 from formatting import format_euros
@@ -98,7 +99,7 @@ def project_list(request, page=None):
         page = DirectoryPage.objects.live().first()
     choices = facet_choices()
     data = _without_empty_values(request.GET)
-    filterset = ProjectFilter(data, directory_queryset(), choices=choices)
+    filterset = ProjectFilter(data, card_queryset(), choices=choices)
     queryset = filterset.qs.order_by(*filterset.ordering())
     facet_values, total = facets(data, directory_queryset(), choices) if filterset.is_valid() else ({}, None)
     paginator = Paginator(queryset, PAGE_SIZE)
@@ -144,8 +145,15 @@ def _tier(request) -> Tier:
     return visibility.tier_for(request.user)
 
 
-def project_queryset():
+@functools.cache
+def _project_prototype():
+    """Built once per process: the money selector's annotations take longer to build than the
+    query takes to run. Never evaluated itself; each page filters a copy."""
     return selectors.with_funding_figures(directory_queryset()).prefetch_related("registrations")
+
+
+def project_queryset():
+    return _project_prototype().all()
 
 
 @require_GET
@@ -177,7 +185,7 @@ def project_detail(request, public_id: str):
     shown = presenters.project_values(project, tier)
     page_store.depends_on([data_version.neighbours_key(project.discipline_id, project.call.programme_id)])
     related = list(
-        directory_queryset()
+        card_queryset()
         .filter(discipline=project.discipline, call__programme=project.call.programme)
         .exclude(pk=project.pk)
         .order_by("-call_year", "public_id")[:4]

@@ -265,7 +265,8 @@ class Project(Sourced):
             # The directory's facets count the projects a filter on a call (or programme), an
             # establishment (or region) or a discipline matches, from the index alone on
             # PostgreSQL: the table is wide (a title and summary per row), so reading thousands of
-            # its rows touched as many pages.
+            # its rows touched as many pages. A project page's neighbours (same discipline and
+            # programme, latest first) walk the discipline's index by year and stop at four.
             models.Index(fields=["call"], name="project_call_facets", include=_facets_besides("call_id")),
             models.Index(
                 fields=["establishment"],
@@ -273,9 +274,9 @@ class Project(Sourced):
                 include=_facets_besides("establishment_id"),
             ),
             models.Index(
-                fields=["discipline"],
+                fields=["discipline", "call_year", "public_id"],
                 name="project_discipline_facets",
-                include=_facets_besides("discipline_id"),
+                include=[c for c in _facets_besides("discipline_id") if c != "call_year"],
             ),
         ]
         permissions = [
