@@ -30,38 +30,45 @@ _PLACEHOLDER = "%7B%7D"
 _URL_SAFE = "!$&'()*+,;=/~:@"
 _REGIONS = dict(Region.choices)
 
-#: columns read for each project, by output field (the tier decides which are kept)
-_PROJECT_COLUMNS = (
-    "pk",
-    "public_id",
-    "acronym",
-    "title",
-    "summary",
-    "call__programme__code",
-    "call__code",
-    "call__year",
-    "discipline__code",
-    "discipline__label",
-    "discipline_raw",
-    "establishment__name",
-    "establishment__finess",
-    "establishment__ror_id",
-    "establishment__type",
-    "establishment__region",
-    "investigator__last_name",
-    "investigator__first_name",
-    "award_amount",
-    "amount_delegated",
-    "amount_paid",
-    "tranche_number",
-    "status",
-    "selected_on",
-    "results_url",
-    "results_posted_on",
-    "selected_on",
-)
-_EXPERT_COLUMNS = ("amount_validated", "amount_remaining", "late_milestones")
-_INTERNAL_COLUMNS = ("source_file", "source_row", "budget_breakdown", "investigator__email", "visibility")
+#: the columns each output field reads (fields built from other queries read none)
+_FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "public_id": ("public_id",),
+    "acronym": ("acronym",),
+    "title": ("title",),
+    "summary": ("summary",),
+    "programme": ("call__programme__code",),
+    "call": ("call__code",),
+    "year": ("call__year",),
+    "discipline": ("discipline__code", "discipline__label"),
+    "discipline_raw": ("discipline_raw",),
+    "establishment": ("establishment__name",),
+    "establishment_finess": ("establishment__finess",),
+    "establishment_ror_id": ("establishment__ror_id",),
+    "establishment_type": ("establishment__type",),
+    "region": ("establishment__region",),
+    "investigator": ("investigator__last_name", "investigator__first_name"),
+    "award_amount": ("award_amount",),
+    "amount_delegated": ("amount_delegated",),
+    "amount_paid": ("amount_paid",),
+    "tranche_number": ("tranche_number",),
+    "status": ("status",),
+    "selected_on": ("selected_on",),
+    "results_url": ("results_url",),
+    "results_posted_on": ("results_posted_on",),
+    "amount_validated": ("amount_validated",),
+    "amount_remaining": ("amount_remaining",),
+    "late_milestones": ("late_milestones",),
+    "source_file": ("source_file",),
+    "source_row": ("source_row",),
+    "budget_breakdown": ("budget_breakdown",),
+    "investigator_email": ("investigator__email",),
+    "visibility": ("visibility",),
+}
+
+
+def _shown(tier: Tier, fields: Collection[str] | None) -> list[str]:
+    """The fields a row carries for `tier`, limited to `fields` (all the tier's when None)."""
+    return [name for name in fields_for("project", tier) if fields is None or name in fields]
 
 
 def _money(value: Decimal | None) -> Decimal | None:
@@ -72,17 +79,19 @@ def _date(value) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def project_values(queryset: QuerySet[Project], tier: Tier, ordering_paths: list[str]) -> QuerySet:
-    """`queryset` (from `selectors.api_projects`, filtered) as dict rows for `tier`.
+def project_values(
+    queryset: QuerySet[Project], tier: Tier, ordering_paths: list[str], fields: Collection[str] | None = None
+) -> QuerySet:
+    """`queryset` (from `selectors.api_projects`, filtered) as dict rows for `tier`, with the
+    columns the shown fields read and no other (a default list row leaves the summary in the
+    table; `fields=programme,region` computes no money figure).
 
     `ordering_paths` are kept in each row so the keyset paginator can sign the page's edges.
     """
-    columns = list(_PROJECT_COLUMNS)
-    if tier >= Tier.EXPERT:
-        columns += _EXPERT_COLUMNS
-    if tier >= Tier.INTERNAL:
-        columns += _INTERNAL_COLUMNS
-    columns += [path for path in ordering_paths if path not in columns]
+    columns = ["pk"]
+    for name in _shown(tier, fields):
+        columns += _FIELD_COLUMNS.get(name, ())
+    columns += ordering_paths
     return queryset.prefetch_related(None).values(*dict.fromkeys(columns))
 
 
@@ -139,71 +148,86 @@ def _registrations(project_ids: list[int]) -> dict[int, list[dict]]:
     return by_project
 
 
+def _discipline(row: dict) -> dict | None:
+    if row["discipline__code"] is None:
+        return None
+    return {"code": row["discipline__code"], "label": row["discipline__label"]}
+
+
+def _region(row: dict) -> dict:
+    code = row["establishment__region"]
+    return {"code": code, "label": str(_REGIONS.get(code, code))}
+
+
+def _registration_rows(found: list[dict]) -> list[dict]:
+    return [{**r, "url": REGISTRY_URLS[r["registry"]].format(id=r["identifier"])} for r in found]
+
+
+#: output field -> its value from a row and the page's other reads (`_Page`)
+_BUILDERS = {
+    "public_id": lambda row, page: row["public_id"],
+    "url": lambda row, page: page.url.replace(_PLACEHOLDER, quote(row["public_id"], safe=_URL_SAFE)),
+    "acronym": lambda row, page: row["acronym"],
+    "title": lambda row, page: row["title"],
+    "summary": lambda row, page: row["summary"],
+    "programme": lambda row, page: row["call__programme__code"],
+    "call": lambda row, page: row["call__code"],
+    "year": lambda row, page: row["call__year"],
+    "discipline": lambda row, page: _discipline(row),
+    "discipline_raw": lambda row, page: row["discipline_raw"],
+    "establishment": lambda row, page: row["establishment__name"],
+    "establishment_finess": lambda row, page: row["establishment__finess"],
+    "establishment_ror_id": lambda row, page: row["establishment__ror_id"],
+    "establishment_type": lambda row, page: row["establishment__type"],
+    "region": lambda row, page: _region(row),
+    "investigator": lambda row, page: {
+        "last_name": row["investigator__last_name"],
+        "first_name": row["investigator__first_name"],
+    },
+    "award_amount": lambda row, page: _money(row["award_amount"]),
+    "amount_delegated": lambda row, page: _money(row["amount_delegated"]),
+    "amount_paid": lambda row, page: _money(row["amount_paid"]),
+    "tranche_number": lambda row, page: int(row["tranche_number"]),
+    "registrations": lambda row, page: _registration_rows(page.registrations.get(row["pk"], [])),
+    "status": lambda row, page: row["status"],
+    "selected_on": lambda row, page: _date(row["selected_on"]),
+    "milestones": lambda row, page: [
+        {k: v for k, v in m.items() if k != "_planned_date"} for m in page.milestones.get(row["pk"], [])
+    ],
+    "results_url": lambda row, page: row["results_url"],
+    "results_posted_on": lambda row, page: _date(row["results_posted_on"]),
+    "planned_dates": lambda row, page: [
+        m["_planned_date"].isoformat() for m in page.milestones.get(row["pk"], [])
+    ],
+    "amount_validated": lambda row, page: _money(row["amount_validated"]),
+    "amount_remaining": lambda row, page: _money(row["amount_remaining"]),
+    "late_milestones": lambda row, page: int(row["late_milestones"]),
+    "source_file": lambda row, page: row["source_file"],
+    "source_row": lambda row, page: row["source_row"],
+    "budget_breakdown": lambda row, page: row["budget_breakdown"],
+    "investigator_email": lambda row, page: row["investigator__email"],
+    "visibility": lambda row, page: row["visibility"],
+}
+
+
+class _Page:
+    """What a page's rows share: the project address pattern and the page's other reads."""
+
+    def __init__(self, milestones: dict[int, list[dict]], registrations: dict[int, list[dict]]):
+        self.url = project_url("{}")  # one `reverse` per page, not per row
+        self.milestones = milestones
+        self.registrations = registrations
+
+
 def project_rows(page: list[dict], tier: Tier, fields: Collection[str] | None = None) -> list[dict]:
     """The page's rows as `ProjectSerializer` renders them for `tier`, limited to `fields` (all
-    the tier's when None); the milestones (two queries) and the registrations (one) are read
-    only when a chosen field shows them."""
+    the tier's when None), from the columns `project_values` read for them; the milestones (two
+    queries) and the registrations (one) are read only when a chosen field shows them."""
     ids = [row["pk"] for row in page]
-    shown = [name for name in fields_for("project", tier) if fields is None or name in fields]
-    milestones = _milestones(ids, tier) if ids and {"milestones", "planned_dates"} & set(shown) else {}
-    registrations = _registrations(ids) if ids and "registrations" in shown else {}
-    url = project_url("{}")  # one `reverse` per page, not per row
-    result = []
-    for row in page:
-        pk = row["pk"]
-        project_milestones = milestones.get(pk, [])
-        discipline = (
-            {"code": row["discipline__code"], "label": row["discipline__label"]}
-            if row["discipline__code"] is not None
-            else None
-        )
-        values = {
-            "public_id": row["public_id"],
-            "url": url.replace(_PLACEHOLDER, quote(row["public_id"], safe=_URL_SAFE)),
-            "acronym": row["acronym"],
-            "title": row["title"],
-            "summary": row["summary"],
-            "programme": row["call__programme__code"],
-            "call": row["call__code"],
-            "year": row["call__year"],
-            "discipline": discipline,
-            "discipline_raw": row["discipline_raw"],
-            "establishment": row["establishment__name"],
-            "establishment_finess": row["establishment__finess"],
-            "establishment_ror_id": row["establishment__ror_id"],
-            "establishment_type": row["establishment__type"],
-            "region": {
-                "code": row["establishment__region"],
-                "label": str(_REGIONS.get(row["establishment__region"], row["establishment__region"])),
-            },
-            "investigator": {
-                "last_name": row["investigator__last_name"],
-                "first_name": row["investigator__first_name"],
-            },
-            "award_amount": _money(row["award_amount"]),
-            "amount_delegated": _money(row["amount_delegated"]),
-            "amount_paid": _money(row["amount_paid"]),
-            "tranche_number": int(row["tranche_number"]),
-            "registrations": [
-                {**r, "url": REGISTRY_URLS[r["registry"]].format(id=r["identifier"])}
-                for r in registrations.get(pk, [])
-            ],
-            "status": row["status"],
-            "selected_on": _date(row["selected_on"]),
-            "milestones": [{k: v for k, v in m.items() if k != "_planned_date"} for m in project_milestones],
-            "results_url": row["results_url"],
-            "results_posted_on": _date(row["results_posted_on"]),
-        }
-        if tier >= Tier.EXPERT:  # the columns `project_values` read for this tier
-            values["planned_dates"] = [m["_planned_date"].isoformat() for m in project_milestones]
-            values["amount_validated"] = _money(row["amount_validated"])
-            values["amount_remaining"] = _money(row["amount_remaining"])
-            values["late_milestones"] = int(row["late_milestones"])
-        if tier >= Tier.INTERNAL:
-            values["source_file"] = row["source_file"]
-            values["source_row"] = row["source_row"]
-            values["budget_breakdown"] = row["budget_breakdown"]
-            values["investigator_email"] = row["investigator__email"]
-            values["visibility"] = row["visibility"]
-        result.append({name: values[name] for name in shown})
-    return result
+    shown = _shown(tier, fields)
+    shared = _Page(
+        _milestones(ids, tier) if ids and {"milestones", "planned_dates"} & set(shown) else {},
+        _registrations(ids) if ids and "registrations" in shown else {},
+    )
+    builders = [(name, _BUILDERS[name]) for name in shown]
+    return [{name: build(row, shared) for name, build in builders} for row in page]

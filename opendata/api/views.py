@@ -249,7 +249,8 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OpenDataV
         """Rows from `values()` (`project_rows`): the serializer's output without its per-cell cost."""
         queryset = self.filter_queryset(self.get_queryset())
         paths = [path for paths in self.orderings.values() for path in paths] + [self.tiebreak]
-        page = self.paginate_queryset(project_rows.project_values(queryset, self.tier, paths))
+        rows = project_rows.project_values(queryset, self.tier, paths, self.chosen_fields)
+        page = self.paginate_queryset(rows)
         return self.get_paginated_response(project_rows.project_rows(page, self.tier, self.chosen_fields))
 
     def filter_queryset(self, queryset):
