@@ -57,6 +57,7 @@ class TrancheRequest(ConcurrentTransitionMixin, models.Model):
         verbose_name=_("jalon"),
         on_delete=models.PROTECT,
         related_name="tranche_requests",
+        db_index=False,  # `tranche_milestone_money` leads with it
     )
     amount = models.DecimalField(_("montant demandé (€)"), max_digits=12, decimal_places=2)
     status = FSMField(
@@ -129,6 +130,11 @@ class TrancheRequest(ConcurrentTransitionMixin, models.Model):
                 condition=~models.Q(status__in=list(DROPPED_STATES)),
                 name="one_open_request_per_milestone",
             )
+        ]
+        indexes = [
+            # The money selector's figures per project (`selectors.with_funding_figures`): a
+            # milestone's tranches in a state, with their amounts, from the index alone.
+            models.Index(fields=["milestone", "status"], name="tranche_milestone_money", include=["amount"])
         ]
 
     def __str__(self) -> str:
