@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 from django.db.models import QuerySet, Sum
 
+from dbtools.in_list import InList
 from opendata.api.serializers import project_url
 from workflows import money
 from workflows.models import Project, ProjectMilestone, Region, TrancheRequest
@@ -102,7 +103,7 @@ def _milestones(project_ids: list[int], tier: Tier) -> dict[int, list[dict]]:
         columns += ["declaration_comment", "declared_by__username", "verified_by__username"]
     delegated = dict(
         TrancheRequest.objects.filter(
-            milestone__project_id__in=project_ids, status__in=money.DELEGATED_STATES
+            InList("milestone__project_id", project_ids), status__in=money.DELEGATED_STATES
         )
         .order_by()
         .values("milestone_id")
@@ -112,7 +113,7 @@ def _milestones(project_ids: list[int], tier: Tier) -> dict[int, list[dict]]:
     shown = fields_for("milestone", tier)
     by_project: dict[int, list[dict]] = defaultdict(list)
     rows = (
-        ProjectMilestone.objects.filter(project_id__in=project_ids)
+        ProjectMilestone.objects.filter(InList("project_id", project_ids))
         .order_by("project_id", "rank")
         .values(*columns)
     )
@@ -137,7 +138,7 @@ def _milestones(project_ids: list[int], tier: Tier) -> dict[int, list[dict]]:
 
 
 def _registrations(project_ids: list[int]) -> dict[int, list[dict]]:
-    registrations = Project.registrations.through.objects.filter(project_id__in=project_ids).order_by(
+    registrations = Project.registrations.through.objects.filter(InList("project_id", project_ids)).order_by(
         "trialregistration__identifier"
     )
     by_project: dict[int, list[dict]] = defaultdict(list)
