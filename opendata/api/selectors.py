@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+import functools
+
 from django.db.models import (
     Count,
     IntegerField,
@@ -20,7 +23,14 @@ from workflows.visibility import EXPERT_TRANCHE_STATES, PUBLIC_TRANCHE_STATES, T
 
 
 def api_projects(tier: Tier) -> QuerySet[Project]:
-    """Public projects with funding figures, milestones and, for experts, progress figures."""
+    """Public projects with funding figures, milestones and, for experts, progress figures: a
+    copy of the tier's queryset, built once per process and day (building the money selector's
+    annotations took a third of a cold 50-row page)."""
+    return _api_projects(tier, timezone.localdate()).all()
+
+
+@functools.lru_cache(maxsize=16)
+def _api_projects(tier: Tier, today: datetime.date) -> QuerySet[Project]:
     delegated = TrancheRequest.objects.filter(status__in=money.DELEGATED_STATES)
     milestones = ProjectMilestone.objects.order_by("rank").prefetch_related(
         Prefetch("tranche_requests", queryset=delegated, to_attr="delegated_requests")
@@ -41,7 +51,7 @@ def api_projects(tier: Tier) -> QuerySet[Project]:
                 project__status__in=selectors.ACTIVE_PROJECT_STATES,  # a closed project is never late
                 declared_on__isnull=True,
                 reached_before_sirano=False,
-                planned_date__lt=timezone.localdate(),
+                planned_date__lt=today,
             )
             .order_by()
             .values("project")
