@@ -184,17 +184,21 @@ def _postgres(parsed: ParsedQuery) -> tuple[RawSQL, RawSQL]:
 
 
 def _sqlite(parsed: ParsedQuery) -> tuple[RawSQL, RawSQL]:
+    """FTS5: the relevance of every matching project is computed once per query, in a table
+    SQLite materialises and indexes (`r`), then read per row. Asked per row, as before, it ran
+    three full-text queries for each match: 0.9 s for a common word at 4,000 projects."""
     match = parsed.fts5()
     matching = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
-    exists = f"EXISTS (SELECT 1 FROM {FTS_TABLE} f WHERE f.{FTS_TABLE} MATCH %s AND f.rowid = d.project_id)"
+    matches = f"(SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"
     relevance = RawSQL(
-        "(SELECT (CASE WHEN d.acronym_key = %s OR d.identifier_keys LIKE %s THEN 3"
-        f" WHEN {exists} THEN 2 WHEN {exists} THEN 1 ELSE 0 END) * 1000000"
-        " + CAST(s.score / (s.score + 1) * 999999 AS integer)"
-        f" FROM {_DOCUMENTS} d, (SELECT -bm25({FTS_TABLE}, 5.0, 5.0, 2.0, 1.0) AS score"
-        f" FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
-        f' AND rowid = "workflows_project"."id") s'
-        ' WHERE d.project_id = "workflows_project"."id")',
+        "(WITH r AS MATERIALIZED (SELECT m.rowid AS project_id,"
+        " (CASE WHEN d.acronym_key = %s OR d.identifier_keys LIKE %s THEN 3"
+        f" WHEN m.rowid IN {matches} THEN 2 WHEN m.rowid IN {matches} THEN 1 ELSE 0 END) * 1000000"
+        " + CAST(m.score / (m.score + 1) * 999999 AS integer) AS relevance"
+        f" FROM (SELECT rowid, -bm25({FTS_TABLE}, 5.0, 5.0, 2.0, 1.0) AS score"
+        f" FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) m"
+        f" JOIN {_DOCUMENTS} d ON d.project_id = m.rowid)"
+        ' SELECT relevance FROM r WHERE r.project_id = "workflows_project"."id")',
         [
             parsed.key,
             f"% {parsed.key} %",
