@@ -1,10 +1,13 @@
-"""PostgreSQL planner statistics, refreshed after bulk loads.
+"""Planner statistics, refreshed after bulk loads (PostgreSQL and SQLite).
 
 Autovacuum analyses a table some time after it changes, and may do so while a big load is still
 uncommitted: the planner then believes a table of 4,000 projects is empty and picks nested loops
 that take seconds instead of milliseconds. Bulk writers (demo seeding, imports) call
 `analyze_portfolio_tables()` once their rows are written; `ANALYZE` runs inside the caller's
-transaction and reads its rows. Other databases keep their own statistics: nothing to do there.
+transaction and reads its rows. SQLite gathers no statistics at all unless asked: without them
+it took any index with an equality (the project's visibility: every public project) over the
+keyset index a page is sorted by, and read and sorted the whole portfolio for each API page
+(7 ms instead of 0.2 at 4,000 projects); the same calls run `ANALYZE` there, table by table.
 
 A load also outgrows its own statistics while it runs: after a dry run or on a fresh database the
 planner believes the tables empty, and the per-batch reads of an import (a tranche joined to its
@@ -29,24 +32,24 @@ from django.db.models import Model
 def analyze_portfolio_tables(using: str = "default") -> None:
     """`ANALYZE` every table of the portfolio (the `workflows` models and their link tables)."""
     connection = connections[using]
-    if connection.vendor != "postgresql":
-        return
     _analyze(connection, apps.get_app_config("workflows").get_models(include_auto_created=True))
 
 
 def analyze_tables(models: Iterable[type[Model]], using: str = "default") -> None:
     """`ANALYZE` the tables of these models (link tables are models too)."""
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        return
-    _analyze(connection, models)
+    _analyze(connections[using], models)
 
 
 def _analyze(connection, models: Iterable[type[Model]]) -> None:
-    """One call of the owner's function: runs in the caller's transaction and sees its rows."""
+    """PostgreSQL: one call of the owner's function, in the caller's transaction (it sees its
+    rows). SQLite: `ANALYZE` of each table. Other databases: nothing."""
     tables = sorted({model._meta.db_table for model in models})
     with connection.cursor() as cursor:
-        cursor.execute("SELECT sirano_analyze(%s::text[])", [tables])
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT sirano_analyze(%s::text[])", [tables])
+        elif connection.vendor == "sqlite":
+            for table in tables:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
 class GrowthAnalyzer:

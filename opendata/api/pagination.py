@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Q
-from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan, TupleLookupMixin
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.pagination import BasePagination
@@ -24,6 +24,24 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from web.absolute_urls import absolute_url
 
 _SALT = "sirano.api.cursor"
+
+
+class _RowValue:
+    """A row-value comparison on SQLite as well. Django writes SQLite the `OR` of per-column
+    clauses (its tuple lookups are off there), which SQLite's planner answers by reading and
+    sorting every later row; SQLite has row values (3.15+) and reads the page's index from the
+    cursor for them, as PostgreSQL does."""
+
+    def as_sqlite(self, compiler, connection):
+        return super(TupleLookupMixin, self).as_sql(compiler, connection)
+
+
+class _RowAfter(_RowValue, TupleGreaterThan):
+    pass
+
+
+class _RowBefore(_RowValue, TupleLessThan):
+    pass
 
 
 class InvalidCursor(exceptions.NotFound):
@@ -102,13 +120,12 @@ class KeysetPagination(BasePagination):
         One row-value comparison, `(award_amount, public_id) > (x, y)`: an index on the same
         columns answers it in order and stops at the page's end, so a page costs the same at any
         depth (an `OR` of per-column clauses made PostgreSQL fetch and sort every later row).
-        Every key shares one direction. Databases without row values in Django (SQLite) get the
-        equivalent `OR` form from the lookup itself.
+        Every key shares one direction. SQLite gets the row value too (`_RowAfter`).
         """
         before = keys[0][1] != reverse
         if len(keys) == 1:
             return Q(**{f"{keys[0][0]}__{'lt' if before else 'gt'}": values[0]})
-        lookup = TupleLessThan if before else TupleGreaterThan
+        lookup = _RowBefore if before else _RowAfter
         return lookup(Tuple(*(F(path) for path, _descending in keys)), list(values))
 
     def paginate_queryset(self, queryset, request, view=None):

@@ -137,10 +137,22 @@ class ProjectQuerySet(models.QuerySet):
 UNKNOWN_SELECTION_SORT = datetime.date(9999, 12, 31)
 
 
+class UnknownSelectionSort(models.Func):
+    """`UNKNOWN_SELECTION_SORT` written into the SQL rather than bound as a parameter: a database
+    uses an index on an expression only for the same expression, and a bound value is not one
+    (SQLite never, PostgreSQL not in a prepared statement's generic plan)."""
+
+    template = f"'{UNKNOWN_SELECTION_SORT.isoformat()}'"
+    output_field = models.DateField()
+
+    def __init__(self):
+        super().__init__()
+
+
 def selection_sort_key() -> models.Func:
     """`selected_on` with unknown dates as `UNKNOWN_SELECTION_SORT`: the API's keyset column,
     indexed as written here (`project_selected_keyset`)."""
-    return Coalesce("selected_on", models.Value(UNKNOWN_SELECTION_SORT), output_field=models.DateField())
+    return Coalesce("selected_on", UnknownSelectionSort(), output_field=models.DateField())
 
 
 #: what the directory's facets and filters read of a project (`content.directory.filters`),
