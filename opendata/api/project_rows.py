@@ -164,22 +164,11 @@ def _registration_rows(found: list[dict]) -> list[dict]:
     return [{**r, "url": REGISTRY_URLS[r["registry"]].format(id=r["identifier"])} for r in found]
 
 
-#: output field -> its value from a row and the page's other reads (`_Page`)
+#: output fields whose value is not their one column as read (`_FIELD_COLUMNS`): the value from
+#: a row and the page's other reads (`_Page`)
 _BUILDERS = {
-    "public_id": lambda row, page: row["public_id"],
     "url": lambda row, page: page.url.replace(_PLACEHOLDER, quote(row["public_id"], safe=_URL_SAFE)),
-    "acronym": lambda row, page: row["acronym"],
-    "title": lambda row, page: row["title"],
-    "summary": lambda row, page: row["summary"],
-    "programme": lambda row, page: row["call__programme__code"],
-    "call": lambda row, page: row["call__code"],
-    "year": lambda row, page: row["call__year"],
     "discipline": lambda row, page: _discipline(row),
-    "discipline_raw": lambda row, page: row["discipline_raw"],
-    "establishment": lambda row, page: row["establishment__name"],
-    "establishment_finess": lambda row, page: row["establishment__finess"],
-    "establishment_ror_id": lambda row, page: row["establishment__ror_id"],
-    "establishment_type": lambda row, page: row["establishment__type"],
     "region": lambda row, page: _region(row),
     "investigator": lambda row, page: {
         "last_name": row["investigator__last_name"],
@@ -188,27 +177,28 @@ _BUILDERS = {
     "award_amount": lambda row, page: _money(row["award_amount"]),
     "amount_delegated": lambda row, page: _money(row["amount_delegated"]),
     "amount_paid": lambda row, page: _money(row["amount_paid"]),
+    "amount_validated": lambda row, page: _money(row["amount_validated"]),
+    "amount_remaining": lambda row, page: _money(row["amount_remaining"]),
     "tranche_number": lambda row, page: int(row["tranche_number"]),
-    "registrations": lambda row, page: _registration_rows(page.registrations.get(row["pk"], [])),
-    "status": lambda row, page: row["status"],
+    "late_milestones": lambda row, page: int(row["late_milestones"]),
     "selected_on": lambda row, page: _date(row["selected_on"]),
+    "results_posted_on": lambda row, page: _date(row["results_posted_on"]),
+    "registrations": lambda row, page: _registration_rows(page.registrations.get(row["pk"], [])),
     "milestones": lambda row, page: [
         {k: v for k, v in m.items() if k != "_planned_date"} for m in page.milestones.get(row["pk"], [])
     ],
-    "results_url": lambda row, page: row["results_url"],
-    "results_posted_on": lambda row, page: _date(row["results_posted_on"]),
     "planned_dates": lambda row, page: [
         m["_planned_date"].isoformat() for m in page.milestones.get(row["pk"], [])
     ],
-    "amount_validated": lambda row, page: _money(row["amount_validated"]),
-    "amount_remaining": lambda row, page: _money(row["amount_remaining"]),
-    "late_milestones": lambda row, page: int(row["late_milestones"]),
-    "source_file": lambda row, page: row["source_file"],
-    "source_row": lambda row, page: row["source_row"],
-    "budget_breakdown": lambda row, page: row["budget_breakdown"],
-    "investigator_email": lambda row, page: row["investigator__email"],
-    "visibility": lambda row, page: row["visibility"],
 }
+
+
+def _builder(name: str):
+    """How field `name` is built: its own builder, or its one column as read."""
+    if name in _BUILDERS:
+        return _BUILDERS[name]
+    (column,) = _FIELD_COLUMNS[name]
+    return lambda row, page: row[column]
 
 
 class _Page:
@@ -230,5 +220,5 @@ def project_rows(page: list[dict], tier: Tier, fields: Collection[str] | None = 
         _milestones(ids, tier) if ids and {"milestones", "planned_dates"} & set(shown) else {},
         _registrations(ids) if ids and "registrations" in shown else {},
     )
-    builders = [(name, _BUILDERS[name]) for name in shown]
+    builders = [(name, _builder(name)) for name in shown]
     return [{name: build(row, shared) for name, build in builders} for row in page]
