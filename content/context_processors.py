@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from content.process_memo import under_content_version
+from web.process_memo import under_content_version
 
 
 def _identity_of(request) -> tuple:
@@ -17,7 +17,7 @@ def _identity_of(request) -> tuple:
 
 
 def site_identity(request) -> dict:
-    # Read once per content version and host (`content.process_memo`), not on every page.
+    # Read once per content version and host (`web.process_memo`), not on every page.
     identity, legal_links = under_content_version(
         "site-identity", (request.get_host(),), lambda: _identity_of(request)
     )

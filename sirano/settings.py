@@ -131,6 +131,7 @@ MIDDLEWARE = [
     # Probes first: a load balancer asks by address over HTTP (no host check, no HTTPS redirect).
     "web.health.HealthCheckMiddleware",
     "web.request_log.RequestLogMiddleware",  # after the probes: a probe every few seconds is not logged
+    "web.page_store.VersionsPerRequest",
     "django.middleware.security.SecurityMiddleware",
     "sirano.request_guards.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -110,12 +110,40 @@ def _new_token() -> str:
     return secrets.token_hex(8)
 
 
+#: the data version as the current request first read it (`read_once_per_request`); None
+#: outside a request (commands, jobs, tests' own code: every call reads the shared cache)
+_request_data_version: ContextVar[list[str] | None] = ContextVar("request_data_version", default=None)
+
+
+@contextlib.contextmanager
+def read_once_per_request():
+    """Within it (a request: `web.page_store.VersionsPerRequest`), the data version is read from
+    the shared cache once, then kept: one round trip instead of one per reader, and one version
+    for the whole answer. A write committed by this process inside it moves the kept one too."""
+    token = _request_data_version.set([])
+    try:
+        yield
+    finally:
+        _request_data_version.reset(token)
+
+
+def remember_data_version(version: str) -> str:
+    """`version`, read or set by this process, is now the current request's data version."""
+    seen = _request_data_version.get()
+    if seen is not None:
+        seen[:] = [version]
+    return version
+
+
 def data_version() -> str:
+    seen = _request_data_version.get()
+    if seen:
+        return seen[0]
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, _new_token(), timeout=None)
         version = cache.get(VERSION_KEY)
-    return str(version)
+    return remember_data_version(str(version))
 
 
 @functools.cache
@@ -169,7 +197,10 @@ def _by_store(keys) -> list[tuple[object, list[str]]]:
 def _move(keys) -> None:
     """New tokens for `keys`, each in its alias."""
     for store, wanted in _by_store(list(keys)):
-        store.set_many({key: _new_token() for key in wanted}, timeout=None)
+        tokens = {key: _new_token() for key in wanted}
+        store.set_many(tokens, timeout=None)
+        if VERSION_KEY in tokens:
+            remember_data_version(tokens[VERSION_KEY])
 
 
 def project_page_keys(public_id: str) -> list[str]:
@@ -228,7 +259,7 @@ class _PendingBump:
             if self.everything:
                 bump_data_version()
             else:
-                cache.set(VERSION_KEY, _new_token(), timeout=None)
+                _move([VERSION_KEY])
             return
         keys = {key for scope in self.scopes for key in scope.keys_before}
         keys |= _project_keys({pk for scope in self.scopes for pk in scope.pks})

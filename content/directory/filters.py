@@ -15,9 +15,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from content.process_memo import under_data_version
 from formatting import format_number, sorted_french
 from search.query import RELEVANCE, search_projects
+from web.process_memo import under_data_version
 from workflows import selectors
 from workflows.models import (
     Call,
@@ -156,7 +156,7 @@ class ProjectFilter(django_filters.FilterSet):
 
 
 def facet_choices() -> dict[str, list[tuple[str, str]]]:
-    """Choices that come from data (4 small queries, once per data version: `content.process_memo`),
+    """Choices that come from data (4 small queries, once per data version: `web.process_memo`),
     the names in French alphabetical order (accents ignored); programmes show their names, not
     their codes."""
     return under_data_version("directory-facet-choices", (), _read_facet_choices)
@@ -281,7 +281,7 @@ def facet_counts(data, base_queryset: QuerySet) -> tuple[dict[str, dict[str, int
     search): one read of those rows, counted in Python, instead of one GROUP BY per facet over the
     same joins (eight at 40,000 projects: most of a cold directory page). A facet with a filter
     set counts over the other filters: one GROUP BY. Without a search, the counts of the whole
-    directory are read once per data version (`content.process_memo`): the unfiltered page, and
+    directory are read once per data version (`web.process_memo`): the unfiltered page, and
     the facet's counts when its filter is the only one.
     """
     text = (data.getlist("q") or [""])[-1].strip()
