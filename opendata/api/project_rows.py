@@ -19,6 +19,7 @@ from urllib.parse import quote
 from django.db.models import QuerySet, Sum
 
 from dbtools.in_list import InList
+from opendata.api.catalogue import catalogue
 from opendata.api.serializers import project_url
 from workflows import money
 from workflows.models import Project, ProjectMilestone, Region, TrancheRequest
@@ -37,16 +38,17 @@ _FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
     "acronym": ("acronym",),
     "title": ("title",),
     "summary": ("summary",),
-    "programme": ("call__programme__code",),
-    "call": ("call__code",),
-    "year": ("call__year",),
-    "discipline": ("discipline__code", "discipline__label"),
+    # names from the reference tables: their key here, the names from `catalogue`
+    "programme": ("call_id",),
+    "call": ("call_id",),
+    "year": ("call_id",),
+    "discipline": ("discipline_id",),
     "discipline_raw": ("discipline_raw",),
-    "establishment": ("establishment__name",),
-    "establishment_finess": ("establishment__finess",),
-    "establishment_ror_id": ("establishment__ror_id",),
-    "establishment_type": ("establishment__type",),
-    "region": ("establishment__region",),
+    "establishment": ("establishment_id",),
+    "establishment_finess": ("establishment_id",),
+    "establishment_ror_id": ("establishment_id",),
+    "establishment_type": ("establishment_id",),
+    "region": ("establishment_id",),
     "investigator": ("investigator__last_name", "investigator__first_name"),
     "award_amount": ("award_amount",),
     "amount_delegated": ("amount_delegated",),
@@ -149,14 +151,15 @@ def _registrations(project_ids: list[int]) -> dict[int, list[dict]]:
     return by_project
 
 
-def _discipline(row: dict) -> dict | None:
-    if row["discipline__code"] is None:
+def _discipline(row: dict, page: _Page) -> dict | None:
+    if row["discipline_id"] is None:
         return None
-    return {"code": row["discipline__code"], "label": row["discipline__label"]}
+    code, label = page.catalogue.disciplines[row["discipline_id"]]
+    return {"code": code, "label": label}
 
 
-def _region(row: dict) -> dict:
-    code = row["establishment__region"]
+def _region(row: dict, page: _Page) -> dict:
+    code = page.catalogue.establishments[row["establishment_id"]][4]
     return {"code": code, "label": str(_REGIONS.get(code, code))}
 
 
@@ -168,8 +171,15 @@ def _registration_rows(found: list[dict]) -> list[dict]:
 #: a row and the page's other reads (`_Page`)
 _BUILDERS = {
     "url": lambda row, page: page.url.replace(_PLACEHOLDER, quote(row["public_id"], safe=_URL_SAFE)),
-    "discipline": lambda row, page: _discipline(row),
-    "region": lambda row, page: _region(row),
+    "programme": lambda row, page: page.catalogue.calls[row["call_id"]][0],
+    "call": lambda row, page: page.catalogue.calls[row["call_id"]][1],
+    "year": lambda row, page: page.catalogue.calls[row["call_id"]][2],
+    "discipline": _discipline,
+    "establishment": lambda row, page: page.catalogue.establishments[row["establishment_id"]][0],
+    "establishment_finess": lambda row, page: page.catalogue.establishments[row["establishment_id"]][1],
+    "establishment_ror_id": lambda row, page: page.catalogue.establishments[row["establishment_id"]][2],
+    "establishment_type": lambda row, page: page.catalogue.establishments[row["establishment_id"]][3],
+    "region": _region,
     "investigator": lambda row, page: {
         "last_name": row["investigator__last_name"],
         "first_name": row["investigator__first_name"],
@@ -204,8 +214,11 @@ def _builder(name: str):
 class _Page:
     """What a page's rows share: the project address pattern and the page's other reads."""
 
-    def __init__(self, milestones: dict[int, list[dict]], registrations: dict[int, list[dict]]):
+    def __init__(
+        self, rows: list[dict], milestones: dict[int, list[dict]], registrations: dict[int, list[dict]]
+    ):
         self.url = project_url("{}")  # one `reverse` per page, not per row
+        self.catalogue = catalogue(rows)
         self.milestones = milestones
         self.registrations = registrations
 
@@ -217,6 +230,7 @@ def project_rows(page: list[dict], tier: Tier, fields: Collection[str] | None = 
     ids = [row["pk"] for row in page]
     shown = _shown(tier, fields)
     shared = _Page(
+        page,
         _milestones(ids, tier) if ids and {"milestones", "planned_dates"} & set(shown) else {},
         _registrations(ids) if ids and "registrations" in shown else {},
     )
