@@ -19,12 +19,12 @@ from content.directory import grant_markup, presenters
 from content.directory.filters import SORTS, ProjectFilter, facet_choices, facets
 from content.directory.page_cache import cached_public_page
 from content.directory.queries import card_queryset, directory_queryset
-from content.process_memo import under_content_version
 from fileformats import csv as safe_csv
 from formatting import format_euros
 from search.query import suggest
 from web import export_files, page_store
 from web.absolute_urls import absolute_url, site_root
+from web.process_memo import under_content_version
 from web.structured_data import json_ld_script
 from workflows import data_version, selectors, visibility
 from workflows.models import TrancheRequest
@@ -145,11 +145,17 @@ def _tier(request) -> Tier:
     return visibility.tier_for(request.user)
 
 
+#: the money figures a project page shows (`presenters.PROJECT_FIELDS`): the others are not computed
+PAGE_FIGURES = ("amount_delegated", "tranche_number")
+
+
 @functools.cache
 def _project_prototype():
     """Built once per process: the money selector's annotations take longer to build than the
     query takes to run. Never evaluated itself; each page filters a copy."""
-    return selectors.with_funding_figures(directory_queryset()).prefetch_related("registrations")
+    return selectors.with_funding_figures(directory_queryset(), figures=PAGE_FIGURES).prefetch_related(
+        "registrations"
+    )
 
 
 def project_queryset():

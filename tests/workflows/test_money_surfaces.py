@@ -166,3 +166,27 @@ def test_as_of_a_past_date_agrees_with_the_indicators(ledger_portfolio):
     money = selectors.portfolio_money(Project.objects.all(), as_of=day)
     delegated = indicators.value("awards_by_programme", "delegated", as_of=day)
     assert D(str(delegated)) == money["delegated"] == D("65000")  # the historical stock only
+
+
+@pytest.mark.parametrize(
+    "figures", [("amount_delegated", "tranche_number"), ("amount_remaining",), ("amount_paid",), ()]
+)
+def test_a_chosen_subset_of_figures_equals_the_full_selector(ledger_portfolio, figures):
+    """A page that shows two figures asks for two (`figures=`); each is the selector's own."""
+    full = {p.pk: p for p in selectors.with_funding_figures(Project.objects.all())}
+    chosen = selectors.with_funding_figures(Project.objects.all(), figures=figures)
+    assert set(chosen.query.annotations) - {"amount_committed"} == set(figures)
+    for project in chosen:
+        for name in figures:
+            assert getattr(project, name) == getattr(full[project.pk], name), name
+
+
+def test_an_unknown_figure_is_refused():
+    with pytest.raises(ValueError, match="amount_spent"):
+        selectors.with_funding_figures(Project.objects.all(), figures=("amount_spent",))
+
+
+def test_a_project_page_computes_every_money_figure_it_shows():
+    from content.directory import presenters, views
+
+    assert set(selectors.FUNDING_FIGURES) & set(presenters.PROJECT_FIELDS) <= set(views.PAGE_FIGURES)
