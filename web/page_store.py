@@ -244,12 +244,15 @@ def render_under(keys: list[str]):
         _depends.reset(token)
 
 
-def depends_on(keys: list[str]) -> None:
+def depends_on(keys: list[str]) -> dict[str, str] | None:
     """The page being rendered also shows what these version keys cover: read them now, before
-    the rows they cover (a page not being stored ignores it)."""
+    the rows they cover, and return them (a page not being stored ignores it: None)."""
     versions = _depends.get()
-    if versions is not None:
-        versions.update(read_versions(keys))
+    if versions is None:
+        return None
+    read = read_versions(keys)
+    versions.update(read)
+    return read
 
 
 def canonical_query(request, known: frozenset[str] | set[str]) -> str:

@@ -6,6 +6,8 @@
 - `under_data_version`: what the whole portfolio decides (the directory's facet choices, its
   unfiltered facet counts). The data version moves after every committed write
   (`workflows.data_version`).
+- `under_version`: what one version key of `workflows.data_version` covers (a group of
+  neighbouring projects), under the token the page read for it (`web.page_store.depends_on`).
 
 The next read after a version moves goes to the database again, so nothing kept here is stale;
 until then a page rendered cold asks the database only for what is its own.
@@ -49,3 +51,9 @@ def under_content_version(what: str, parts: tuple[Hashable, ...], read: Callable
 def under_data_version(what: str, parts: tuple[Hashable, ...], read: Callable[[], T]) -> T:
     """`read()`'s value for `what` and `parts` under the current data version."""
     return _remembered(("data", data_version(), what, parts), read)
+
+
+def under_version(what: str, parts: tuple[Hashable, ...], token: str, read: Callable[[], T]) -> T:
+    """`read()`'s value for `what` and `parts` under `token`, the current token of the version
+    key that covers what `read` reads."""
+    return _remembered(("version", token, what, parts), read)

@@ -24,7 +24,7 @@ from formatting import format_euros
 from search.query import suggest
 from web import export_files, page_store
 from web.absolute_urls import absolute_url, site_root
-from web.process_memo import under_content_version
+from web.process_memo import under_content_version, under_version
 from web.structured_data import json_ld_script
 from workflows import data_version, selectors, visibility
 from workflows.models import TrancheRequest
@@ -189,13 +189,7 @@ def project_detail(request, public_id: str):
     )
     steps = presenters.timeline(project, milestones, tier)
     shown = presenters.project_values(project, tier)
-    page_store.depends_on([data_version.neighbours_key(project.discipline_id, project.call.programme_id)])
-    related = list(
-        card_queryset()
-        .filter(discipline=project.discipline, call__programme=project.call.programme)
-        .exclude(pk=project.pk)
-        .order_by("-call_year", "public_id")[:4]
-    )
+    related = _neighbours(project)
     programme_page_url = under_content_version(
         "programme-page-url",
         (project.call.programme_id,),
@@ -237,6 +231,27 @@ def project_detail(request, public_id: str):
             ),
         },
     )
+
+
+#: how many neighbours a project page shows (« Projets proches »)
+NEIGHBOURS = 4
+
+
+def _neighbours(project) -> list:
+    """The most recent public projects of the same discipline and programme, the page's own left
+    out. A group's list is read once per version of the group (`data_version.neighbours_key`,
+    which the stored page depends on) in each process, not once per page of the group."""
+    key = data_version.neighbours_key(project.discipline_id, project.call.programme_id)
+    versions = page_store.depends_on([key])
+
+    def read() -> list:
+        group = card_queryset().filter(
+            discipline_id=project.discipline_id, call__programme_id=project.call.programme_id
+        )
+        return list(group.order_by("-call_year", "public_id")[: NEIGHBOURS + 1])
+
+    group = read() if versions is None else under_version("neighbours", (key,), versions[key], read)
+    return [card for card in group if card.pk != project.pk][:NEIGHBOURS]
 
 
 def _programme_page_url(programme_id: int) -> str | None:

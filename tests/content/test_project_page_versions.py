@@ -204,3 +204,26 @@ def test_a_project_page_outlives_the_list_pages_lifetime(client, project_a, monk
     with CaptureQueriesContext(connection) as queries:
         client.get("/projets/")
     assert len(queries) > 0
+
+
+def _neighbour_reads(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if q["sql"].endswith("LIMIT 5")]
+
+
+def test_a_group_s_neighbours_are_read_once_per_version_of_the_group(
+    client, project_a, project_b, elsewhere, administrator
+):
+    """A and B share discipline and programme: B's page reuses the group A's page read, until a
+    write to the group moves its version; the neighbours shown are then the new ones."""
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url(project_a))
+    assert len(_neighbour_reads(queries)) == 1
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(url(project_b)).content.decode()
+    cards = re.findall(r'class="fr-card__title"><a href="[^"]+">([^<]+)</a>', body)
+    assert _neighbour_reads(queries) == [] and "ALPHA" in cards and "BETA" not in cards
+    portfolio_services.update_project(actor=administrator, project=project_b, values={"acronym": "BETA2"})
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(url(project_a)).content.decode()
+    cards = re.findall(r'class="fr-card__title"><a href="[^"]+">([^<]+)</a>', body)
+    assert len(_neighbour_reads(queries)) == 1 and cards == ["BETA2"]
