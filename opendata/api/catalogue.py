@@ -40,10 +40,12 @@ class Catalogue:
 def _read() -> Catalogue:
     return Catalogue(
         calls={
-            pk: tuple(rest) for pk, *rest in Call.objects.order_by().values_list("pk", "programme__code", "code", "year")
+            pk: tuple(rest)
+            for pk, *rest in Call.objects.order_by().values_list("pk", "programme__code", "code", "year")
         },
         disciplines={
-            pk: (code, label) for pk, code, label in Discipline.objects.order_by().values_list("pk", "code", "label")
+            pk: (code, label)
+            for pk, code, label in Discipline.objects.order_by().values_list("pk", "code", "label")
         },
         establishments={
             pk: tuple(rest)

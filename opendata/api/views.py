@@ -66,6 +66,16 @@ class OpenDataViewSet(viewsets.GenericViewSet):
             message = _("Valeur vide : donnez une valeur ou retirez le paramètre.")
             raise exceptions.ValidationError({name: [message] for name in empty})
 
+    def filter_queryset(self, queryset):
+        """The filter set only when the query names one of its filters: every filter skips an
+        absent value (an empty one is refused above), so without any the filter set, its form
+        and its validation (1 to 1.5 ms of a cursor page) would return `queryset` unchanged."""
+        if self.filterset_class is not None and not set(self.request.query_params) & set(
+            self.filterset_class.base_filters
+        ):
+            return queryset
+        return super().filter_queryset(queryset)
+
     @property
     def tier(self) -> Tier:
         return tier_for(self.request.user)

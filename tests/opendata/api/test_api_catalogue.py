@@ -68,3 +68,23 @@ def test_a_renamed_establishment_is_named_anew_once_the_version_moves(client, pr
     bump_data_version()  # what the write's commit does (`workflows.data_version.bump_on_commit`)
     (row,) = client.get("/api/v1/projects/").json()["results"]
     assert row["establishment"] == "NOUVEAU NOM"
+
+
+def test_the_filter_set_runs_only_when_a_filter_is_asked_for(client, project_a, project_b, monkeypatch):
+    """Without a filter in the query, the filter set (its form, its validation) has nothing to do."""
+    from opendata.api import filters
+
+    built = []
+    original = filters.ProjectFilter.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(kwargs.get("data"))
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(filters.ProjectFilter, "__init__", counting)
+    everything = client.get("/api/v1/projects/", {"ordering": "-year", "page_size": 1})
+    assert everything.status_code == 200 and built == []
+    assert client.get(everything.json()["next"]).status_code == 200 and built == []
+    only_b = client.get("/api/v1/projects/", {"region": project_b.establishment.region, "page_size": 5})
+    assert len(built) == 1 and only_b.status_code == 200
+    assert client.get("/api/v1/projects/", {"year": "1850"}).status_code == 400  # still validated
