@@ -4,7 +4,9 @@ without a model instance, a related manager or a serializer field per cell.
 A page of 1,000 projects with five milestones each built some 10,000 model instances and ran
 DRF's field machinery on every cell (2.3 s on the 4,000-project demo, 90 % of it in Python).
 Here a page is four queries of plain tuples (projects with their money figures, milestones,
-delegated amounts per milestone, registrations) assembled into dicts for the reader's tier.
+delegated amounts per milestone, registrations) assembled into dicts for the reader's tier; the
+names of calls, disciplines and establishments come from the catalogue kept per data version
+(`opendata.api.catalogue`), not from joins.
 `tests/opendata/api/test_api_project_rows.py` holds it equal to the serializer for every tier;
 the serializer stays the definition (schema, detail view).
 """
