@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.utils.text import slugify
@@ -17,6 +18,7 @@ from django.utils.translation import ngettext
 
 from formatting import format_number, sorted_french
 from search.query import RELEVANCE, search_projects
+from web.catalogue_names import TABLES, catalogue_names, read_catalogue_names
 from web.process_memo import under_data_version
 from workflows import selectors
 from workflows.models import (
@@ -195,37 +197,91 @@ def _award_bucket(amount) -> str | None:
     return None
 
 
-def _condition(name: str, values: list[str]) -> Q:
-    if name == "montant":
-        return _award_q(values)
-    return Q(**{f"{ProjectFilter.FACETS[name]}__in": values})
+#: facets over a reference table: facet -> (the project's foreign key, what it names there).
+#: Their counts group by the key and their filters take the list of keys naming the chosen
+#: values (`web.catalogue_names`): no join, so PostgreSQL counts from the facet indexes instead
+#: of reading the wide project table (a type or a region matches thousands of projects).
+NAMED_FACETS = {
+    "programme": ("call_id", "programme"),
+    "region": ("establishment_id", "region"),
+    "etablissement": ("establishment_id", "finess"),
+    "type": ("establishment_id", "type"),
+    "discipline": ("discipline_id", "code"),
+}
 
 
-def _counts_by_group(queryset: QuerySet, names) -> dict[str, dict[str, int]]:
+class _Facets:
+    """How one directory page reads its facets: the columns counted, and the names of the keys
+    counted (read once per data version, again if a counted key is not named: a row committed
+    after the names were kept, its write's version move on its way)."""
+
+    def __init__(self) -> None:
+        self.names = catalogue_names()
+        self.fresh = False
+
+    def _refresh(self) -> None:
+        """Names newer than the kept ones (a write whose version move is on its way)."""
+        if not self.fresh:
+            self.names, self.fresh = read_catalogue_names(), True
+
+    @staticmethod
+    def column(name: str) -> str:
+        return NAMED_FACETS[name][0] if name in NAMED_FACETS else ProjectFilter.FACETS[name]
+
+    def condition(self, name: str, values: list[str]) -> Q:
+        if name == "montant":
+            return _award_q(values)
+        if name not in NAMED_FACETS:
+            return Q(**{f"{ProjectFilter.FACETS[name]}__in": values})
+        column, attribute = NAMED_FACETS[name]
+        # A chosen value no kept key names names no project under this data version (a region
+        # without an establishment): the kept names are read again only for a counted key.
+        keys = self.names.keys_named(column, attribute, values)
+        return Q(**{f"{column}__in": keys})
+
+    def fold(self, name: str, by_key: dict) -> dict[str, int]:
+        """Counts by key as counts by the facet's value."""
+        if name not in NAMED_FACETS:
+            return {str(key): count for key, count in by_key.items()}
+        column, attribute = NAMED_FACETS[name]
+        table = getattr(self.names, TABLES[column])
+        if any(key is not None and key not in table for key in by_key):
+            self._refresh()
+            table = getattr(self.names, TABLES[column])
+        counts: dict[str, int] = {}
+        for key, count in by_key.items():
+            value = "None" if key is None else str(getattr(table[key], attribute))
+            counts[value] = counts.get(value, 0) + count
+        return counts
+
+
+def _counts_by_group(queryset: QuerySet, names, read: _Facets) -> dict[str, dict[str, int]]:
     """Each facet's counts over `queryset`, one GROUP BY each."""
     result = {}
     for name in names:
         if name == "montant":
             result[name] = _award_counts(queryset)
         else:
-            counts = selectors.facet_counts(queryset, ProjectFilter.FACETS[name])
-            result[name] = {str(k): v for k, v in counts.items()}
+            result[name] = read.fold(name, selectors.facet_counts(queryset, read.column(name)))
     return result
 
 
-def _counts_in_one_pass(queryset: QuerySet, names) -> tuple[dict[str, dict[str, int]], int]:
+def _counts_in_one_pass(queryset: QuerySet, names, read: _Facets) -> tuple[dict[str, dict[str, int]], int]:
     """Facets `names`' counts over `queryset`, from one read of its rows counted in Python, and
     the number of rows."""
-    fields = list(ProjectFilter.FACETS.values())
+    columns = list(dict.fromkeys(read.column(name) for name in names if name != "montant"))
     counters: dict[str, Counter] = {name: Counter() for name in names}
     rows = 0
-    for row in queryset.order_by().values_list(*fields, "award_amount"):
+    for row in queryset.order_by().values_list(*columns, "award_amount"):
         rows += 1
-        values = dict(zip(ProjectFilter.FACETS, (str(v) for v in row[:-1]), strict=True))
-        values["montant"] = _award_bucket(row[-1])
+        values = dict(zip(columns, row[:-1], strict=True))
         for name in names:
-            counters[name][values[name]] += 1
-    return {name: dict(counter) for name, counter in counters.items()}, rows
+            counters[name][_award_bucket(row[-1]) if name == "montant" else values[read.column(name)]] += 1
+    counts = {
+        name: dict(counter) if name == "montant" else read.fold(name, dict(counter))
+        for name, counter in counters.items()
+    }
+    return counts, rows
 
 
 #: the award bucket's column name in `_counts_in_one_statement`
@@ -241,35 +297,45 @@ def _award_bucket_expression() -> Case:
     )
 
 
-def _counts_in_one_statement(queryset: QuerySet, names) -> tuple[dict[str, dict[str, int]], int]:
+def _counts_in_one_statement(
+    queryset: QuerySet, names, read: _Facets
+) -> tuple[dict[str, dict[str, int]], int]:
     """`_counts_in_one_pass` computed by PostgreSQL: one `GROUP BY GROUPING SETS` (a set per
-    facet, and the empty set for the total) over the matching rows, so that only the counts
-    travel (a filter on one programme matches thousands of rows at 40,000 projects)."""
-    columns = [_AWARD_BUCKET if name == "montant" else ProjectFilter.FACETS[name] for name in names]
+    column counted, and the empty set for the total) over the matching rows, so that only the
+    counts travel (a filter on one programme matches thousands of rows at 40,000 projects)."""
+    columns = list(dict.fromkeys(_AWARD_BUCKET if name == "montant" else read.column(name) for name in names))
     rows = queryset.order_by()
     if "montant" in names:
         rows = rows.annotate(**{_AWARD_BUCKET: _award_bucket_expression()})
-    inner, params = rows.values_list(*columns, "pk").query.sql_with_params()
+    if not columns:  # every facet chosen: the total alone
+        rows = rows.annotate(facet_row=Value(1))
+    try:
+        # the counted columns only (the primary key would keep PostgreSQL off the covering indexes)
+        inner, params = rows.values_list(*(columns or ["facet_row"])).query.sql_with_params()
+    except EmptyResultSet:  # a chosen value names no key: no project matches
+        return {name: {} for name in names}, 0
     aliases = [f"facet_{index}" for index in range(len(columns))]
     select = ", ".join([*aliases, *(f"GROUPING({alias})" for alias in aliases), "COUNT(*)"])
     sets = ", ".join([*(f"({alias})" for alias in aliases), "()"])
     statement = (
-        f"SELECT {select} FROM ({inner}) AS facet_rows ({', '.join([*aliases, 'project_pk'])}) "  # noqa: S608
+        f"SELECT {select} FROM ({inner}) AS facet_rows ({', '.join(aliases or ['facet_row'])}) "  # noqa: S608
         f"GROUP BY GROUPING SETS ({sets})"
     )
-    counts: dict[str, dict[str, int]] = {name: {} for name in names}
+    by_column: dict[str, dict] = {column: {} for column in columns}
     total = 0
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(statement, params)
         for row in cursor.fetchall():
-            values, flags, count = row[: len(names)], row[len(names) : -1], row[-1]
+            values, flags, count = row[: len(columns)], row[len(columns) : -1], row[-1]
             grouped = [index for index, flag in enumerate(flags) if not flag]
             if not grouped:
                 total = count
                 continue
-            name = names[grouped[0]]
-            value = values[grouped[0]]
-            counts[name][value if name == "montant" else str(value)] = count
+            by_column[columns[grouped[0]]][values[grouped[0]]] = count
+    counts = {
+        name: by_column[_AWARD_BUCKET] if name == "montant" else read.fold(name, by_column[read.column(name)])
+        for name in names
+    }
     return counts, total
 
 
@@ -288,13 +354,14 @@ def facet_counts(data, base_queryset: QuerySet) -> tuple[dict[str, dict[str, int
     active = [name for name in FACET_NAMES if data.getlist(name)]
     idle = [name for name in FACET_NAMES if name not in active]
     base = search_projects(base_queryset, text) if text else base_queryset
+    read = _Facets()
 
     def matching(names) -> QuerySet:
-        return base.filter(*(_condition(name, data.getlist(name)) for name in names))
+        return base.filter(*(read.condition(name, data.getlist(name)) for name in names))
 
     def unfiltered() -> dict[str, dict[str, int]]:
         return under_data_version(
-            "directory-facet-counts", (), lambda: _counts_by_group(base_queryset, FACET_NAMES)
+            "directory-facet-counts", (), lambda: _counts_by_group(base_queryset, FACET_NAMES, read)
         )
 
     if not text and not active:
@@ -302,12 +369,12 @@ def facet_counts(data, base_queryset: QuerySet) -> tuple[dict[str, dict[str, int
     one_read = (
         _counts_in_one_statement if connections[base.db].vendor == "postgresql" else _counts_in_one_pass
     )
-    counts, total = one_read(matching(active), idle)
+    counts, total = one_read(matching(active), idle, read)
     for name in active:
         if not text and len(active) == 1:
             counts[name] = unfiltered()[name]
         else:
-            counts.update(_counts_by_group(matching([a for a in active if a != name]), [name]))
+            counts.update(_counts_by_group(matching([a for a in active if a != name]), [name], read))
     return counts, total
 
 
@@ -351,5 +418,6 @@ def facets(data, base_queryset: QuerySet, choices: dict) -> tuple[dict[str, list
 
 
 def _award_counts(queryset: QuerySet) -> dict[str, int]:
-    aggregates = {key: Count("pk", filter=_award_q([key])) for key in AWARD_RANGES}
+    # the amount, never null, counted rather than the key: read from the facet indexes
+    aggregates = {key: Count("award_amount", filter=_award_q([key])) for key in AWARD_RANGES}
     return queryset.aggregate(**aggregates)

@@ -6,7 +6,7 @@ DRF's field machinery on every cell (2.3 s on the 4,000-project demo, 90 % of it
 Here a page is four queries of plain tuples (projects with their money figures, milestones,
 delegated amounts per milestone, registrations) assembled into dicts for the reader's tier; the
 names of calls, disciplines and establishments come from the catalogue kept per data version
-(`opendata.api.catalogue`), not from joins.
+(`web.catalogue_names`), not from joins.
 `tests/opendata/api/test_api_project_rows.py` holds it equal to the serializer for every tier;
 the serializer stays the definition (schema, detail view).
 """
@@ -21,8 +21,8 @@ from urllib.parse import quote
 from django.db.models import QuerySet, Sum
 
 from dbtools.in_list import InList
-from opendata.api.catalogue import catalogue
 from opendata.api.serializers import project_url
+from web.catalogue_names import catalogue_names
 from workflows import money
 from workflows.models import Project, ProjectMilestone, Region, TrancheRequest
 from workflows.validators import REGISTRY_URLS
@@ -40,7 +40,7 @@ _FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
     "acronym": ("acronym",),
     "title": ("title",),
     "summary": ("summary",),
-    # names from the reference tables: their key here, the names from `catalogue`
+    # names from the reference tables: their key here, the names from `web.catalogue_names`
     "programme": ("call_id",),
     "call": ("call_id",),
     "year": ("call_id",),
@@ -156,12 +156,12 @@ def _registrations(project_ids: list[int]) -> dict[int, list[dict]]:
 def _discipline(row: dict, page: _Page) -> dict | None:
     if row["discipline_id"] is None:
         return None
-    code, label = page.catalogue.disciplines[row["discipline_id"]]
-    return {"code": code, "label": label}
+    discipline = page.names.disciplines[row["discipline_id"]]
+    return {"code": discipline.code, "label": discipline.label}
 
 
 def _region(row: dict, page: _Page) -> dict:
-    code = page.catalogue.establishments[row["establishment_id"]][4]
+    code = page.names.establishments[row["establishment_id"]].region
     return {"code": code, "label": str(_REGIONS.get(code, code))}
 
 
@@ -173,14 +173,14 @@ def _registration_rows(found: list[dict]) -> list[dict]:
 #: a row and the page's other reads (`_Page`)
 _BUILDERS = {
     "url": lambda row, page: page.url.replace(_PLACEHOLDER, quote(row["public_id"], safe=_URL_SAFE)),
-    "programme": lambda row, page: page.catalogue.calls[row["call_id"]][0],
-    "call": lambda row, page: page.catalogue.calls[row["call_id"]][1],
-    "year": lambda row, page: page.catalogue.calls[row["call_id"]][2],
+    "programme": lambda row, page: page.names.calls[row["call_id"]].programme,
+    "call": lambda row, page: page.names.calls[row["call_id"]].code,
+    "year": lambda row, page: page.names.calls[row["call_id"]].year,
     "discipline": _discipline,
-    "establishment": lambda row, page: page.catalogue.establishments[row["establishment_id"]][0],
-    "establishment_finess": lambda row, page: page.catalogue.establishments[row["establishment_id"]][1],
-    "establishment_ror_id": lambda row, page: page.catalogue.establishments[row["establishment_id"]][2],
-    "establishment_type": lambda row, page: page.catalogue.establishments[row["establishment_id"]][3],
+    "establishment": lambda row, page: page.names.establishments[row["establishment_id"]].name,
+    "establishment_finess": lambda row, page: page.names.establishments[row["establishment_id"]].finess,
+    "establishment_ror_id": lambda row, page: page.names.establishments[row["establishment_id"]].ror_id,
+    "establishment_type": lambda row, page: page.names.establishments[row["establishment_id"]].type,
     "region": _region,
     "investigator": lambda row, page: {
         "last_name": row["investigator__last_name"],
@@ -220,7 +220,7 @@ class _Page:
         self, rows: list[dict], milestones: dict[int, list[dict]], registrations: dict[int, list[dict]]
     ):
         self.url = project_url("{}")  # one `reverse` per page, not per row
-        self.catalogue = catalogue(rows)
+        self.names = catalogue_names(rows)
         self.milestones = milestones
         self.registrations = registrations
 

@@ -232,3 +232,34 @@ def test_filtered_pages_and_counts_need_no_distinct(client, catalogue, params):
     assert len(project_queries) >= 3  # the page, its count, the facets
     deduplicated = re.compile(r'SELECT DISTINCT "workflows_project"|COUNT\(DISTINCT "workflows_project"')
     assert [sql for sql in project_queries if deduplicated.search(sql)] == []
+
+
+@pytest.mark.parametrize(
+    "params", [{"programme": "PHRCN", "type": "CH"}, {"region": "BRE", "annee": "2021"}, "every"]
+)
+def test_facet_counts_join_no_reference_table(client, catalogue, params):
+    """Facets over a programme, a region, a type, an establishment or a discipline count by the
+    project's own foreign key and filter by lists of keys (`web.catalogue_names`), with `COUNT(*)`:
+    a join, or counting the primary key, made PostgreSQL read the whole wide project table for a
+    type or a region (28 ms at 40,000 projects; 5 ms from the index)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from web import page_store
+
+    page_store.clear_local_copies()
+    bump_data_version()
+    params = every_facet_on() if params == "every" else params
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(URL, params).status_code == 200
+    counts = [
+        q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"] and "workflows_project" in q["sql"]
+    ]
+    assert counts
+    tables = ("workflows_call", "workflows_programme", "workflows_establishment", "workflows_discipline")
+    assert [sql for sql in counts if any(f'JOIN "{table}"' in sql for table in tables)] == []
+    # nor count or select the primary key: PostgreSQL then counts from the covering facet indexes
+    key = '"workflows_project"."id"'
+    assert [
+        sql for sql in counts if f"COUNT({key})" in sql or f"SELECT {key}" in sql or f", {key}" in sql
+    ] == []

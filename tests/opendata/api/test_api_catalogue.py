@@ -1,5 +1,5 @@
 """List rows name calls, disciplines and establishments from a catalogue kept per data version
-(`opendata.api.catalogue`), not by joining those tables into every page's query."""
+(`web.catalogue_names`), not by joining those tables into every page's query."""
 
 from __future__ import annotations
 

@@ -87,7 +87,7 @@ def test_a_default_row_reads_no_milestone(client, tranches):
 @pytest.mark.parametrize("fields", [None, "milestones,registrations,summary", "acronym"])
 def test_query_count_is_flat_whatever_the_fields(client, tranches, fields, django_assert_max_num_queries):
     query = {"fields": fields} if fields else {}
-    # 13: with the 3 reads of the names' catalogue, once per data version (`opendata.api.catalogue`)
+    # 13: with the 3 reads of the names' catalogue, once per data version (`web.catalogue_names`)
     with django_assert_max_num_queries(13):
         small = client.get("/api/v1/projects/", {**query, "page_size": 1000})
     ProjectFactory.create_batch(20, historical_tranches=1)

@@ -85,7 +85,7 @@ def test_list_json_and_csv_equal_the_detail_serializer(client, varied, persona, 
 
 
 def test_list_query_count_is_flat(client, varied, expert_headers, django_assert_max_num_queries):
-    # 15: with the 3 reads of the names' catalogue, once per data version (`opendata.api.catalogue`)
+    # 15: with the 3 reads of the names' catalogue, once per data version (`web.catalogue_names`)
     with django_assert_max_num_queries(15):
         small = client.get("/api/v1/projects/", **expert_headers)
     ProjectFactory.create_batch(25, historical_tranches=1)
