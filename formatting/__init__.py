@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import get_month_names
 from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
+from django.utils import timezone
 
 LOCALE = "fr_FR"
 NBSP = "\u00a0"  # before a unit: "€", "M€", "j"
@@ -76,17 +77,19 @@ def format_date(value: datetime.date | datetime.datetime | None, *, with_year: b
     if value is None or value == "":
         return ""
     if isinstance(value, datetime.datetime):
-        value = value.date()
+        # a moment is dated in the site's time zone: 00:30 in Paris is not the day before (UTC)
+        value = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
     day = "1er" if value.day == 1 else str(value.day)
     text = f"{day} {MONTHS_FR[value.month - 1]}"
     return f"{text} {value.year}" if with_year else text
 
 
 def format_datetime(value: datetime.datetime | None) -> str:
-    """'7 décembre 2026 à 9 h 05' ('' for none): the caller gives local time (the `datetime_fr`
-    template filter converts to the site's time zone first)."""
+    """'7 décembre 2026 à 9 h 05' ('' for none), in the site's time zone for an aware moment."""
     if value is None or value == "":
         return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
     return f"{format_date(value)} à {value.hour} h {value.minute:02d}"
 
 

@@ -207,3 +207,20 @@ def test_numbers_are_babel_s_french_numbers():
             pattern = "#,##0" + ("." + "0" * places if places else "")
             expected = format_decimal(amount, format=pattern, locale=LOCALE, decimal_quantization=True)
             assert format_number(value, places) == expected, (value, places)
+
+
+def test_a_moment_is_dated_in_the_site_s_time_zone():
+    """A tranche validated at 00:30 in Paris (23:30 UTC the day before) is dated that day: the
+    portal's tranche table showed the UTC day for an hour every night."""
+    from django.utils import timezone
+
+    from formatting.templatetags.french import date_fr
+
+    moment = datetime.datetime(2026, 12, 7, 23, 30, tzinfo=datetime.UTC)
+    assert date_fr(moment) == "8 décembre 2026"
+    assert date_fr(timezone.localtime(moment)) == "8 décembre 2026"
+    assert date_fr(datetime.date(2026, 12, 7)) == "7 décembre 2026"
+    assert date_fr(None) == ""
+    assert (
+        format_date(moment) == "8 décembre 2026"
+    )  # the Python callers' (a tranche's label, a token's expiry)
