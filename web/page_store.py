@@ -49,11 +49,11 @@ from django.utils.http import parse_etags, quote_etag
 from workflows.data_version import (
     VERSION_KEY,
     code_version,
-    data_version,
+    current_version,
     move_every_project_page,
     read_once_per_request,
     read_versions,
-    remember_data_version,
+    remember_version,
 )
 
 #: bytes of answers each worker process keeps in memory (least recently served dropped first)
@@ -143,55 +143,31 @@ def clear_local_copies() -> None:
     _local.clear()
 
 
-#: the content version as this request first read it (`VersionsPerRequest`); None outside
-#: a request (commands, jobs: every call reads it)
-_request_content_version: ContextVar[list[str] | None] = ContextVar(
-    "page_store_content_version", default=None
-)
-
-
 class VersionsPerRequest:
-    """Middleware: the data and content versions are each read at most once per request. A page
-    asks for them from several places (its store key, the site identity, the shell's kept
-    fragments, the catalogue a list names, a programme's page address); each read was a round
-    trip to the shared cache. A request then also renders under one version of each throughout,
-    even if another process writes or an editor publishes meanwhile (its own writes move them)."""
+    """Middleware: the data and content versions are each read at most once per request
+    (`workflows.data_version.read_once_per_request`). A page asks for them from several places
+    (its store key, the site identity, the shell's kept fragments, the names a list shows, a
+    programme's page address); each read was a round trip to the shared cache. A request then
+    also renders under one version of each throughout, even if another process writes or an
+    editor publishes meanwhile (its own writes move them)."""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _request_content_version.set([])
-        try:
-            with read_once_per_request():
-                return self.get_response(request)
-        finally:
-            _request_content_version.reset(token)
-
-
-def _remember_content_version(version: str) -> str:
-    seen = _request_content_version.get()
-    if seen is not None:
-        seen[:] = [version]
-    return version
+        with read_once_per_request():
+            return self.get_response(request)
 
 
 def content_version() -> str:
-    seen = _request_content_version.get()
-    if seen:
-        return seen[0]
-    version = cache.get(CONTENT_VERSION_KEY)
-    if version is None:
-        cache.add(CONTENT_VERSION_KEY, secrets.token_hex(8), timeout=None)
-        version = cache.get(CONTENT_VERSION_KEY)
-    return _remember_content_version(str(version))
+    return current_version(CONTENT_VERSION_KEY)
 
 
 def bump_content_version() -> None:
     """Every stored page that embeds editorial text becomes stale now."""
     version = secrets.token_hex(8)
     cache.set(CONTENT_VERSION_KEY, version, timeout=None)
-    _remember_content_version(version)
+    remember_version(CONTENT_VERSION_KEY, version)
     # Project pages name the catalogue's version instead (one read of their own alias per hit).
     move_every_project_page()
 
@@ -203,14 +179,13 @@ def editorial_change(**_kwargs) -> None:
 
 def _versions(editorial: bool) -> str:
     """The versions the answer depends on, in one read of the shared cache."""
-    found = cache.get_many([VERSION_KEY, CONTENT_VERSION_KEY] if editorial else [VERSION_KEY])
-    data = found.get(VERSION_KEY)
-    data = remember_data_version(str(data)) if data is not None else data_version()
-    if not editorial:
-        return f"{code_version()}:{data}"
-    content = found.get(CONTENT_VERSION_KEY)
-    content = _remember_content_version(str(content)) if content is not None else content_version()
-    return f"{code_version()}:{data}:{content}"
+    keys = [VERSION_KEY, CONTENT_VERSION_KEY] if editorial else [VERSION_KEY]
+    found = cache.get_many(keys)
+    versions = [
+        remember_version(key, str(found[key])) if found.get(key) is not None else current_version(key)
+        for key in keys
+    ]
+    return ":".join([code_version(), *versions])
 
 
 def key_for(prefix: str, *parts: str, editorial: bool = False) -> str:

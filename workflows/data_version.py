@@ -110,40 +110,46 @@ def _new_token() -> str:
     return secrets.token_hex(8)
 
 
-#: the data version as the current request first read it (`read_once_per_request`); None
-#: outside a request (commands, jobs, tests' own code: every call reads the shared cache)
-_request_data_version: ContextVar[list[str] | None] = ContextVar("request_data_version", default=None)
+#: the versions (data, content) as the current request first read them (`read_once_per_request`);
+#: None outside a request (commands, jobs, tests' own code: every call reads the shared cache)
+_request_versions: ContextVar[dict[str, str] | None] = ContextVar("request_versions", default=None)
 
 
 @contextlib.contextmanager
 def read_once_per_request():
-    """Within it (a request: `web.page_store.VersionsPerRequest`), the data version is read from
-    the shared cache once, then kept: one round trip instead of one per reader, and one version
-    for the whole answer. A write committed by this process inside it moves the kept one too."""
-    token = _request_data_version.set([])
+    """Within it (a request: `web.page_store.VersionsPerRequest`), each version of the default
+    cache (`current_version`) is read once, then kept: one round trip instead of one per reader,
+    and one version for the whole answer. A move by this process inside it moves the kept one."""
+    token = _request_versions.set({})
     try:
         yield
     finally:
-        _request_data_version.reset(token)
+        _request_versions.reset(token)
 
 
-def remember_data_version(version: str) -> str:
-    """`version`, read or set by this process, is now the current request's data version."""
-    seen = _request_data_version.get()
+def remember_version(key: str, version: str) -> str:
+    """`version` of `key`, read or set by this process, is now the current request's."""
+    seen = _request_versions.get()
     if seen is not None:
-        seen[:] = [version]
+        seen[key] = version
     return version
 
 
-def data_version() -> str:
-    seen = _request_data_version.get()
-    if seen:
-        return seen[0]
-    version = cache.get(VERSION_KEY)
+def current_version(key: str) -> str:
+    """The token of the version `key` in the default cache (a fresh one added if none), read at
+    most once per request."""
+    seen = _request_versions.get()
+    if seen is not None and key in seen:
+        return seen[key]
+    version = cache.get(key)
     if version is None:
-        cache.add(VERSION_KEY, _new_token(), timeout=None)
-        version = cache.get(VERSION_KEY)
-    return remember_data_version(str(version))
+        cache.add(key, _new_token(), timeout=None)
+        version = cache.get(key)
+    return remember_version(key, str(version))
+
+
+def data_version() -> str:
+    return current_version(VERSION_KEY)
 
 
 @functools.cache
@@ -199,8 +205,9 @@ def _move(keys) -> None:
     for store, wanted in _by_store(list(keys)):
         tokens = {key: _new_token() for key in wanted}
         store.set_many(tokens, timeout=None)
-        if VERSION_KEY in tokens:
-            remember_data_version(tokens[VERSION_KEY])
+        if store is cache:
+            for key, token in tokens.items():
+                remember_version(key, token)
 
 
 def project_page_keys(public_id: str) -> list[str]:
