@@ -10,8 +10,9 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import exceptions, status
-from rest_framework.renderers import JSONRenderer
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from opendata.api.renderers import FastJSONRenderer
 
 CODES = {
     status.HTTP_400_BAD_REQUEST: "invalid_parameter",
@@ -52,7 +53,7 @@ def api_exception_handler(exc, context):
     response.data = error_body(code, message, details)
     request = context.get("request")
     if request is not None:
-        request.accepted_renderer = JSONRenderer()
+        request.accepted_renderer = FastJSONRenderer()
         request.accepted_media_type = "application/json"
     return response
 

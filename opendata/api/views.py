@@ -11,14 +11,13 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, viewsets
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from opendata.api import changes, filters, project_rows, selectors, serializers
 from opendata.api.errors import api_exception_handler
 from opendata.api.pagination import KeysetPagination
-from opendata.api.renderers import CSVRenderer
+from opendata.api.renderers import CSVRenderer, FastJSONRenderer
 from opendata.api.schema import SiranoAutoSchema
 from opendata.api.throttling import AnonymousThrottle, SignedInThrottle
 from search.query import RELEVANCE
@@ -38,7 +37,7 @@ FORMAT_PARAMETER = OpenApiParameter(
 class OpenDataViewSet(viewsets.GenericViewSet):
     """Shared wiring: tiers, renderers, keyset pagination, throttling, the error shape."""
 
-    renderer_classes = [JSONRenderer, CSVRenderer]
+    renderer_classes = [FastJSONRenderer, CSVRenderer]
     pagination_class = KeysetPagination
     throttle_classes = [AnonymousThrottle, SignedInThrottle]
     filter_backends = [DjangoFilterBackend]
@@ -347,7 +346,7 @@ class ApiRootView(APIView):
     """`/api/v1/`: what the API serves and where it is documented, so a reuser can start from
     the address the README gives."""
 
-    renderer_classes = [JSONRenderer]
+    renderer_classes = [FastJSONRenderer]
     throttle_classes = [AnonymousThrottle]
 
     def get_exception_handler(self):
