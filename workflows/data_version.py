@@ -110,15 +110,15 @@ def _new_token() -> str:
     return secrets.token_hex(8)
 
 
-#: the versions (data, content) as the current request first read them (`read_once_per_request`);
-#: None outside a request (commands, jobs, tests' own code: every call reads the shared cache)
+#: the versions (data, content, project pages') as the current request first read them
+#: (`read_once_per_request`); None outside a request (commands, jobs, tests' own code: every call reads the shared cache)
 _request_versions: ContextVar[dict[str, str] | None] = ContextVar("request_versions", default=None)
 
 
 @contextlib.contextmanager
 def read_once_per_request():
-    """Within it (a request: `web.page_store.VersionsPerRequest`), each version of the default
-    cache (`current_version`) is read once, then kept: one round trip instead of one per reader,
+    """Within it (a request: `web.page_store.VersionsPerRequest`), each version (`current_version`,
+    `read_versions`) is read once, then kept: one round trip instead of one per reader,
     and one version for the whole answer. A move by this process inside it moves the kept one."""
     token = _request_versions.set({})
     try:
@@ -174,16 +174,19 @@ def code_version() -> str:
 def read_versions(keys: list[str]) -> dict[str, str]:
     """The current token of each version key, in one read per alias of the shared cache; a key
     never written (or evicted) gets a fresh token, added, never overwritten: a page computed
-    before a concurrent bump can never be stored under the bumped token."""
-    found: dict[str, str] = {}
-    for store, wanted in _by_store(keys):
+    before a concurrent bump can never be stored under the bumped token. Within a request, a key
+    already read is not read again (`read_once_per_request`): a project page checked against its
+    stored copy, then rendered, then told its neighbours read each version once."""
+    seen = _request_versions.get() or {}
+    found: dict[str, str] = {key: seen[key] for key in keys if key in seen}
+    for store, wanted in _by_store([key for key in keys if key not in found]):
         got = store.get_many(wanted)
         for key in wanted:
             if got.get(key) is None:
                 token = _new_token()
                 got[key] = token if store.add(key, token, timeout=None) else store.get(key, token)
-        found.update(got)
-    return {key: str(found[key]) for key in keys}
+            found[key] = remember_version(key, str(got[key]))
+    return {key: found[key] for key in keys}
 
 
 def _by_store(keys) -> list[tuple[object, list[str]]]:
@@ -205,9 +208,8 @@ def _move(keys) -> None:
     for store, wanted in _by_store(list(keys)):
         tokens = {key: _new_token() for key in wanted}
         store.set_many(tokens, timeout=None)
-        if store is cache:
-            for key, token in tokens.items():
-                remember_version(key, token)
+        for key, token in tokens.items():
+            remember_version(key, token)
 
 
 def project_page_keys(public_id: str) -> list[str]:

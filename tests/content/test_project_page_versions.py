@@ -227,3 +227,25 @@ def test_a_group_s_neighbours_are_read_once_per_version_of_the_group(
         body = client.get(url(project_a)).content.decode()
     cards = re.findall(r'class="fr-card__title"><a href="[^"]+">([^<]+)</a>', body)
     assert len(_neighbour_reads(queries)) == 1 and cards == ["BETA2"]
+
+
+def test_a_project_page_reads_each_of_its_versions_once(client, project_a, project_b, monkeypatch):
+    """Checking the stored copy, rendering again and telling the neighbours: one read of the
+    project versions' alias, not one per step (each was a round trip to the shared cache)."""
+    from django.core.cache import caches
+
+    client.get(url(project_a))
+    data_version.bump_data_version()
+    store = caches[data_version.PROJECT_VERSIONS_ALIAS]
+    reads = []
+    get_many = store.get_many
+    monkeypatch.setattr(
+        store, "get_many", lambda keys, *a, **k: reads.append(list(keys)) or get_many(keys, *a, **k)
+    )
+
+    fresh, _body = served_from_store(client, project_a)
+
+    assert not fresh
+    assert len(reads) == 1, reads
+    assert data_version.neighbours_key(project_a.discipline_id, project_a.call.programme_id) in reads[0]
+    assert served_from_store(client, project_a)[0]  # stored under the versions read once
