@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from content.directory import grant_markup, presenters
+from content.directory.facts import project_facts
 from content.directory.filters import SORTS, ProjectFilter, facet_choices, facets
 from content.directory.page_cache import cached_public_page
 from content.directory.queries import card_queryset, directory_queryset
@@ -216,7 +217,7 @@ def project_detail(request, public_id: str):
             "steps": steps,
             "steps_reached": sum(1 for s in steps if s["values"].get("reached")),
             "related": related,
-            "fact_fields": FACT_FIELDS,
+            "facts": project_facts(shown, programme_page_url),
             "crumbs": [
                 {"url": "/", "title": _("Accueil")},
                 {"url": reverse("projects:list"), "title": _("Projets financés")},
@@ -261,7 +262,6 @@ def _programme_page_url(programme_id: int) -> str | None:
     return page.url if page else None
 
 
-#: fields shown in the facts table (title, summary… have their own place on the page)
 FACT_FIELDS = (
     "programme",
     "call",
