@@ -10,8 +10,10 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -234,25 +236,31 @@ def project_detail(request, public_id: str):
     )
 
 
-#: how many neighbours a project page shows (« Projets proches »)
+#: how many neighbours a project page shows (« Projets proches »), and their card
 NEIGHBOURS = 4
+CARD_TEMPLATE = "content/includes/project_card.html"
 
 
-def _neighbours(project) -> list:
-    """The most recent public projects of the same discipline and programme, the page's own left
-    out. A group's list is read once per version of the group (`data_version.neighbours_key`,
-    which the stored page depends on) in each process, not once per page of the group."""
+def _neighbours(project) -> list[str]:
+    """The cards (HTML) of the most recent public projects of the same discipline and programme,
+    the page's own left out. A group's cards are read and rendered once per version of the group
+    (`data_version.neighbours_key`, which the stored page depends on) and language in each
+    process, not once per page of the group."""
     key = data_version.neighbours_key(project.discipline_id, project.call.programme_id)
     versions = page_store.depends_on([key])
 
-    def read() -> list:
+    def read() -> list[tuple[int, str]]:
         group = card_queryset().filter(
             discipline_id=project.discipline_id, call__programme_id=project.call.programme_id
         )
-        return list(group.order_by("-call_year", "public_id")[: NEIGHBOURS + 1])
+        cards = group.order_by("-call_year", "public_id")[: NEIGHBOURS + 1]
+        return [(card.pk, render_to_string(CARD_TEMPLATE, {"project": card})) for card in cards]
 
-    group = read() if versions is None else under_version("neighbours", (key,), versions[key], read)
-    return [card for card in group if card.pk != project.pk][:NEIGHBOURS]
+    if versions is None:
+        group = read()
+    else:
+        group = under_version("neighbours", (key, get_language()), versions[key], read)
+    return [html for pk, html in group if pk != project.pk][:NEIGHBOURS]
 
 
 def _programme_page_url(programme_id: int) -> str | None:
