@@ -75,7 +75,9 @@ def cached_public_page(view=None, *, parameters: frozenset[str] = frozenset(), v
             if response.status_code != 200 or response.streaming or response.cookies:
                 return response
             answer = page_store.Answer.of(response.content, response["Content-Type"], depends=depends)
-            page_store.put(key, answer, timeout=MAX_AGE if versions is None else DEPENDENT_MAX_AGE)
+            page_store.put(
+                key, answer, timeout=MAX_AGE if versions is None else DEPENDENT_MAX_AGE, once_sent=response
+            )
             return page_store.mark_public(response, answer.etag, max_age=CLIENT_MAX_AGE)
         return page_store.public_response(request, answer, max_age=CLIENT_MAX_AGE)
 

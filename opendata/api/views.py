@@ -251,7 +251,9 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OpenDataV
             response.render()
             headers = {"Link": response["Link"]} if response.has_header("Link") else {}
             answer = page_store.Answer.of(response.content, response["Content-Type"], headers)
-            page_store.put(key, answer, timeout=PUBLIC_PAGE_MAX_AGE)
+            sent = page_store.public_response(request, answer, max_age=CLIENT_MAX_AGE, vary=PUBLIC_PAGE_VARY)
+            page_store.put(key, answer, timeout=PUBLIC_PAGE_MAX_AGE, once_sent=sent)
+            return sent
         return page_store.public_response(request, answer, max_age=CLIENT_MAX_AGE, vary=PUBLIC_PAGE_VARY)
 
     def _list_page(self) -> Response:

@@ -234,7 +234,9 @@ def test_rendered_fields_belong_to_the_audience_tier(client, planted, project_a)
             for tranche in step["tranches"]:
                 # "label" is worded from the dates and status above (presenters.tranche_label)
                 assert set(tranche) - {"label"} <= set(visibility.fields_for("tranche", tier))
-        assert "project" not in response.context  # templates never get the model instance
+        # the page's templates never get the model instance (the neighbours' cards get theirs)
+        page = dict(zip((t.name for t in response.templates), response.context, strict=True))
+        assert "project" not in page["content/directory/project_detail.html"]
 
 
 def test_public_pages_listing_the_project_leak_nothing(client, planted, project_a):
