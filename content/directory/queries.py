@@ -14,7 +14,7 @@ def directory_queryset() -> QuerySet[Project]:
     )
 
 
-#: what a project's card shows (`content/includes/project_card.html`), and the relations it follows
+#: what a project's card shows (`content.directory.cards`), and the relations it follows
 CARD_FIELDS = (
     "public_id",
     "acronym",

@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import get_language
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from content.directory import grant_markup, presenters
+from content.directory.cards import CARD_COLUMNS, cards_html, cards_of_rows
 from content.directory.facts import project_facts
 from content.directory.filters import SORTS, ProjectFilter, facet_choices, facets
 from content.directory.page_cache import cached_public_page
@@ -30,7 +30,7 @@ from web.absolute_urls import absolute_url, site_root
 from web.process_memo import under_content_version, under_version
 from web.structured_data import json_ld_script
 from workflows import data_version, selectors, visibility
-from workflows.models import TrancheRequest
+from workflows.models import Project, TrancheRequest
 from workflows.visibility import Tier
 
 PAGE_SIZE = 20
@@ -236,25 +236,26 @@ def project_detail(request, public_id: str):
     )
 
 
-#: how many neighbours a project page shows (« Projets proches »), and their card
+#: how many neighbours a project page shows (« Projets proches »)
 NEIGHBOURS = 4
-CARD_TEMPLATE = "content/includes/project_card.html"
 
 
 def _neighbours(project) -> list[str]:
     """The cards (HTML) of the most recent public projects of the same discipline and programme,
-    the page's own left out. A group's cards are read and rendered once per version of the group
-    (`data_version.neighbours_key`, which the stored page depends on) and language in each
-    process, not once per page of the group."""
+    the page's own left out. A group's cards are read (as rows named from the catalogue: no join
+    but the programme's) and written once per version of the group (`data_version.neighbours_key`,
+    which the stored page depends on) and language in each process, not once per page of the group."""
     key = data_version.neighbours_key(project.discipline_id, project.call.programme_id)
     versions = page_store.depends_on([key])
 
     def read() -> list[tuple[int, str]]:
-        group = card_queryset().filter(
+        group = Project.objects.public().filter(
             discipline_id=project.discipline_id, call__programme_id=project.call.programme_id
         )
-        cards = group.order_by("-call_year", "public_id")[: NEIGHBOURS + 1]
-        return [(card.pk, render_to_string(CARD_TEMPLATE, {"project": card})) for card in cards]
+        cards = cards_of_rows(
+            list(group.order_by("-call_year", "public_id").values(*CARD_COLUMNS)[: NEIGHBOURS + 1])
+        )
+        return list(zip((card.pk for card in cards), cards_html(cards), strict=True))
 
     if versions is None:
         group = read()

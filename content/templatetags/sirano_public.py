@@ -5,7 +5,16 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext as _
 
+from content.directory.cards import card_of, cards_html
+
 register = template.Library()
+
+
+@register.filter
+def project_cards(projects) -> list:
+    """`{% for card in projects|project_cards %}{{ card }}{% endfor %}`: each project's card
+    (`content.directory.cards`), written in Python with one `reverse` for the list."""
+    return cards_html([card_of(project) for project in projects])
 
 
 @register.simple_tag(takes_context=True)
