@@ -52,9 +52,10 @@ def _registrations(values: dict) -> list:
     return list(values.get("registrations", {}).get("value") or [])
 
 
-def grant_json_ld(project: Project, page_url: str) -> dict:
-    """The grant awarded to `project`, funded by DGOS, received by its coordinating establishment."""
-    values = presenters.project_values(project, Tier.PUBLIC)
+def grant_json_ld(project: Project, page_url: str, public_values: dict | None = None) -> dict:
+    """The grant awarded to `project`, funded by DGOS, received by its coordinating establishment.
+    `public_values`: `presenters.project_values(project, Tier.PUBLIC)` when the caller has them."""
+    values = public_values if public_values is not None else presenters.project_values(project, Tier.PUBLIC)
     registrations = _registrations(values)
     recipient = _establishment(values)
     research_project = {

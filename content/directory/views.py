@@ -198,6 +198,7 @@ def project_detail(request, public_id: str):
         (project.call.programme_id,),
         lambda: _programme_page_url(project.call.programme_id),
     )
+    canonical_url = absolute_url(project_url(project.public_id))
     description = Truncator(
         _(
             "%(acronym)s — %(title)s. Projet %(call)s %(year)s coordonné par %(establishment)s, financement de %(award)s."
@@ -228,9 +229,11 @@ def project_detail(request, public_id: str):
             "tier_is_expert": tier >= Tier.EXPERT,
             "title": f"{project.acronym} — {project.public_id}",
             "meta_description": description,
-            "canonical_url": absolute_url(project_url(project.public_id)),
+            "canonical_url": canonical_url,
             "grant_markup": json_ld_script(
-                grant_markup.grant_json_ld(project, absolute_url(project_url(project.public_id)))
+                grant_markup.grant_json_ld(
+                    project, canonical_url, public_values=shown if tier == Tier.PUBLIC else None
+                )
             ),
         },
     )
