@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from formatting import format_date
 from workflows import visibility
 from workflows.models import Project, ProjectMilestone
+from workflows.registration_column import registrations_of
 from workflows.visibility import Tier
 
 #: project registry field -> (label, getter on a project from `selectors.public_projects`)
@@ -34,7 +35,8 @@ PROJECT_FIELDS: dict[str, tuple[str, Callable[[Project], object]]] = {
     "award_amount": (_("Financement attribué"), lambda p: p.award_amount),
     "amount_delegated": (_("Crédits délégués"), lambda p: p.amount_delegated),
     "tranche_number": (_("Dernière tranche déléguée"), lambda p: p.tranche_number or 0),
-    "registrations": (_("Registres d'essais"), lambda p: list(p.registrations.all())),
+    # read with the project's row (`workflows.registration_column.with_registrations`)
+    "registrations": (_("Registres d'essais"), lambda p: registrations_of(p.registrations_json)),
     "status": (_("Statut"), lambda p: p.get_status_display()),
     "selected_on": (_("Sélectionné le"), lambda p: p.selected_on),
     "results_url": (_("Résultats"), lambda p: p.results_url),

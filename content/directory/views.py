@@ -31,6 +31,7 @@ from web.process_memo import under_content_version, under_version
 from web.structured_data import json_ld_script
 from workflows import data_version, selectors, visibility
 from workflows.models import Project, TrancheRequest
+from workflows.registration_column import with_registrations
 from workflows.visibility import Tier
 
 PAGE_SIZE = 20
@@ -156,9 +157,7 @@ PAGE_FIGURES = ("amount_delegated", "tranche_number")
 def _project_prototype():
     """Built once per process: the money selector's annotations take longer to build than the
     query takes to run. Never evaluated itself; each page filters a copy."""
-    return selectors.with_funding_figures(directory_queryset(), figures=PAGE_FIGURES).prefetch_related(
-        "registrations"
-    )
+    return with_registrations(selectors.with_funding_figures(directory_queryset(), figures=PAGE_FIGURES))
 
 
 def project_queryset():

@@ -3,10 +3,10 @@ without a model instance, a related manager or a serializer field per cell.
 
 A page of 1,000 projects with five milestones each built some 10,000 model instances and ran
 DRF's field machinery on every cell (2.3 s on the 4,000-project demo, 90 % of it in Python).
-Here a page is four queries of plain tuples (projects with their money figures, milestones,
-delegated amounts per milestone, registrations) assembled into dicts for the reader's tier; the
-names of calls, disciplines and establishments come from the catalogue kept per data version
-(`web.catalogue_names`), not from joins.
+Here a page is one to three queries of plain tuples (projects with their money figures and
+registrations; milestones and delegated amounts per milestone when shown) assembled into dicts
+for the reader's tier; the names of calls, disciplines and establishments come from the
+catalogue kept per data version (`web.catalogue_names`), not from joins.
 `tests/opendata/api/test_api_project_rows.py` holds it equal to the serializer for every tier;
 the serializer stays the definition (schema, detail view).
 """
@@ -23,9 +23,8 @@ from django.db.models import QuerySet, Sum
 from dbtools.in_list import InList
 from opendata.api.serializers import project_url
 from web.catalogue_names import catalogue_names
-from workflows import money
+from workflows import money, registration_column
 from workflows.models import Project, ProjectMilestone, Region, TrancheRequest
-from workflows.validators import REGISTRY_URLS
 from workflows.visibility import Tier, fields_for
 
 _CENT = Decimal("0.01")
@@ -52,6 +51,7 @@ _FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
     "establishment_type": ("establishment_id",),
     "region": ("establishment_id",),
     "investigator": ("investigator__last_name", "investigator__first_name"),
+    "registrations": (registration_column.COLUMN,),
     "award_amount": ("award_amount",),
     "amount_delegated": ("amount_delegated",),
     "amount_paid": ("amount_paid",),
@@ -141,18 +141,6 @@ def _milestones(project_ids: list[int], tier: Tier) -> dict[int, list[dict]]:
     return by_project
 
 
-def _registrations(project_ids: list[int]) -> dict[int, list[dict]]:
-    registrations = Project.registrations.through.objects.filter(InList("project_id", project_ids)).order_by(
-        "trialregistration__identifier"
-    )
-    by_project: dict[int, list[dict]] = defaultdict(list)
-    for project_id, registry, identifier in registrations.values_list(
-        "project_id", "trialregistration__registry", "trialregistration__identifier"
-    ):
-        by_project[project_id].append({"registry": registry, "identifier": identifier})
-    return by_project
-
-
 def _discipline(row: dict, page: _Page) -> dict | None:
     if row["discipline_id"] is None:
         return None
@@ -165,8 +153,11 @@ def _region(row: dict, page: _Page) -> dict:
     return {"code": code, "label": str(_REGIONS.get(code, code))}
 
 
-def _registration_rows(found: list[dict]) -> list[dict]:
-    return [{**r, "url": REGISTRY_URLS[r["registry"]].format(id=r["identifier"])} for r in found]
+def _registration_rows(column: str | None) -> list[dict]:
+    return [
+        {"registry": r.registry, "identifier": r.identifier, "url": r.url}
+        for r in registration_column.registrations_of(column)
+    ]
 
 
 #: output fields whose value is not their one column as read (`_FIELD_COLUMNS`): the value from
@@ -195,7 +186,7 @@ _BUILDERS = {
     "late_milestones": lambda row, page: int(row["late_milestones"]),
     "selected_on": lambda row, page: _date(row["selected_on"]),
     "results_posted_on": lambda row, page: _date(row["results_posted_on"]),
-    "registrations": lambda row, page: _registration_rows(page.registrations.get(row["pk"], [])),
+    "registrations": lambda row, page: _registration_rows(row[registration_column.COLUMN]),
     "milestones": lambda row, page: [
         {k: v for k, v in m.items() if k != "_planned_date"} for m in page.milestones.get(row["pk"], [])
     ],
@@ -216,25 +207,21 @@ def _builder(name: str):
 class _Page:
     """What a page's rows share: the project address pattern and the page's other reads."""
 
-    def __init__(
-        self, rows: list[dict], milestones: dict[int, list[dict]], registrations: dict[int, list[dict]]
-    ):
+    def __init__(self, rows: list[dict], milestones: dict[int, list[dict]]):
         self.url = project_url("{}")  # one `reverse` per page, not per row
         self.names = catalogue_names(rows)
         self.milestones = milestones
-        self.registrations = registrations
 
 
 def project_rows(page: list[dict], tier: Tier, fields: Collection[str] | None = None) -> list[dict]:
     """The page's rows as `ProjectSerializer` renders them for `tier`, limited to `fields` (all
-    the tier's when None), from the columns `project_values` read for them; the milestones (two
-    queries) and the registrations (one) are read only when a chosen field shows them."""
+    the tier's when None), from the columns `project_values` read for them (the registrations
+    with them: `workflows.registration_column`); the milestones (two queries) are read only when
+    a chosen field shows them."""
     ids = [row["pk"] for row in page]
     shown = _shown(tier, fields)
     shared = _Page(
-        page,
-        _milestones(ids, tier) if ids and {"milestones", "planned_dates"} & set(shown) else {},
-        _registrations(ids) if ids and "registrations" in shown else {},
+        page, _milestones(ids, tier) if ids and {"milestones", "planned_dates"} & set(shown) else {}
     )
     builders = [(name, _builder(name)) for name in shown]
     return [{name: build(row, shared) for name, build in builders} for row in page]

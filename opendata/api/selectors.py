@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from workflows import money, selectors
 from workflows.models import Call, Establishment, Project, ProjectMilestone, TrancheRequest
+from workflows.registration_column import with_registrations
 from workflows.visibility import EXPERT_TRANCHE_STATES, PUBLIC_TRANCHE_STATES, Tier
 
 
@@ -38,7 +39,7 @@ def _api_projects(tier: Tier, today: datetime.date) -> QuerySet[Project]:
     related = ["call__programme", "establishment", "investigator", "discipline"]
     if tier >= Tier.INTERNAL:
         milestones = milestones.select_related("declared_by", "verified_by")
-    queryset = (
+    queryset = with_registrations(
         selectors.public_projects()
         .select_related(*related)
         .prefetch_related(Prefetch("milestones", queryset=milestones))
