@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Collection
 from decimal import Decimal
 
@@ -20,12 +21,14 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    TextField,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from dbtools.json_rows import JSONValues
 from workflows import audit_labels, money
 from workflows.models import (
     AuditEvent,
@@ -113,6 +116,60 @@ def with_funding_figures(
             output_field=_MONEY,
         )
     )
+
+
+#: the figures `with_packed_funding_figures` packs (`amount_remaining` reads the project's own
+#: columns: never packed)
+PACKABLE_FIGURES = (
+    "amount_committed",
+    "amount_validated",
+    "amount_delegated",
+    "amount_paid",
+    "tranche_number",
+)
+#: the annotation holding them
+PACKED_FIGURES = "funding_figures"
+
+
+def with_packed_funding_figures(queryset: QuerySet[Project], figures: Collection[str]) -> QuerySet[Project]:
+    """`figures` (of `PACKABLE_FIGURES`) in one correlated subquery, as a JSON array in
+    `PACKED_FIGURES` (read it with `unpack_funding_figures`): for `values()` rows of many projects.
+
+    `with_funding_figures` runs one subquery per figure, each walking the project's milestones and
+    their tranches again: three walks a row for the API's public row, about 20 ms of a 1,000-row
+    page at 40,000 projects. Here one walk computes them all, each as the sum (or the highest
+    rank) of the tranches its `money_filters` condition selects, the same conditions as the
+    per-figure subqueries (`tests/workflows/test_money_surfaces.py` holds both equal).
+    """
+    unknown = set(figures) - set(PACKABLE_FIGURES)
+    if unknown:
+        raise ValueError(f"figures that cannot be packed: {sorted(unknown)}")
+    q = money_filters()
+    aggregates = {
+        "amount_committed": lambda: Sum("amount", filter=q["committed"]),
+        "amount_validated": lambda: Sum("amount", filter=q["validated"]),
+        "amount_delegated": lambda: Sum("amount", filter=q["delegated"]),
+        "amount_paid": lambda: Sum("amount", filter=q["paid"]),
+        "tranche_number": lambda: Max("milestone__rank", filter=q["delegated"]),
+    }
+    packed = (
+        TrancheRequest.objects.filter(milestone__project=OuterRef("pk"))
+        .order_by()
+        .values("milestone__project")
+        .annotate(figures=JSONValues(*(aggregates[name]() for name in figures)))
+        .values("figures")
+    )
+    return queryset.annotate(**{PACKED_FIGURES: Subquery(packed, output_field=TextField())})
+
+
+def unpack_funding_figures(packed: str | None, figures: Collection[str]) -> dict:
+    """`{figure: value}` from a `PACKED_FIGURES` column: amounts as Decimals (0 for none), the
+    tranche number as an int (0 for none)."""
+    values = json.loads(packed, parse_float=Decimal) if packed else [None] * len(figures)
+    return {
+        name: (int(value or 0) if name == "tranche_number" else Decimal(value or 0))
+        for name, value in zip(figures, values, strict=True)
+    }
 
 
 def _last_rank(q: dict[str, Q]) -> QuerySet:

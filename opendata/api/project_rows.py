@@ -3,8 +3,8 @@ without a model instance, a related manager or a serializer field per cell.
 
 A page of 1,000 projects with five milestones each built some 10,000 model instances and ran
 DRF's field machinery on every cell (2.3 s on the 4,000-project demo, 90 % of it in Python).
-Here a page is one to three queries of plain tuples (projects with their money figures and
-registrations; milestones and delegated amounts per milestone when shown) assembled into dicts
+Here a page is one to three queries of plain tuples (projects with their money figures, packed
+in one subquery, and registrations; milestones and delegated amounts per milestone when shown) assembled into dicts
 for the reader's tier; the names of calls, disciplines and establishments come from the
 catalogue kept per data version (`web.catalogue_names`), not from joins.
 `tests/opendata/api/test_api_project_rows.py` holds it equal to the serializer for every tier;
@@ -23,7 +23,7 @@ from django.db.models import QuerySet, Sum
 from dbtools.in_list import InList
 from opendata.api.serializers import project_url
 from web.catalogue_names import catalogue_names
-from workflows import money, registration_column
+from workflows import money, registration_column, selectors
 from workflows.models import Project, ProjectMilestone, Region, TrancheRequest
 from workflows.visibility import Tier, fields_for
 
@@ -53,14 +53,15 @@ _FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
     "investigator": ("investigator__last_name", "investigator__first_name"),
     "registrations": (registration_column.COLUMN,),
     "award_amount": ("award_amount",),
-    "amount_delegated": ("amount_delegated",),
-    "amount_paid": ("amount_paid",),
-    "tranche_number": ("tranche_number",),
+    # the money figures of a row, packed in one column (`selectors.with_packed_funding_figures`)
+    "amount_delegated": (selectors.PACKED_FIGURES,),
+    "amount_paid": (selectors.PACKED_FIGURES,),
+    "tranche_number": (selectors.PACKED_FIGURES,),
     "status": ("status",),
     "selected_on": ("selected_on",),
     "results_url": ("results_url",),
     "results_posted_on": ("results_posted_on",),
-    "amount_validated": ("amount_validated",),
+    "amount_validated": (selectors.PACKED_FIGURES,),
     "amount_remaining": ("amount_remaining",),
     "late_milestones": ("late_milestones",),
     "source_file": ("source_file",),
@@ -224,4 +225,9 @@ def project_rows(page: list[dict], tier: Tier, fields: Collection[str] | None = 
         page, _milestones(ids, tier) if ids and {"milestones", "planned_dates"} & set(shown) else {}
     )
     builders = [(name, _builder(name)) for name in shown]
+    for row in page:
+        if selectors.PACKED_FIGURES in row:
+            row.update(
+                selectors.unpack_funding_figures(row[selectors.PACKED_FIGURES], selectors.PACKABLE_FIGURES)
+            )
     return [{name: build(row, shared) for name, build in builders} for row in page]

@@ -181,6 +181,29 @@ def test_a_chosen_subset_of_figures_equals_the_full_selector(ledger_portfolio, f
             assert getattr(project, name) == getattr(full[project.pk], name), name
 
 
+@pytest.mark.parametrize(
+    "figures", [selectors.PACKABLE_FIGURES, ("amount_paid", "tranche_number"), ("tranche_number",)]
+)
+def test_packed_figures_equal_the_selector_s_own(ledger_portfolio, figures):
+    """One subquery for several figures (`with_packed_funding_figures`, the API's list rows): the
+    same values as one subquery each, a project without any tranche included."""
+    ProjectFactory(acronym="DELTA", historical_tranches=0)
+    full = {p.pk: p for p in selectors.with_funding_figures(Project.objects.all())}
+    rows = selectors.with_packed_funding_figures(Project.objects.all(), figures).values(
+        "pk", selectors.PACKED_FIGURES
+    )
+    assert len(rows) == 4
+    for row in rows:
+        unpacked = selectors.unpack_funding_figures(row[selectors.PACKED_FIGURES], figures)
+        assert unpacked == {name: getattr(full[row["pk"]], name) for name in figures}
+        assert all(type(unpacked[n]) is (int if n == "tranche_number" else Decimal) for n in figures)
+
+
+def test_a_figure_that_reads_the_project_is_never_packed():
+    with pytest.raises(ValueError, match="amount_remaining"):
+        selectors.with_packed_funding_figures(Project.objects.all(), ("amount_remaining",))
+
+
 def test_an_unknown_figure_is_refused():
     with pytest.raises(ValueError, match="amount_spent"):
         selectors.with_funding_figures(Project.objects.all(), figures=("amount_spent",))
