@@ -53,6 +53,7 @@ from workflows.data_version import (
     current_version,
     move_every_project_page,
     read_once_per_request,
+    read_together,
     read_versions,
     remember_version,
 )
@@ -68,6 +69,7 @@ logger = logging.getLogger(__name__)
 ALIAS = "pages"
 #: in the default cache, beside the data version: moved by every editorial publish
 CONTENT_VERSION_KEY = "pages:content-version"
+read_together(CONTENT_VERSION_KEY)
 
 
 @dataclass(frozen=True)

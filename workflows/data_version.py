@@ -135,12 +135,29 @@ def remember_version(key: str, version: str) -> str:
     return version
 
 
+#: versions of the default cache a request reads together (`read_together`): a page that needs
+#: one (a list's names, the data version) almost always needs the other (its shell, the content
+#: version), and each read was a round trip of its own
+_READ_TOGETHER: set[str] = {VERSION_KEY}
+
+
+def read_together(key: str) -> None:
+    """Within a request, read `key` in the same round trip as the data version."""
+    _READ_TOGETHER.add(key)
+
+
 def current_version(key: str) -> str:
     """The token of the version `key` in the default cache (a fresh one added if none), read at
-    most once per request."""
+    most once per request (with the versions read together, `read_together`)."""
     seen = _request_versions.get()
     if seen is not None and key in seen:
         return seen[key]
+    if seen is not None and key in _READ_TOGETHER:
+        for other, version in cache.get_many([k for k in _READ_TOGETHER if k not in seen]).items():
+            if version is not None:
+                remember_version(other, str(version))
+        if key in seen:
+            return seen[key]
     version = cache.get(key)
     if version is None:
         cache.add(key, _new_token(), timeout=None)

@@ -249,3 +249,39 @@ def test_a_project_page_reads_each_of_its_versions_once(client, project_a, proje
     assert len(reads) == 1, reads
     assert data_version.neighbours_key(project_a.discipline_id, project_a.call.programme_id) in reads[0]
     assert served_from_store(client, project_a)[0]  # stored under the versions read once
+
+
+def test_a_project_page_reads_the_data_and_content_versions_in_one_round_trip(
+    client, project_a, elsewhere, monkeypatch
+):
+    """The names it shows need the data version, its shell the content version: one read of the
+    default cache for both (`data_version.read_together`), not one each."""
+    from django.core.cache import cache
+
+    client.get(url(project_a))
+    data_version.bump_data_version()
+    page_store.bump_content_version()
+    reads, inside = [], []
+    get, get_many = cache.get, cache.get_many
+
+    def counted_get(key, *args, **kwargs):
+        if not inside:  # the local cache's get_many calls get for each key
+            reads.append([key])
+        return get(key, *args, **kwargs)
+
+    def counted_get_many(keys, *args, **kwargs):
+        reads.append(list(keys))
+        inside.append(True)
+        try:
+            return get_many(keys, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    monkeypatch.setattr(cache, "get", counted_get)
+    monkeypatch.setattr(cache, "get_many", counted_get_many)
+
+    fresh, _body = served_from_store(client, elsewhere)  # its neighbours' names need the data version
+
+    assert not fresh
+    assert len(reads) == 1, reads
+    assert set(reads[0]) == {data_version.VERSION_KEY, page_store.CONTENT_VERSION_KEY}
