@@ -65,6 +65,15 @@ def _project_sum(condition: Q) -> Coalesce:
     return Coalesce(Subquery(total, output_field=_MONEY), _ZERO)
 
 
+#: each amount figure -> the `money_filters` condition selecting the tranches it sums (both the
+#: per-figure subqueries and the packed ones read it)
+_SUMMED = {
+    "amount_committed": "committed",
+    "amount_validated": "validated",
+    "amount_delegated": "delegated",
+    "amount_paid": "paid",
+}
+
 #: the per-project figures `with_funding_figures` annotates
 FUNDING_FIGURES = (
     "amount_committed",
@@ -97,10 +106,7 @@ def with_funding_figures(
     wanted = set(figures) | ({"amount_committed"} if "amount_remaining" in figures else set())
     q = money_filters(as_of)
     subqueries = {
-        "amount_committed": lambda: _project_sum(q["committed"]),
-        "amount_validated": lambda: _project_sum(q["validated"]),
-        "amount_delegated": lambda: _project_sum(q["delegated"]),
-        "amount_paid": lambda: _project_sum(q["paid"]),
+        **{name: (lambda c=condition: _project_sum(q[c])) for name, condition in _SUMMED.items()},
         "tranche_number": lambda: Coalesce(Subquery(_last_rank(q), output_field=IntegerField()), Value(0)),
         "historical_tranches": lambda: Coalesce(
             Subquery(_historical(), output_field=IntegerField()), Value(0)
@@ -146,10 +152,7 @@ def with_packed_funding_figures(queryset: QuerySet[Project], figures: Collection
         raise ValueError(f"figures that cannot be packed: {sorted(unknown)}")
     q = money_filters()
     aggregates = {
-        "amount_committed": lambda: Sum("amount", filter=q["committed"]),
-        "amount_validated": lambda: Sum("amount", filter=q["validated"]),
-        "amount_delegated": lambda: Sum("amount", filter=q["delegated"]),
-        "amount_paid": lambda: Sum("amount", filter=q["paid"]),
+        **{name: (lambda c=condition: Sum("amount", filter=q[c])) for name, condition in _SUMMED.items()},
         "tranche_number": lambda: Max("milestone__rank", filter=q["delegated"]),
     }
     packed = (

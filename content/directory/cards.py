@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from urllib.parse import quote
 
 from django.urls import reverse
 from django.utils.html import format_html
@@ -20,6 +19,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
 from formatting import format_euros
+from web import path_pattern
 from web.catalogue_names import catalogue_names
 from workflows.models import Region
 
@@ -37,9 +37,6 @@ CARD_COLUMNS = (
 #: words of the title a card shows
 TITLE_WORDS = 30
 _REGIONS = dict(Region.choices)
-#: `{}` as `reverse` quotes it in a path, and what `reverse` leaves unquoted in a path argument
-_PLACEHOLDER = "%7B%7D"
-_URL_SAFE = "!$&'()*+,;=/~:@"
 
 
 @dataclass(frozen=True)
@@ -103,10 +100,10 @@ class _Addresses:
     """Project page addresses: one `reverse` per list, not per card."""
 
     def __init__(self) -> None:
-        self.pattern = reverse("projects:detail", args=["{}"])
+        self.pattern = reverse("projects:detail", args=[path_pattern.ARGUMENT])
 
     def of(self, public_id: str) -> str:
-        return self.pattern.replace(_PLACEHOLDER, quote(public_id, safe=_URL_SAFE))
+        return path_pattern.fill(self.pattern, public_id)
 
 
 def card_html(card: Card, addresses: _Addresses | None = None) -> SafeString:

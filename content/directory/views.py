@@ -273,25 +273,6 @@ def _programme_page_url(programme_id: int) -> str | None:
     return page.url if page else None
 
 
-FACT_FIELDS = (
-    "programme",
-    "call",
-    "year",
-    "discipline",
-    "discipline_raw",
-    "establishment",
-    "investigator",
-    "award_amount",
-    "amount_delegated",
-    "tranche_number",
-    "registrations",
-    "status",
-    "selected_on",
-    "results_url",
-    "results_posted_on",
-)
-
-
 def project_url(public_id: str) -> str:
     return reverse("projects:detail", args=[public_id])
 

@@ -16,21 +16,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection
 from decimal import Decimal
-from urllib.parse import quote
 
 from django.db.models import QuerySet, Sum
 
 from dbtools.in_list import InList
 from opendata.api.serializers import project_url
+from web import path_pattern
 from web.catalogue_names import catalogue_names
 from workflows import money, registration_column, selectors
 from workflows.models import Project, ProjectMilestone, Region, TrancheRequest
 from workflows.visibility import Tier, fields_for
 
 _CENT = Decimal("0.01")
-#: `{}` as `reverse` quotes it, and what `reverse` leaves unquoted in a path argument
-_PLACEHOLDER = "%7B%7D"
-_URL_SAFE = "!$&'()*+,;=/~:@"
 _REGIONS = dict(Region.choices)
 
 #: the columns each output field reads (fields built from other queries read none)
@@ -164,7 +161,7 @@ def _registration_rows(column: str | None) -> list[dict]:
 #: output fields whose value is not their one column as read (`_FIELD_COLUMNS`): the value from
 #: a row and the page's other reads (`_Page`)
 _BUILDERS = {
-    "url": lambda row, page: page.url.replace(_PLACEHOLDER, quote(row["public_id"], safe=_URL_SAFE)),
+    "url": lambda row, page: path_pattern.fill(page.url, row["public_id"]),
     "programme": lambda row, page: page.names.calls[row["call_id"]].programme,
     "call": lambda row, page: page.names.calls[row["call_id"]].code,
     "year": lambda row, page: page.names.calls[row["call_id"]].year,
@@ -209,7 +206,7 @@ class _Page:
     """What a page's rows share: the project address pattern and the page's other reads."""
 
     def __init__(self, rows: list[dict], milestones: dict[int, list[dict]]):
-        self.url = project_url("{}")  # one `reverse` per page, not per row
+        self.url = project_url(path_pattern.ARGUMENT)  # one `reverse` per page, not per row
         self.names = catalogue_names(rows)
         self.milestones = milestones
 
